@@ -1,0 +1,48 @@
+# Compromisos. `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.install-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DATA_DIR ?= data
+export HAYSTACK_TELEMETRY_ENABLED := False
+export OPENBLAS_NUM_THREADS := 1
+
+.PHONY: install run index test lint eval bench pdfs clean
+
+install: $(STAMP)
+
+# torch first and pinned: `torch==2.13.0` takes the CPU build on this disk; any other spec pulls CUDA (GBs).
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Hace falta $(PYTHON)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+index: install
+	$(PY) -m indexing ingest corpus/records --manifest corpus/manifest.json --data-dir $(DATA_DIR) --if-empty
+
+run: index
+	$(PY) -m service --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+lint: install
+	$(VENV)/bin/ruff check service indexing corpus tests bench
+
+test: install lint
+	$(PY) -m pytest -q
+
+eval: install
+	$(PY) -m corpus.evaluate
+
+bench: install
+	$(PY) -m bench.ingest
+	$(PY) -m bench.latency
+
+pdfs: install
+	$(PY) -m corpus.make_pdfs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Metadata keys shared by ingestion, the store and the API.
+
+Every key that ends up in a citation lives here, so a rename is one edit.
+"""
+
+DOCUMENT_ID = "document_id"
+FILENAME = "filename"
+TITLE = "title"
+PAGE = "page"
+CHAR_START = "char_start"
+CHAR_END = "char_end"
+DATE = "date"
+CONFERENCE = "conference"
+DOC_TYPE = "doc_type"
+TAGS = "tags"
+CHUNK_INDEX = "chunk_index"
+PAGES = "pages"
+PDF_TITLE = "pdf_title"
+SOURCE_KIND = "source_kind"  # "pdf" or "text"
+
+# Keys a caller may set at upload time (the `metadata` JSON of POST /v1/documents).
+UPLOAD_METADATA_KEYS = (TITLE, DATE, CONFERENCE, DOC_TYPE, TAGS)

@@ -1,0 +1,99 @@
+"""Domain errors. Each carries a stable machine `code`, an HTTP status and a Spanish message for people.
+
+The service maps them to HTTP in one place (service/errors.py); the CLI prints `detail`.
+"""
+
+
+class CompromisosError(Exception):
+    """Base class of every error the project raises on purpose."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class UnsupportedFileType(CompromisosError):
+    """The content is neither a PDF nor plain text (decided by content, not by name)."""
+
+    code = "unsupported_type"
+    status = 415
+
+
+class EmptyFile(CompromisosError):
+    """The upload has no bytes, or only whitespace."""
+
+    code = "empty_file"
+    status = 422
+
+
+class CorruptPdf(CompromisosError):
+    """The PDF cannot be parsed (damaged or truncated)."""
+
+    code = "corrupt_pdf"
+    status = 422
+
+
+class EncryptedPdf(CompromisosError):
+    """The PDF needs a password to be opened."""
+
+    code = "encrypted_pdf"
+    status = 422
+
+
+class NoTextLayer(CompromisosError):
+    """The PDF has pages but no extractable text: it is a scan and needs OCR."""
+
+    code = "needs_ocr"
+    status = 422
+
+
+class NoText(CompromisosError):
+    """The record decodes, but holds no words to index."""
+
+    code = "no_text"
+    status = 422
+
+
+class FileTooLarge(CompromisosError):
+    """The upload exceeds the configured size limit."""
+
+    code = "file_too_large"
+    status = 413
+
+
+class InvalidMetadata(CompromisosError):
+    """The `metadata` field of an upload is not valid."""
+
+    code = "invalid_metadata"
+    status = 422
+
+
+class NotFound(CompromisosError):
+    """A document, briefing or commitment id that does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+class StoreLocked(CompromisosError):
+    """Another process holds the embedded store (one process per data directory)."""
+
+    code = "store_locked"
+    status = 503
+
+
+class EmbedderMismatch(CompromisosError):
+    """The collection was built by another embedder or dimension than the one configured."""
+
+    code = "embedder_mismatch"
+    status = 500
+
+
+class StoreUnavailable(CompromisosError):
+    """The Qdrant server cannot be reached."""
+
+    code = "store_unavailable"
+    status = 503

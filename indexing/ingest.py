@@ -1,0 +1,198 @@
+"""Ingestion of one record: validate, convert, chunk, embed, then commit to the store in one step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from haystack import Document
+from haystack.core.errors import PipelineRuntimeError
+from haystack.dataclasses import ByteStream
+
+from indexing import constants as K
+from indexing.components.sniffer import sniff_content_type
+from indexing.components.sparse_encoder import Bm25SparseEncoder
+from indexing.embedders import EmbeddingBackend
+from indexing.errors import CompromisosError, FileTooLarge, InvalidMetadata, NoText
+from indexing.ids import document_id
+from indexing.pipelines import build_ingestion_pipeline
+from indexing.store import Store
+from indexing.types import DocumentRecord
+
+logger = logging.getLogger(__name__)
+
+CommitmentExtractor = Callable[[list[Document], DocumentRecord], list[dict[str, Any]]]
+"""Turns the cleaned pages of a record into JSON-able commitment entries (each with an "id")."""
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to one upload."""
+
+    id: str
+    filename: str
+    title: str
+    pages: int
+    chunks: int
+    status: str  # "indexed" | "duplicate"
+    replaced: list[str] = field(default_factory=list)
+
+
+def safe_filename(name: str | None) -> str:
+    """The upload's name as data: last path component, no control characters, at most 255 characters.
+
+    :param name: the name the client sent (may contain directories, "..", NUL...).
+    :returns: a display name, never a path; "sin_nombre" when nothing is left.
+    """
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C").strip()
+    base = base.lstrip(".") or "sin_nombre"
+    return base[:255]
+
+
+def validate_metadata(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Check the optional upload metadata (title, date, conference, doc_type, tags).
+
+    :raises InvalidMetadata: unknown keys, wrong types or a date that is not YYYY-MM-DD.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidMetadata("«metadata» debe ser un objeto JSON, por ejemplo {\"title\": \"...\"}.")
+    unknown = sorted(set(raw) - set(K.UPLOAD_METADATA_KEYS))
+    if unknown:
+        raise InvalidMetadata(
+            f"Campos de metadata desconocidos: {', '.join(unknown)}. Admitidos: {', '.join(K.UPLOAD_METADATA_KEYS)}."
+        )
+    out: dict[str, Any] = {}
+    for key in (K.TITLE, K.CONFERENCE, K.DOC_TYPE):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip() or len(value) > 500:
+            raise InvalidMetadata(f"«{key}» debe ser un texto no vacío de hasta 500 caracteres.")
+        out[key] = value.strip()
+    date = raw.get(K.DATE)
+    if date is not None:
+        if not isinstance(date, str) or not _DATE_RE.match(date):
+            raise InvalidMetadata("«date» debe tener el formato AAAA-MM-DD, por ejemplo 2023-07-17.")
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise InvalidMetadata(f"«date» no es una fecha válida: {date}.") from exc
+        out[K.DATE] = date
+    tags = raw.get(K.TAGS)
+    if tags is not None:
+        if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+            raise InvalidMetadata("«tags» debe ser una lista de textos.")
+        out[K.TAGS] = [t.strip() for t in tags]
+    return out
+
+
+def _domain_error(exc: BaseException) -> CompromisosError | None:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, CompromisosError):
+            return seen
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return None
+
+
+class Indexer:
+    """Indexes records one at a time (the embedder saturates the CPU anyway; one at a time keeps
+    duplicate/replace decisions race-free).
+
+    :param store: the chunk store (collections open).
+    :param backend: the dense embedding backend.
+    :param max_bytes: upload size limit.
+    :param commitment_extractor: optional; extracts the record's commitments at indexing time.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        backend: EmbeddingBackend,
+        *,
+        max_bytes: int,
+        min_words: int = 120,
+        max_words: int = 250,
+        sparse: Bm25SparseEncoder | None = None,
+        commitment_extractor: CommitmentExtractor | None = None,
+    ) -> None:
+        self.store = store
+        self.max_bytes = max_bytes
+        self.pipeline = build_ingestion_pipeline(backend, min_words=min_words, max_words=max_words, sparse=sparse)
+        self.commitment_extractor = commitment_extractor
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        self.pipeline.warm_up()
+
+    def ingest(self, data: bytes, filename: str | None, metadata: dict[str, Any] | None = None) -> IngestResult:
+        """Index one file.
+
+        :param data: the file's bytes.
+        :param filename: the name it was uploaded under (data only, never a path on disk).
+        :param metadata: optional title, date, conference, doc_type, tags.
+        :returns: the result; `status` "duplicate" when the same content is already indexed.
+        :raises CompromisosError: bad input (type, size, damaged or empty file, bad metadata).
+        """
+        name = safe_filename(filename)
+        if len(data) > self.max_bytes:
+            raise FileTooLarge(
+                f"El archivo pesa {len(data) / 1048576:.1f} MB y el límite es {self.max_bytes / 1048576:.0f} MB."
+            )
+        meta = validate_metadata(metadata)
+        mime = sniff_content_type(data, name)
+        doc_id = document_id(data)
+        with self._lock:
+            existing = self.store.get_document(doc_id)
+            if existing is not None:
+                return IngestResult(
+                    existing.id, existing.filename, existing.title, existing.pages, existing.chunks, "duplicate"
+                )
+            stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
+            try:
+                out = self.pipeline.run(
+                    {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
+                )
+            except PipelineRuntimeError as exc:
+                domain = _domain_error(exc)
+                if domain is not None:
+                    raise domain from None
+                raise
+            chunks: list[Document] = out["dense"]["documents"]
+            pages: list[Document] = out["metadata"]["documents"]
+            if not chunks:
+                raise NoText("El documento no contiene texto indexable.")
+            first = pages[0].meta
+            record = DocumentRecord(
+                id=doc_id,
+                filename=name,
+                title=first.get(K.TITLE) or name,
+                pages=int(first.get(K.PAGES) or len(pages)),
+                chunks=len(chunks),
+                date=first.get(K.DATE),
+                conference=first.get(K.CONFERENCE),
+                doc_type=first.get(K.DOC_TYPE),
+                tags=tuple(first.get(K.TAGS) or ()),
+                indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                size_bytes=len(data),
+            )
+            for i, chunk in enumerate(chunks):
+                chunk.id = f"{doc_id}:{i}"
+            commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
+            replaces = [r.id for r in self.store.documents_by_filename(name) if r.id != doc_id]
+            self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments)
+        logger.info(
+            "Indexed %s (%s): %d pages, %d chunks, replaced %d", name, doc_id, record.pages, len(chunks), len(replaces)
+        )
+        return IngestResult(doc_id, name, record.title, record.pages, len(chunks), "indexed", replaces)

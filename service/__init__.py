@@ -1,0 +1,3 @@
+"""Compromisos HTTP service (FastAPI)."""
+
+import indexing  # noqa: F401  (disables telemetry and caps BLAS threads before anything else loads)

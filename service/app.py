@@ -1,0 +1,52 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from indexing.engine import Engine
+from indexing.settings import Settings
+from service.errors import install_error_handlers
+from service.routes import documents, health, search
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app. With `engine` given (CLI start-up, tests) it is used as is and not closed at shutdown;
+    otherwise the lifespan opens one from `settings` and closes it.
+    """
+    settings = settings or (engine.settings if engine else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        owned = engine is None
+        app.state.engine = engine or Engine.open(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.engine.close()
+            app.state.engine = None
+
+    app = FastAPI(
+        title="Compromisos",
+        version="0.1.0",
+        description=(
+            "Busca lo comprometido en las Conferencias Internacionales de Solidaridad con los refugiados y "
+            "migrantes venezolanos y su seguimiento, y lo prueba con el pasaje exacto: registro, página y cita."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = None
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(documents.router)
+    app.include_router(search.router)
+    return app

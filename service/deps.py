@@ -1,0 +1,26 @@
+"""Typed dependencies: routes receive the engine and settings, never build clients or models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from indexing.engine import Engine
+from indexing.errors import StoreUnavailable
+from indexing.settings import Settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        raise StoreUnavailable("El servicio todavía está arrancando: el almacén o el modelo no están listos.")
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,98 @@
+"""Records: upload, list, read, delete."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+
+from indexing.errors import InvalidMetadata, NotFound
+from indexing.types import DocumentRecord
+from service.deps import EngineDep
+from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, UploadPublic
+
+router = APIRouter(prefix="/v1/documents", tags=["documentos"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorPublic} for code in (404, 413, 415, 422)
+}
+
+
+def to_public(r: DocumentRecord) -> DocumentPublic:
+    return DocumentPublic(
+        id=r.id,
+        filename=r.filename,
+        title=r.title,
+        pages=r.pages,
+        chunks=r.chunks,
+        date=r.date,
+        conference=r.conference,
+        doc_type=r.doc_type,
+        tags=list(r.tags),
+        indexed_at=r.indexed_at,
+    )
+
+
+def _parse_metadata(raw: str | None) -> dict[str, Any] | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidMetadata(f"«metadata» no es JSON válido: {exc.msg} (posición {exc.pos}).") from exc
+    if not isinstance(value, dict):
+        raise InvalidMetadata("«metadata» debe ser un objeto JSON, por ejemplo {\"title\": \"...\"}.")
+    return value
+
+
+@router.post("", status_code=201, response_model=UploadPublic, responses=_ERRORS)
+def upload(
+    engine: EngineDep,
+    response: Response,
+    file: Annotated[UploadFile, File(description="Un archivo PDF, TXT o MD.")],
+    metadata: Annotated[str | None, Form(description="JSON: title, date, conference, doc_type, tags.")] = None,
+) -> UploadPublic:
+    """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba."""
+    meta = _parse_metadata(metadata)
+    # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
+    data = file.file.read(engine.settings.max_upload_bytes + 1)
+    result = engine.indexer.ingest(data, file.filename, meta)
+    if result.status == "duplicate":
+        response.status_code = 200
+    return UploadPublic(
+        id=result.id,
+        filename=result.filename,
+        title=result.title,
+        pages=result.pages,
+        chunks=result.chunks,
+        status=result.status,
+    )
+
+
+@router.get("", response_model=DocumentsPage)
+def list_documents(
+    engine: EngineDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentsPage:
+    """Lista los registros indexados (por fecha, luego nombre)."""
+    records = engine.store.all_documents()
+    return DocumentsPage(documents=[to_public(r) for r in records[offset : offset + limit]], total=len(records))
+
+
+@router.get("/{document_id}", response_model=DocumentPublic, responses=_ERRORS)
+def get_document(engine: EngineDep, document_id: str) -> DocumentPublic:
+    """Un registro indexado."""
+    record = engine.store.get_document(document_id)
+    if record is None:
+        raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
+    return to_public(record)
+
+
+@router.delete("/{document_id}", status_code=204, responses=_ERRORS)
+def delete_document(engine: EngineDep, document_id: str) -> Response:
+    """Borra un registro: sus pasajes y compromisos dejan de aparecer en las búsquedas."""
+    if not engine.store.delete_document(document_id):
+        raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
+    return Response(status_code=204)

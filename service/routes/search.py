@@ -1,0 +1,53 @@
+"""Search and questions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.deps import EngineDep
+from service.schemas import AskRequest, AskResponse, CitationPublic, SearchRequest, SearchResponse, SearchResultPublic
+
+router = APIRouter(prefix="/v1", tags=["búsqueda"])
+
+
+@router.post("/search", response_model=SearchResponse)
+def search(engine: EngineDep, body: SearchRequest) -> SearchResponse:
+    """Búsqueda híbrida (semántica + léxica) de pasajes."""
+    filters = body.filters.to_domain() if body.filters else None
+    found = engine.search(body.query, top_k=body.top_k, filters=filters)
+    return SearchResponse(
+        results=[
+            SearchResultPublic(
+                document_id=c.document_id,
+                filename=c.filename,
+                title=c.title,
+                page=c.page,
+                text=c.text,
+                score=round(c.score, 6),
+            )
+            for c in found.chunks
+        ]
+    )
+
+
+@router.post("/ask", response_model=AskResponse)
+def ask(engine: EngineDep, body: AskRequest) -> AskResponse:
+    """Responde con frases textuales de los registros y sus citas, o dice que ningún registro responde."""
+    filters = body.filters.to_domain() if body.filters else None
+    answer = engine.ask(body.question, top_k=body.top_k, filters=filters)
+    return AskResponse(
+        answer=answer.answer,
+        found=answer.found,
+        citations=[
+            CitationPublic(
+                n=c.n,
+                document_id=c.document_id,
+                filename=c.filename,
+                title=c.title,
+                page=c.page,
+                quote=c.quote,
+                score=c.score,
+            )
+            for c in answer.citations
+        ],
+    )

@@ -1,0 +1,117 @@
+"""Request and response models. Portals depend on these shapes: change them only additively."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from indexing.types import SearchFilters
+
+
+class Filters(BaseModel):
+    """Optional restrictions, all combinable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conference: str | None = Field(default=None, examples=["bruselas-2023"])
+    doc_type: str | None = Field(default=None, examples=["acta"])
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    document_ids: list[str] | None = Field(default=None, max_length=1000)
+
+    def to_domain(self) -> SearchFilters:
+        return SearchFilters(
+            conference=self.conference,
+            doc_type=self.doc_type,
+            date_from=self.date_from.isoformat() if self.date_from else None,
+            date_to=self.date_to.isoformat() if self.date_to else None,
+            document_ids=tuple(self.document_ids) if self.document_ids is not None else None,
+        )
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("no puede estar vacío")
+    return value.strip()
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=2000, examples=["aportes de España en 2020"])
+    top_k: int = Field(default=10, ge=1, le=100)
+    filters: Filters | None = None
+
+    _check = field_validator("query")(_not_blank)
+
+
+class SearchResultPublic(BaseModel):
+    document_id: str
+    filename: str
+    title: str
+    page: int
+    text: str
+    score: float
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResultPublic]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000, examples=["¿Cuánto comprometió España en 2020?"])
+    top_k: int = Field(default=5, ge=1, le=50)
+    filters: Filters | None = None
+
+    _check = field_validator("question")(_not_blank)
+
+
+class CitationPublic(BaseModel):
+    n: int
+    document_id: str
+    filename: str
+    title: str
+    page: int
+    quote: str
+    score: float
+
+
+class AskResponse(BaseModel):
+    answer: str
+    found: bool
+    citations: list[CitationPublic]
+
+
+class UploadPublic(BaseModel):
+    id: str
+    filename: str
+    title: str
+    pages: int
+    chunks: int
+    status: str
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    filename: str
+    title: str
+    pages: int
+    chunks: int
+    date: str | None = None
+    conference: str | None = None
+    doc_type: str | None = None
+    tags: list[str] = []
+    indexed_at: str | None = None
+
+
+class DocumentsPage(BaseModel):
+    documents: list[DocumentPublic]
+    total: int
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    detail: str
