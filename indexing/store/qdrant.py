@@ -75,7 +75,12 @@ class QdrantStore:
     """
 
     def __init__(
-        self, *, path: Path | None = None, url: str | None = None, api_key: str | None = None, prefix: str = "compromisos"
+        self,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        api_key: str | None = None,
+        prefix: str = "compromisos",
     ) -> None:
         self.prefix = prefix
         self.embedded = url is None
@@ -340,7 +345,9 @@ class QdrantStore:
             must.append(qm.FieldCondition(key=f"meta.{K.DOC_TYPE}", match=qm.MatchValue(value=f.doc_type)))
         if f.date_from or f.date_to:
             must.append(
-                qm.FieldCondition(key="meta.date_int", range=qm.Range(gte=date_int(f.date_from), lte=date_int(f.date_to)))
+                qm.FieldCondition(
+                    key="meta.date_int", range=qm.Range(gte=date_int(f.date_from), lte=date_int(f.date_to))
+                )
             )
         if f.document_ids is not None:
             must.append(qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchAny(any=list(f.document_ids))))

@@ -14,9 +14,7 @@ from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, UploadPu
 
 router = APIRouter(prefix="/v1/documents", tags=["documentos"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic} for code in (404, 413, 415, 422)
-}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (404, 413, 415, 422)}
 
 
 def to_public(r: DocumentRecord) -> DocumentPublic:
@@ -42,7 +40,7 @@ def _parse_metadata(raw: str | None) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         raise InvalidMetadata(f"«metadata» no es JSON válido: {exc.msg} (posición {exc.pos}).") from exc
     if not isinstance(value, dict):
-        raise InvalidMetadata("«metadata» debe ser un objeto JSON, por ejemplo {\"title\": \"...\"}.")
+        raise InvalidMetadata('«metadata» debe ser un objeto JSON, por ejemplo {"title": "..."}.')
     return value
 
 
@@ -56,7 +54,7 @@ def upload(
     """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba."""
     meta = _parse_metadata(metadata)
     # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
-    data = file.file.read(engine.settings.max_upload_bytes + 1)
+    data = file.file.read(engine.indexer.max_bytes + 1)
     result = engine.indexer.ingest(data, file.filename, meta)
     if result.status == "duplicate":
         response.status_code = 200

@@ -1,0 +1,1 @@
+"""Sample corpus, manifest and evaluation sets for Compromisos."""

@@ -1,0 +1,154 @@
+"""Verify the corpus manifests and evaluation sets.
+
+Run with ``python -m corpus.check_eval``. Checks that:
+* every manifest lists exactly the files of its records folder, with valid fields;
+* every answerable question's quote (8-40 words) is an exact substring of the text of the cited page
+  after whitespace normalization (PDF pages as extracted by ``pypdf``; a text file is page 1);
+* unanswerable questions carry no filename/page/quote;
+* every briefing key fact occurs in at least one record.
+Exits with status 1 and lists the problems if any check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pypdf import PdfReader
+
+CORPUS_DIR = Path(__file__).resolve().parent
+SETS = (
+    (CORPUS_DIR / "manifest.json", CORPUS_DIR / "records", CORPUS_DIR / "dev_eval.jsonl"),
+    (
+        CORPUS_DIR / "holdout" / "manifest.json",
+        CORPUS_DIR / "holdout" / "records",
+        CORPUS_DIR / "holdout" / "eval.jsonl",
+    ),
+)
+BRIEFING = CORPUS_DIR / "briefing_eval.json"
+CONFERENCES = {"bruselas-2019", "conferencia-2020", "canada-2021", "bruselas-2023", None}
+DOC_TYPES = {"nota_prensa", "acta", "comunicado", "tabla_compromisos", "informe_seguimiento", "carta"}
+FILTER_KEYS = {"conference", "doc_type", "date_from", "date_to"}
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+@lru_cache(maxsize=None)
+def page_texts(path: Path) -> tuple[str, ...]:
+    """Normalized text of each page of a record (a text file has one page)."""
+    if path.suffix.lower() == ".pdf":
+        return tuple(normalize(p.extract_text() or "") for p in PdfReader(path).pages)
+    return (normalize(decode_text(path.read_bytes())),)
+
+
+def check_manifest(manifest: Path, records: Path, errors: list[str]) -> set[str]:
+    entries = json.loads(manifest.read_text(encoding="utf-8"))["records"]
+    names = [e["filename"] for e in entries]
+    on_disk = {p.name for p in records.iterdir() if p.is_file()}
+    if len(names) != len(set(names)):
+        errors.append(f"{manifest.name}: duplicate filenames")
+    for missing in sorted(on_disk - set(names)):
+        errors.append(f"{manifest}: {missing} not listed")
+    for extra in sorted(set(names) - on_disk):
+        errors.append(f"{manifest}: {extra} listed but missing")
+    for e in entries:
+        where = f"{manifest.name}:{e.get('filename')}"
+        if set(e) != {"filename", "title", "date", "conference", "doc_type", "tags"}:
+            errors.append(f"{where}: unexpected keys {sorted(e)}")
+        try:
+            date.fromisoformat(e["date"])
+        except (KeyError, ValueError):
+            errors.append(f"{where}: bad date")
+        if e.get("conference") not in CONFERENCES:
+            errors.append(f"{where}: bad conference")
+        if e.get("doc_type") not in DOC_TYPES:
+            errors.append(f"{where}: bad doc_type")
+        if not isinstance(e.get("tags"), list):
+            errors.append(f"{where}: tags must be a list")
+    return set(names)
+
+
+def check_eval(eval_path: Path, records: Path, names: set[str], errors: list[str]) -> tuple[int, int]:
+    answerable = unanswerable = 0
+    seen: set[str] = set()
+    for lineno, line in enumerate(eval_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        where = f"{eval_path.name}:{lineno} ({q.get('id')})"
+        if q.get("id") in seen:
+            errors.append(f"{where}: duplicate id")
+        seen.add(q.get("id"))
+        if not q.get("question", "").strip():
+            errors.append(f"{where}: empty question")
+        if q.get("answerable") is False:
+            unanswerable += 1
+            if any(k in q for k in ("filename", "page", "quote")):
+                errors.append(f"{where}: unanswerable question must not cite a passage")
+            continue
+        if q.get("answerable") is not True:
+            errors.append(f"{where}: 'answerable' must be true or false")
+            continue
+        answerable += 1
+        filename, page, quote = q.get("filename"), q.get("page"), q.get("quote", "")
+        if filename not in names:
+            errors.append(f"{where}: unknown filename {filename!r}")
+            continue
+        pages = page_texts(records / filename)
+        if not isinstance(page, int) or not 1 <= page <= len(pages):
+            errors.append(f"{where}: page {page!r} out of range 1..{len(pages)}")
+            continue
+        n_words = len(quote.split())
+        if not 8 <= n_words <= 40:
+            errors.append(f"{where}: quote has {n_words} words (expected 8-40)")
+        if normalize(quote) not in pages[page - 1]:
+            errors.append(f"{where}: quote not found on page {page} of {filename}: {quote!r}")
+    return answerable, unanswerable
+
+
+def check_briefing(errors: list[str]) -> int:
+    topics = json.loads(BRIEFING.read_text(encoding="utf-8"))
+    corpus = [t for p in sorted((CORPUS_DIR / "records").iterdir()) for t in page_texts(p)]
+    for i, topic in enumerate(topics):
+        if not topic.get("topic"):
+            errors.append(f"briefing[{i}]: empty topic")
+        if set(topic.get("filters", {})) - FILTER_KEYS:
+            errors.append(f"briefing[{i}]: unknown filter keys")
+        facts = topic.get("key_facts", [])
+        if not 3 <= len(facts) <= 6:
+            errors.append(f"briefing[{i}]: expected 3-6 key facts")
+        for fact in facts:
+            if not any(normalize(fact) in text for text in corpus):
+                errors.append(f"briefing[{i}]: key fact not found in records: {fact!r}")
+    return len(topics)
+
+
+def main() -> int:
+    errors: list[str] = []
+    for manifest, records, eval_path in SETS:
+        names = check_manifest(manifest, records, errors)
+        a, u = check_eval(eval_path, records, names, errors)
+        print(f"{eval_path.relative_to(CORPUS_DIR)}: {a} answerable, {u} unanswerable")
+    print(f"briefing_eval.json: {check_briefing(errors)} topics")
+    for e in errors:
+        print("ERROR", e)
+    print("OK" if not errors else f"{len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Cleaned pages → sentence-aligned chunks whose text is an exact slice of the page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+
+from indexing.constants import CHAR_END, CHAR_START, CHUNK_INDEX, DOCUMENT_ID, PAGE
+from indexing.ids import chunk_point_id
+from indexing.spanish import find_amounts, find_spanish_dates, split_sentences
+
+_WORD_RE = re.compile(r"\S+")
+_SOFT_BREAK_RE = re.compile(r"[;:,](?=\s)")
+
+Span = tuple[int, int]
+
+
+def _word_spans(text: str, start: int, end: int) -> list[Span]:
+    return [m.span() for m in _WORD_RE.finditer(text, start, end)]
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    return sum(1 for _ in _WORD_RE.finditer(text, start, end))
+
+
+def _inside(position: int, protected: list[Span]) -> bool:
+    return any(a < position < b for a, b in protected)
+
+
+@component
+class SpanishSentenceChunker:
+    """
+    Splits the cleaned pages of one record into chunks of whole sentences, never across pages.
+
+    Sentences (`indexing.spanish.split_sentences`) are packed greedily: when adding the next sentence would exceed
+    `max_words`, the chunk is emitted and the next one starts with its last `overlap_sentences` sentences. A short
+    final remainder (fewer than `min_words / 2` new words) is merged into the previous chunk when that stays within
+    `max_words * 1.2`. A sentence longer than `max_words` is cut at the last ";", ":" or "," before the limit, else
+    at a word boundary, and never inside an amount ("US$ 1.500 millones") or a date ("17 de julio de 2023").
+
+    A chunk's `content` is exactly `page_text[char_start:char_end]`, so any part of it is a verbatim quote of the
+    cleaned page. Meta: the page's meta plus `page`, `char_start`, `char_end` and `chunk_index` (0-based over the
+    whole record, in order). With a `document_id` in the meta, the Document id is `chunk_point_id(...)`.
+
+    ### Usage example
+
+    ```python
+    from haystack import Document
+    from indexing.components.spanish_chunker import SpanishSentenceChunker
+
+    page = Document(content="Primera frase. Segunda frase.", meta={"page": 1})
+    chunks = SpanishSentenceChunker().run(documents=[page])["documents"]
+    print(chunks[0].meta["char_start"], chunks[0].meta["char_end"])  # 0 29
+    ```
+    """
+
+    def __init__(self, min_words: int = 120, max_words: int = 250, overlap_sentences: int = 1) -> None:
+        """
+        Creates a SpanishSentenceChunker.
+
+        :param min_words: target minimum words per chunk (governs merging of short remainders).
+        :param max_words: maximum words per chunk (a merged remainder may reach `max_words * 1.2`).
+        :param overlap_sentences: how many trailing sentences of a chunk open the next chunk of the same page.
+        :raises ValueError: on non-positive sizes or `min_words > max_words`.
+        """
+        if min_words < 1 or max_words < 1 or overlap_sentences < 0 or min_words > max_words:
+            raise ValueError("Need 1 <= min_words <= max_words and overlap_sentences >= 0.")
+        self.min_words = min_words
+        self.max_words = max_words
+        self.overlap_sentences = overlap_sentences
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serializes the component to a dictionary."""
+        return default_to_dict(
+            self, min_words=self.min_words, max_words=self.max_words, overlap_sentences=self.overlap_sentences
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SpanishSentenceChunker:
+        """Deserializes the component from a dictionary."""
+        return default_from_dict(cls, data)
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+        """
+        Chunks the cleaned pages of one record.
+
+        :param documents: the cleaned page Documents of one record, in page order (empty pages are skipped).
+        :returns: A dictionary with the following key:
+            - `documents`: the chunks, in record order.
+        """
+        chunks: list[Document] = []
+        for page in documents:
+            text = page.content or ""
+            for start, end in self.chunk_spans(text):
+                index = len(chunks)
+                meta = {**page.meta, CHAR_START: start, CHAR_END: end, CHUNK_INDEX: index, PAGE: page.meta.get(PAGE)}
+                doc_id = meta.get(DOCUMENT_ID)
+                chunks.append(
+                    Document(
+                        id=chunk_point_id(doc_id, index) if doc_id else "",
+                        content=text[start:end],
+                        meta=meta,
+                    )
+                )
+        return {"documents": chunks}
+
+    def chunk_spans(self, text: str) -> list[Span]:
+        """(char_start, char_end) of the chunks of one page text, in order.
+
+        :param text: the cleaned text of one page.
+        :returns: spans; empty for a blank page.
+        """
+        if not text.strip():
+            return []
+        units = self._units(text)
+        words = [_count_words(text, s, e) for s, e in units]
+        groups: list[list[int]] = []  # indexes into units
+        current: list[int] = []
+        fresh_start = 0  # position in `current` where the sentences not shared with the previous chunk begin
+        for i in range(len(units)):
+            if current and sum(words[j] for j in current) + words[i] > self.max_words:
+                groups.append(current)
+                overlap = current[-self.overlap_sentences :] if self.overlap_sentences else []
+                while overlap and sum(words[j] for j in overlap) + words[i] > self.max_words:
+                    overlap = overlap[1:]
+                current = list(overlap)
+                fresh_start = len(current)
+            current.append(i)
+        if current:
+            fresh = current[fresh_start:]
+            fresh_words = sum(words[j] for j in fresh)
+            if (
+                groups
+                and fresh_words < self.min_words / 2
+                and sum(words[j] for j in groups[-1]) + fresh_words <= self.max_words * 1.2
+            ):
+                groups[-1] = groups[-1] + fresh
+            else:
+                groups.append(current)
+        return [(units[g[0]][0], units[g[-1]][1]) for g in groups]
+
+    def _units(self, text: str) -> list[Span]:
+        """Sentence spans, with sentences longer than `max_words` cut into pieces."""
+        protected = find_amounts(text) + [(s, e) for _, s, e in find_spanish_dates(text)]
+        units: list[Span] = []
+        for start, end in split_sentences(text):
+            units.extend(self._split_long(text, start, end, protected))
+        return units
+
+    def _split_long(self, text: str, start: int, end: int, protected: list[Span]) -> list[Span]:
+        pieces: list[Span] = []
+        while True:
+            spans = _word_spans(text, start, end)
+            if len(spans) <= self.max_words:
+                pieces.append((start, end))
+                return pieces
+            limit = spans[self.max_words - 1][1]  # end of the last word that still fits
+            floor = spans[self.max_words // 2][0]  # pieces keep at least half the limit, not a stray clause
+            cut = self._soft_cut(text, floor, limit, protected) or self._word_cut(spans, protected)
+            pieces.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+
+    @staticmethod
+    def _soft_cut(text: str, floor: int, limit: int, protected: list[Span]) -> int | None:
+        """End (after the punctuation) of the last ";", ":" or "," in [floor, limit] outside protected spans."""
+        for m in reversed(list(_SOFT_BREAK_RE.finditer(text, floor, limit + 1))):
+            if not _inside(m.start(), protected) and not _inside(m.end(), protected):
+                return m.end()
+        return None
+
+    def _word_cut(self, spans: list[Span], protected: list[Span]) -> int:
+        """End of the last word within `max_words` whose end is not inside a protected span."""
+        for index in range(self.max_words - 1, 0, -1):
+            if not _inside(spans[index][1], protected):
+                return spans[index][1]
+        return spans[self.max_words - 1][1]

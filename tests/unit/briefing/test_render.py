@@ -1,0 +1,108 @@
+"""Markdown rendering and Spanish date / number formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indexing.briefing import Briefing, Citation, Point, Section, format_date_es, format_number_es, to_markdown
+
+
+def small_briefing(**overrides) -> Briefing:
+    values = dict(
+        id="0123456789abcdef",
+        title="Ayuda memoria: desembolsos de Canadá",
+        generated_at="2023-07-17T10:00:00+00:00",
+        summary_markdown="",
+        sections=[
+            Section(
+                heading="Acta de la reunión (16 de marzo de 2023)",
+                points=[
+                    Point("Canadá desembolsó 30 millones de dólares.", [1, 2]),
+                    Point("Se acordó una nueva reunión\nen junio.", [3]),
+                ],
+            )
+        ],
+        citations=[
+            Citation(
+                1, "d1", "acta.pdf", "Acta de la reunión", "2023-03-16", 2, "Canadá desembolsó 30 millones de dólares."
+            ),
+            Citation(2, "d2", "nota.txt", "Nota de prensa", None, 1, "Canadá desembolsó 30 millones de dólares."),
+            Citation(3, "d1", "acta.pdf", "", "2023-03", 4, "Se acordó una nueva reunión\nen junio."),
+        ],
+        found=True,
+    )
+    values.update(overrides)
+    return Briefing(**values)
+
+
+def test_markdown_exact_text():
+    assert to_markdown(small_briefing()) == (
+        "# Ayuda memoria: desembolsos de Canadá\n"
+        "\n"
+        "*Generado el 17 de julio de 2023.*\n"
+        "\n"
+        "## Acta de la reunión (16 de marzo de 2023)\n"
+        "\n"
+        "- Canadá desembolsó 30 millones de dólares.[^1][^2]\n"
+        "- Se acordó una nueva reunión en junio.[^3]\n"
+        "\n"
+        "[^1]: *Acta de la reunión* (16 de marzo de 2023), p. 2: «Canadá desembolsó 30 millones de dólares.»\n"
+        "[^2]: *Nota de prensa*, p. 1: «Canadá desembolsó 30 millones de dólares.»\n"
+        "[^3]: *acta.pdf* (marzo de 2023), p. 4: «Se acordó una nueva reunión en junio.»\n"
+    )
+
+
+def test_markdown_lists_warnings_and_not_found_notice():
+    text = to_markdown(small_briefing(sections=[], citations=[], found=False, warnings=["Se descartó algo."]))
+    assert text == (
+        "# Ayuda memoria: desembolsos de Canadá\n\n*Generado el 17 de julio de 2023.*\n\n"
+        "No se encontraron pasajes pertinentes en los registros indexados.\n\n"
+        "## Advertencias\n\n- Se descartó algo.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("iso", "expected"),
+    [
+        ("2023-07-17", "17 de julio de 2023"),
+        ("2022-03-01", "1 de marzo de 2022"),
+        ("2023-12", "diciembre de 2023"),
+        ("2021", "2021"),
+        ("2023-07-17T10:00:00+00:00", "17 de julio de 2023"),
+        ("", ""),
+        (None, ""),
+        ("sin fecha", "sin fecha"),
+    ],
+)
+def test_format_date_es(iso, expected):
+    assert format_date_es(iso) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1500000, "1.500.000"),
+        (1500.5, "1.500,5"),
+        (2.5, "2,5"),
+        (653, "653"),
+        (0, "0"),
+        (-1234567.25, "-1.234.567,25"),
+        (Decimal("1500000000"), "1.500.000.000"),
+        ("1000", "1.000"),
+        (3.0, "3"),
+    ],
+)
+def test_format_number_es(value, expected):
+    assert format_number_es(value) == expected
+
+
+def test_format_number_es_fixed_decimals():
+    assert format_number_es(1500, decimals=2) == "1.500,00"
+    assert format_number_es(2.456, decimals=1) == "2,5"
+
+
+def test_format_number_es_rejects_text():
+    with pytest.raises(ValueError):
+        format_number_es("mil")
