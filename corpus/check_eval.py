@@ -5,7 +5,7 @@ Run with ``python -m corpus.check_eval``. Checks that:
 * every answerable question's quote (8-40 words) is an exact substring of the text of the cited page
   after whitespace normalization (PDF pages as extracted by ``pypdf``; a text file is page 1);
 * unanswerable questions carry no filename/page/quote;
-* every briefing key fact occurs in at least one record.
+* every briefing key fact occurs in at least one record that matches the topic's filters.
 Exits with status 1 and lists the problems if any check fails.
 """
 
@@ -16,7 +16,7 @@ import re
 import sys
 import unicodedata
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -47,7 +47,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252")
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_texts(path: Path) -> tuple[str, ...]:
     """Normalized text of each page of a record (a text file has one page)."""
     if path.suffix.lower() == ".pdf":
@@ -120,10 +120,30 @@ def check_eval(eval_path: Path, records: Path, names: set[str], errors: list[str
     return answerable, unanswerable
 
 
+def matches(entry: dict, filters: dict) -> bool:
+    """Whether a manifest entry satisfies a briefing's filters."""
+    if "conference" in filters and entry["conference"] != filters["conference"]:
+        return False
+    if "doc_type" in filters and entry["doc_type"] != filters["doc_type"]:
+        return False
+    if "date_from" in filters and entry["date"] < filters["date_from"]:
+        return False
+    if "date_to" in filters and entry["date"] > filters["date_to"]:
+        return False
+    return True
+
+
 def check_briefing(errors: list[str]) -> int:
     topics = json.loads(BRIEFING.read_text(encoding="utf-8"))
-    corpus = [t for p in sorted((CORPUS_DIR / "records").iterdir()) for t in page_texts(p)]
+    entries = json.loads((CORPUS_DIR / "manifest.json").read_text(encoding="utf-8"))["records"]
     for i, topic in enumerate(topics):
+        filters = topic.get("filters", {})
+        corpus = [
+            text
+            for e in entries
+            if matches(e, filters)
+            for text in page_texts(CORPUS_DIR / "records" / e["filename"])
+        ]
         if not topic.get("topic"):
             errors.append(f"briefing[{i}]: empty topic")
         if set(topic.get("filters", {})) - FILTER_KEYS:
@@ -133,7 +153,7 @@ def check_briefing(errors: list[str]) -> int:
             errors.append(f"briefing[{i}]: expected 3-6 key facts")
         for fact in facts:
             if not any(normalize(fact) in text for text in corpus):
-                errors.append(f"briefing[{i}]: key fact not found in records: {fact!r}")
+                errors.append(f"briefing[{i}]: key fact not found in the filtered records: {fact!r}")
     return len(topics)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from indexing.answer import Answer, Answerer
+from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
+from indexing.errors import CompromisosError, NotFound
 from indexing.ingest import CommitmentExtractor, Indexer
 from indexing.pipelines import build_search_pipeline
 from indexing.settings import Settings
@@ -18,6 +21,11 @@ from indexing.store import Store, open_store
 from indexing.types import Chunk, SearchFilters
 
 logger = logging.getLogger(__name__)
+
+
+class AbstractiveNotConfigured(CompromisosError):
+    code = "abstractive_not_configured"
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class Engine:
             backend, store, candidates=settings.retrieval_candidates, sparse=sparse
         )
         self.search_pipeline.warm_up()
+        self.actor_finder: Callable[[str], list[str]] | None = None
         self.answerer = Answerer(
             backend, min_dense=settings.abstain_min_dense, min_coverage=settings.abstain_min_coverage
         )
@@ -107,6 +116,74 @@ class Engine:
         """Extractive answer with citations, or an abstention."""
         found = self.search(question, top_k=max(top_k, 8), filters=filters)
         return self.answerer.answer(question, found.query_embedding, found.chunks, max_sentences=min(3, top_k))
+
+    # ----------------------------------------------------------------- briefings
+
+    def briefing(self, request: BriefingRequest, filters: SearchFilters | None = None) -> Briefing:
+        """Draft (or return the stored) briefing for `request` on the current index state.
+
+        Same index state + same request → same id → the stored briefing, byte for byte.
+
+        :raises AbstractiveNotConfigured: abstractive mode without LLM_BASE_URL/LLM_MODEL.
+        """
+        if request.mode == "abstractive" and not self.settings.llm_base_url:
+            raise AbstractiveNotConfigured(
+                "El modo abstractivo necesita un servidor de modelo de lenguaje compatible con OpenAI "
+                "(LLM_BASE_URL y LLM_MODEL). Sin él, use el modo «extractive»."
+            )
+        state = self.store.index_state()
+        bid = briefing_id(state, request.to_dict())
+        stored = self.store.get_briefing(bid)
+        if stored is not None:
+            return Briefing.from_dict(stored)
+        found = self.search(request.topic, top_k=self.settings.briefing_candidates, filters=filters)
+        briefing = build_briefing(
+            request.topic,
+            found.chunks,
+            found.query_embedding,
+            max_points=request.max_points,
+            group_by=request.group_by,
+            actor_finder=self.actor_finder,
+            min_relevance=self.settings.briefing_min_relevance,
+            index_state=state,
+            filters=request.filters,
+            mode=request.mode,
+        )
+        if request.mode == "abstractive" and briefing.found:
+            from indexing.briefing.abstractive import rewrite_abstractive
+
+            briefing = rewrite_abstractive(
+                briefing,
+                base_url=self.settings.llm_base_url or "",
+                model=self.settings.llm_model or "",
+                api_key=self.settings.llm_api_key,
+                timeout=self.settings.llm_timeout,
+            )
+        self.store.put_briefing(briefing.id, briefing.to_dict())
+        return briefing
+
+    def document_summary(self, document_id: str, *, max_points: int = 8) -> Briefing:
+        """Summary of one record from all of its chunks, stored like a briefing."""
+        if self.store.get_document(document_id) is None:
+            raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
+        state = self.store.index_state()
+        briefing = summarize_document(
+            self.store.document_chunks(document_id),
+            max_points=max_points,
+            actor_finder=self.actor_finder,
+            index_state=state,
+        )
+        stored = self.store.get_briefing(briefing.id)
+        if stored is not None:
+            return Briefing.from_dict(stored)
+        self.store.put_briefing(briefing.id, briefing.to_dict())
+        return briefing
+
+    def get_briefing(self, briefing_id_: str) -> Briefing:
+        stored = self.store.get_briefing(briefing_id_)
+        if stored is None:
+            raise NotFound(f"No hay ninguna ayuda memoria con id «{briefing_id_}».")
+        return Briefing.from_dict(stored)
 
     def status(self) -> dict[str, Any]:
         return {"documents": len(self.store.all_documents()), "chunks": self.store.count_chunks()}

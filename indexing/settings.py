@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     abstain_min_dense: float = Field(default=0.80, description="Dense cosine under which evidence is weak.")
     abstain_min_coverage: float = Field(default=0.5, description="Share of question terms the evidence must hold.")
 
+    briefing_candidates: int = Field(default=40, ge=5, le=200, description="Passages a briefing draws on.")
+    briefing_min_relevance: float = Field(default=0.62, description="Relevance a briefing point must reach.")
+
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server for abstractive briefings.")
     llm_model: str | None = Field(default=None, description="Model name on that server.")
     llm_api_key: str | None = Field(default=None, description="API key of that server, if it needs one.")

@@ -269,7 +269,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s+[«“\"'(\[¿¡
 _TOKEN_BEFORE_RE = re.compile(r"[^\s(«“\"'\[]*$")
 _DOTTED_ABBREVIATION_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
 _BULLET_RE = re.compile(r"^\s*(?:[-–—•*·▪◦‣●]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z]\)\s+|\(?[ivx]{1,4}\)\s+)")
-_TABLE_GAP_RE = re.compile(r"\S(?:\t+| {3,})\S")
+_TABLE_GAP_RE = re.compile(r"(?<=\S)(?:\t+| {3,})(?=\S)")
 # A list number on its own ("1.", "iv.") is the start of an item, not a sentence.
 _LIST_MARKER_RE = re.compile(r"\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]$")
 _OPENERS = {"(": ")", "[": "]", "«": "»", "“": "”"}
@@ -285,7 +285,7 @@ def is_bullet_line(line: str) -> bool:
 
 
 def is_table_line(line: str) -> bool:
-    """Whether `line` looks like a table row: cells separated by "|", tabs, or runs of 3+ spaces.
+    """Whether `line` looks like a table row: cells separated by "|", or 3+ cells separated by tabs or 3+ spaces.
 
     :param line: one line, without its newline.
     :returns: True for table-like rows such as "Alemania | 50 | EUR".
@@ -293,7 +293,8 @@ def is_table_line(line: str) -> bool:
     stripped = line.strip()
     if stripped.count("|") >= 1 and len([c for c in stripped.split("|") if c.strip()]) >= 2:
         return True
-    return _TABLE_GAP_RE.search(stripped) is not None
+    # Whitespace-aligned columns need two gaps: one wide gap is more often justified prose than a table.
+    return len(_TABLE_GAP_RE.findall(stripped)) >= 2
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

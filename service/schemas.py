@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -115,3 +116,53 @@ class DocumentsPage(BaseModel):
 class ErrorPublic(BaseModel):
     code: str
     detail: str
+
+
+class BriefingRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(min_length=1, max_length=500, examples=["Compromisos y desembolsos de España"])
+    filters: Filters | None = None
+    max_points: int = Field(default=8, ge=1, le=30)
+    group_by: Literal["document", "date", "actor"] = "document"
+    mode: Literal["extractive", "abstractive"] = "extractive"
+
+    _check = field_validator("topic")(_not_blank)
+
+
+class SummaryRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_points: int = Field(default=8, ge=1, le=30)
+
+
+class BriefingPointPublic(BaseModel):
+    text: str
+    citations: list[int]
+
+
+class BriefingSectionPublic(BaseModel):
+    heading: str
+    points: list[BriefingPointPublic]
+
+
+class BriefingCitationPublic(BaseModel):
+    n: int
+    document_id: str
+    filename: str
+    title: str
+    date: str | None
+    page: int
+    quote: str
+
+
+class BriefingPublic(BaseModel):
+    id: str
+    title: str
+    generated_at: str
+    summary_markdown: str
+    sections: list[BriefingSectionPublic]
+    citations: list[BriefingCitationPublic]
+    found: bool
+    warnings: list[str] = []
+    index_state: str = ""

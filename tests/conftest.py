@@ -7,8 +7,9 @@ import os
 os.environ["HAYSTACK_TELEMETRY_ENABLED"] = "False"
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import indexing  # noqa: E402,F401
 import pytest  # noqa: E402
+
+import indexing  # noqa: E402,F401
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ briefing by actor and to recognise a commitment signal.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from indexing.spanish import fold
 
@@ -49,7 +49,7 @@ DEFAULT_ACTORS: dict[str, tuple[str, ...]] = {
 }
 
 
-def make_gazetteer_finder(actors: dict[str, Iterable[str]]) -> Callable[[str], list[str]]:
+def make_gazetteer_finder(actors: Mapping[str, Iterable[str]]) -> Callable[[str], list[str]]:
     """Build an actor finder from canonical names and their aliases.
 
     :param actors: canonical name → aliases.

@@ -84,7 +84,7 @@ def format_number_es(x: int | float | Decimal | str, decimals: int | None = None
     if text.startswith("-"):
         sign, text = "-", text[1:]
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -27,6 +27,12 @@ class ActorInfo:
     country: str | None = None
     parent: str | None = None
     host: bool = False
+    implementer: bool = False
+
+    @property
+    def donor(self) -> bool:
+        """True for actors that can pledge: not a host country, not an implementing UN agency, not a collective."""
+        return not (self.host or self.implementer or self.type == "colectivo")
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def _gazetteer() -> tuple[dict[str, ActorInfo], PhraseMatcher, PhraseMatcher]:
     templates = data.get("country_templates", [])
     for entry in data["actors"]:
         info = ActorInfo(entry["name"], entry["type"], entry.get("country"), entry.get("parent"),
-                         bool(entry.get("host", False)))
+                         bool(entry.get("host", False)), bool(entry.get("implementer", False)))
         infos[info.name] = info
         phrases.append((info.name, info.name))
         phrases.extend((alias, info.name) for alias in entry.get("aliases", []))

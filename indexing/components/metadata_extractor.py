@@ -13,6 +13,7 @@ from indexing.errors import InvalidMetadata
 from indexing.spanish import first_spanish_date
 
 MAX_TITLE_CHARS = 200
+_MARKUP_PREFIX_RE = re.compile(r"^\s*(?:#{1,6}\s+|[*_=]+\s*)")  # Markdown heading or emphasis marks
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _OFFICE_PREFIX_RE = re.compile(r"^(?:microsoft\s+(?:word|excel|powerpoint)|word|powerpoint)\s*-\s*", re.IGNORECASE)
 _FILE_EXTENSION_RE = re.compile(r"\.(?:docx?|xlsx?|pptx?|odt|rtf|pdf|txt)$", re.IGNORECASE)
@@ -80,7 +81,7 @@ class RecordMetadataExtractor:
 
     - `title`: the caller's title > the PDF /Title (`pdf_title`) unless it is a tool default ("Untitled",
       "Documento1"; a "Microsoft Word - " prefix and a file extension are stripped) > the first non-empty line of
-      the record > the filename; at most 200 characters, whitespace collapsed.
+      the record (Markdown "#" marks removed) > the filename; at most 200 characters, whitespace collapsed.
     - `date` (ISO "YYYY-MM-DD"): the caller's date (validated) > the first full Spanish date of the record's text
       (else its first month-year mention) > None.
     - `conference`, `doc_type` (text or None) and `tags` (list of text) from the caller's metadata.
@@ -146,7 +147,7 @@ class RecordMetadataExtractor:
             first_line = next(
                 (line for doc in documents for line in (doc.content or "").split("\n") if line.strip()), None
             )
-            title = first_line or str(documents[0].meta.get(FILENAME) or "Sin título")
+            title = _MARKUP_PREFIX_RE.sub("", first_line or "") or str(documents[0].meta.get(FILENAME) or "Sin título")
         return _trim_title(title)
 
     @staticmethod

@@ -12,7 +12,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.components.converters.utils import get_bytestream_from_source, normalize_metadata
 from haystack.dataclasses import ByteStream
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError
+from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from indexing.constants import FILENAME, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
 from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer
@@ -122,6 +122,10 @@ class PdfPagesConverter:
             raise
         except FileNotDecryptedError as exc:
             raise EncryptedPdf(_encrypted_detail(name)) from exc
+        except DependencyError as exc:  # AES needs the optional `cryptography` package
+            raise EncryptedPdf(
+                f"{name} está cifrado con AES y este servidor no puede abrirlo: quite la protección y vuelva a subirlo."
+            ) from exc
         except NotImplementedError as exc:  # an encryption algorithm pypdf cannot handle
             raise EncryptedPdf(f"{name} usa un cifrado que no se puede abrir: {exc}") from exc
         except Exception as exc:  # pypdf raises PyPdfError, but also bare ValueError/KeyError on damaged files
@@ -145,7 +149,5 @@ class PdfPagesConverter:
             for page in reader.pages:
                 texts.append(page.extract_text() or "")
         except Exception as exc:  # damaged content streams surface here, not when opening
-            raise CorruptPdf(
-                f"No se puede extraer el texto de la página {len(texts) + 1} de {name} ({exc})."
-            ) from exc
+            raise CorruptPdf(f"No se puede extraer el texto de la página {len(texts) + 1} de {name} ({exc}).") from exc
         return texts

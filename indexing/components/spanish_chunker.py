@@ -174,8 +174,14 @@ class SpanishSentenceChunker:
         return None
 
     def _word_cut(self, spans: list[Span], protected: list[Span]) -> int:
-        """End of the last word within `max_words` whose end is not inside a protected span."""
+        """End of the last word within `max_words` not inside a protected span; past the limit if there is none.
+
+        An amount or date longer than the whole limit still stays in one piece: the piece grows to its end.
+        """
         for index in range(self.max_words - 1, 0, -1):
             if not _inside(spans[index][1], protected):
                 return spans[index][1]
-        return spans[self.max_words - 1][1]
+        for index in range(self.max_words, len(spans)):
+            if not _inside(spans[index][1], protected):
+                return spans[index][1]
+        return spans[-1][1]

@@ -21,9 +21,15 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 _HYPHEN_END_RE = re.compile(r"[^\W\d_]-$")
 _TABLE_GAP_RE = re.compile(r"\t+| {3,}")
 _SPACES_RE = re.compile(r"[ \t\u2000-\u200a\u202f\u3000]+")
-_PARAGRAPH_END_CHARS = ".!?:;»”\"…)"
+_PARAGRAPH_END_CHARS = '.!?:;»”"…)'
 # A line shorter than this share of the page's usual line length ends its paragraph (when it ends a sentence).
 _SHORT_LINE_SHARE = 0.75
+_MIN_LINE_WIDTH = 60
+# Articles, prepositions and conjunctions: a line ending in one of them continues on the next line.
+_DANGLING_WORDS = frozenset(
+    {"a", "al", "con", "de", "del", "e", "el", "en", "entre", "la", "las", "los", "o", "para", "por", "que", "su"}
+    | {"sus", "sobre", "u", "un", "una", "y"}
+)
 
 
 def _edge_key(line: str) -> str:
@@ -66,9 +72,14 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
 
 def _typical_width(lines: list[str]) -> int:
     lengths = sorted(len(line.strip()) for line in lines if line.strip() and not is_table_line(line))
-    if not lengths:
-        return 0
-    return lengths[int(0.8 * (len(lengths) - 1))]
+    usual = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
+    # Printed pages run 60+ characters a line; the floor keeps short pages from calling every line "long".
+    return max(usual, _MIN_LINE_WIDTH)
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _separator(line: str, following: str, width: int) -> str:
@@ -76,6 +87,9 @@ def _separator(line: str, following: str, width: int) -> str:
     if is_bullet_line(following) or is_table_line(following) or is_table_line(line):
         return "\n"
     stripped = line.strip()
+    last_word = stripped.rsplit(" ", 1)[-1]
+    if last_word.lower() in _DANGLING_WORDS or (_is_upper(stripped) and _is_upper(following)):
+        return " "  # the line cannot end there ("... EN" / "SOLIDARIDAD"): a wrapped heading or sentence
     if len(stripped) < _SHORT_LINE_SHARE * width:
         if stripped[-1] in _PARAGRAPH_END_CHARS:
             return "\n\n"

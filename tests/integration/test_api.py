@@ -82,13 +82,19 @@ class TestDocuments:
         assert r.json()["code"] == "not_found"
 
     def test_upload_then_duplicate(self, client: TestClient) -> None:
-        data = "Nota breve\n\nEl 2 de mayo de 2024 Noruega anunció NOK 30 millones para la respuesta en Colombia.".encode()
+        data = (
+            "Nota breve\n\nEl 2 de mayo de 2024 Noruega anunció NOK 30 millones para la respuesta en Colombia.".encode()
+        )
         first = upload(client, "nota_noruega.txt", data, {"doc_type": "nota_prensa", "tags": ["noruega"]})
         assert first.status_code == 201
         body = first.json()
         assert set(body) == {"id", "filename", "title", "pages", "chunks", "status"}
         assert (body["filename"], body["title"], body["pages"], body["chunks"], body["status"]) == (
-            "nota_noruega.txt", "Nota breve", 1, 1, "indexed",
+            "nota_noruega.txt",
+            "Nota breve",
+            1,
+            1,
+            "indexed",
         )
         again = upload(client, "otro_nombre.txt", data)
         assert again.status_code == 200
@@ -97,7 +103,9 @@ class TestDocuments:
 
     def test_replace_same_filename_leaves_no_old_chunk(self, client: TestClient) -> None:
         v1 = upload(client, "informe_avance.txt", "Informe de avance\n\nEl proyecto Quetzal recibió fondos.".encode())
-        v2 = upload(client, "informe_avance.txt", "Informe de avance\n\nEl proyecto Colibrí sustituyó al anterior.".encode())
+        v2 = upload(
+            client, "informe_avance.txt", "Informe de avance\n\nEl proyecto Colibrí sustituyó al anterior.".encode()
+        )
         assert v1.status_code == v2.status_code == 201
         old, new = v1.json()["id"], v2.json()["id"]
         assert old != new
@@ -143,7 +151,8 @@ class TestSearch:
         assert names({"conference": "canada-2021"}) == {"canada_2021.txt"}
         assert names({"doc_type": "carta"}) == {"carta_apci_cp1252.txt"}
         assert names({"date_from": "2023-01-01", "date_to": "2023-12-31"}) == {
-            "acta_bruselas_2023.pdf", "nota_prensa_095_2023.txt",
+            "acta_bruselas_2023.pdf",
+            "nota_prensa_095_2023.txt",
         }
         assert names({"date_to": "2021-12-31"}) == {"canada_2021.txt"}
         assert names({"document_ids": [doc_ids["nota_prensa_095_2023.txt"]]}) == {"nota_prensa_095_2023.txt"}
@@ -229,7 +238,7 @@ class TestBadUploads:
     CASES = [
         ("vacio.txt", b"", 422, "empty_file"),
         ("espacios.txt", b"   \n\t ", 422, "empty_file"),
-        ("falso.pdf", "Esto no es un PDF, solo texto.".encode(), 415, "unsupported_type"),
+        ("falso.pdf", b"Esto no es un PDF, solo texto.", 415, "unsupported_type"),
         ("programa.txt", b"\x7fELF\x02\x01\x01\x00" + bytes(200), 415, "unsupported_type"),
         ("windows.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(200), 415, "unsupported_type"),
         ("informe.docx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), 415, "unsupported_type"),
@@ -251,7 +260,9 @@ class TestBadUploads:
         assert (r.status_code, r.json()["code"]) == (422, "corrupt_pdf")
 
     def test_encrypted_pdf(self, client: TestClient) -> None:
-        r = upload(client, "cifrado.pdf", make_pdf(["Texto secreto."], encrypt_password="clave"), mime="application/pdf")
+        r = upload(
+            client, "cifrado.pdf", make_pdf(["Texto secreto."], encrypt_password="clave"), mime="application/pdf"
+        )
         assert (r.status_code, r.json()["code"]) == (422, "encrypted_pdf")
         assert "contraseña" in r.json()["detail"]
 

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from indexing.briefing import Briefing, briefing_id, build_briefing, summarize_document
+from indexing.briefing.actors import default_actor_finder
 from indexing.briefing.render import NO_RESULTS_ES
 
 from .factories import (
@@ -238,3 +239,15 @@ def test_summarize_empty_document_is_not_found():
     summary = summarize_document([], now=NOW)
     assert summary.found is False
     assert summary.sections == []
+
+
+def test_default_actor_finder_canonical_names_in_order():
+    text = "Tras el anuncio de EE. UU., la UE y el BID firmaron con ACNUR; Canadá también aportó."
+    assert default_actor_finder(text) == [
+        "Estados Unidos",
+        "Unión Europea",
+        "Banco Interamericano de Desarrollo",
+        "ACNUR",
+        "Canadá",
+    ]
+    assert default_actor_finder("el bid de la subasta") == []

@@ -1,0 +1,804 @@
+"""Extraction of funding commitments from the text of one page (or chunk) of a record.
+
+Each monetary amount in a sentence (or table row, or list item) becomes a candidate; it is kept when an actor
+governs it and it is not a need or a hypothesis:
+
+- actor: a counterpart of a signed agreement ("el convenio ... con la AECID"), else the nearest preceding actor
+  in the sentence that is not in a recipient position ("para el Perú", "al ACNUR", "a través de la OIM",
+  "organizada por Canadá"), else a passive agent after the amount ("anunciados por Alemania"); host countries
+  ("el Estado peruano") only when no donor is named; else the actor of the previous sentence when this one
+  opens with an anaphora ("De ese total, ...") or refers back with a bare head ("la Embajada", "el Banco").
+- totals: an amount with no actor in a sentence about the conference, the participants or a total ("los
+  participantes anunciaron un total de US$ 2.790 millones") is kept with ``is_total=True`` and actor
+  "Comunidad internacional" — it is never added to an actor's totals.
+- requirements ("el plan requiere US$ 1.790 millones", "necesidades por ...") get ``kind="requerimiento"`` and
+  are returned only on request; hypotheses ("podría movilizar hasta ...", "proponemos ...") are dropped.
+- status: the status phrase nearest to the amount with no other amount in between (data/status_verbs.json),
+  else the lead-in of a list or table, else "comprometido" (``status_explicit=False``).
+- instrument, recipient, purpose: nearest phrase after the amount; event: the conference named in the sentence,
+  the chunk's event, or the conference named at the head of the page.
+
+Quotes are verbatim substrings of the input text; offsets index the page text (``page_char_offset`` + local).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+
+from indexing.commitments._data import load
+from indexing.commitments._text import PhraseMatcher, fold_same_length
+from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name
+from indexing.commitments.amounts import ParsedAmount, find_amounts
+from indexing.spanish import split_sentences
+
+__all__ = ["Commitment", "Source", "deduplicate", "detect_event", "event_date", "extract_commitments",
+           "find_record_date"]
+
+STATUS_ORDER = ("anunciado", "comprometido", "firmado", "desembolsado", "ejecutado")
+PLEDGE_STATUSES = frozenset({"anunciado", "comprometido"})
+TOTAL_ACTOR = "Comunidad internacional"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a commitment is stated: a verbatim quote of a page and its character offsets in that page."""
+
+    document_id: str
+    filename: str
+    page: int
+    quote: str
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class Commitment:
+    """One statement of a funding commitment (after deduplication: one commitment, several sources).
+
+    `id` is a hash of the first source (document id, page, quote offsets) and of the amount's offset in the quote.
+    """
+
+    id: str
+    actor: str
+    amount: float
+    currency: str | None
+    instrument: str = "unknown"
+    recipient: str | None = None
+    purpose: str | None = None
+    status: str = "comprometido"
+    event: str | None = None
+    date: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    kind: str = "compromiso"
+    is_total: bool = False
+    status_explicit: bool = True
+    actor_rollup: str | None = None
+    amount_text: str = ""
+    flags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict."""
+        out = asdict(self)
+        out["flags"] = list(self.flags)
+        return out
+
+
+# --- shipped phrase tables -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _status_matcher() -> PhraseMatcher:
+    return PhraseMatcher(load("status_verbs")["phrases"].items())
+
+
+@lru_cache(maxsize=1)
+def _instrument_matcher() -> PhraseMatcher:
+    return PhraseMatcher(load("instruments")["phrases"].items())
+
+
+@lru_cache(maxsize=1)
+def _events() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    data = load("events")
+    by_year = {e["year"]: e["name"] for e in data["events"]}
+    dates = {e["name"]: e["date"] for e in data["events"]}
+    keywords = "|".join(re.escape(fold_same_length(k)) for k in data["keywords"])
+    return by_year, dates, re.compile(rf"\b(?:{keywords})\b")
+
+
+def event_date(event: str | None) -> str | None:
+    """ISO date of a known conference, or None."""
+    if not event:
+        return None
+    return _events()[1].get(event)
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+
+
+def detect_event(text: str, window: int = 160) -> str | None:
+    """The conference a text names: a conference year within `window` characters after a conference keyword.
+
+    :param text: a sentence or the head of a page.
+    :returns: e.g. "Conferencia de Bruselas 2023", or None.
+    """
+    by_year, _, keywords = _events()
+    folded = fold_same_length(text)
+    for m in _YEAR_RE.finditer(folded):
+        name = by_year.get(m.group(1))
+        if not name:
+            continue
+        before = folded[max(0, m.start() - window) : m.start()]
+        if keywords.search(before):
+            return name
+    return None
+
+
+_MONTHS = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+}
+_DATE_RE = re.compile(r"\b(\d{1,2})(?:º|°)?\s+de\s+(" + "|".join(_MONTHS) + r")\s+(?:de|del)\s+(\d{4})\b")
+
+
+def find_record_date(text: str, head_chars: int = 600) -> str | None:
+    """ISO date of a record from the first "17 de julio de 2023" in its first `head_chars` characters."""
+    m = _DATE_RE.search(fold_same_length(text[:head_chars]))
+    if not m:
+        return None
+    return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2)]:02d}-{int(m.group(1)):02d}"
+
+
+# --- units: sentences, list items, table rows -----------------------------------------------------------------
+
+_BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
+_TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    lead: str = ""  # lead-in text of a list or table ("Los principales anuncios fueron:")
+    header: tuple[str, ...] | None = None  # table header cells, for table rows
+
+
+def _is_table_row(line: str) -> bool:
+    return line.count("|") >= 2 or line.count("\t") >= 2
+
+
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row, relative to the line, trimmed."""
+    sep = "|" if "|" in line else "\t"
+    spans, pos = [], 0
+    for part in line.split(sep):
+        a, b = pos, pos + len(part)
+        pos = b + 1
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+    if sep == "|":
+        if line.strip().startswith("|"):
+            spans = spans[1:]
+        if line.strip().endswith("|"):
+            spans = spans[:-1]
+    return spans
+
+
+_HEADER_KEYS = {
+    "actor": ("donante", "cooperante", "actor", "fuente", "entidad cooperante", "pais", "organismo"),
+    "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
+    "currency": ("moneda", "divisa"),
+    "instrument": ("instrumento", "modalidad", "tipo"),
+    "status": ("estado", "situacion", "fase"),
+    "recipient": ("destino", "beneficiario", "receptor", "destinatario"),
+}
+
+
+def _is_header(line: str) -> bool:
+    cells = [fold_same_length(line[a:b]) for a, b in _cell_spans(line)]
+    if any(find_amounts(c) for c in cells):
+        return False
+    return any(c.startswith(keys) for c in cells for keys in _HEADER_KEYS.values())
+
+
+def _units(text: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    block: list[tuple[int, int]] = []
+    header: tuple[str, ...] | None = None
+    lead = ""
+
+    def flush() -> None:
+        nonlocal block
+        if block:
+            b_start, b_end = block[0][0], block[-1][1]
+            for s, e in split_sentences(text[b_start:b_end]):
+                units.append(_Unit(b_start + s, b_start + e, ""))
+        block = []
+
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        if not raw.strip():
+            flush()
+            continue
+        if _is_table_row(raw):
+            flush()
+            if _TABLE_SEP_RE.match(raw):
+                continue
+            if _is_header(raw):
+                header = tuple(fold_same_length(raw[a:b]) for a, b in _cell_spans(raw))
+                lead = text[units[-1].start : units[-1].end] if units else ""
+                continue
+            units.append(_Unit(start, end, lead, header))
+            continue
+        header = None
+        if _BULLET_RE.match(raw):
+            flush()
+        block.append((start, end))
+    flush()
+    return units
+
+
+# --- roles of actor mentions ----------------------------------------------------------------------------------
+
+_ART = r"(?:(?:el|la|los|las)\s+)?"
+_ROLE_PATTERNS = [
+    ("organizer", re.compile(r"(?:organizad[oa]s?|convocad[oa]s?|copresidid[oa]s?|presidid[oa]s?|auspiciad[oa]s?|"
+                             rf"acompanamiento|respaldo|apoyo)\s+(?:por|de|del)\s+{_ART}$")),
+    ("channel", re.compile(r"(?:a\s+traves\s+|por\s+medio\s+|por\s+conducto\s+)(?:de|del)\s+" + _ART + "$|"
+                           r"(?:mediante|via|(?:canalizad|ejecutad|implementad|gestionad)[oa]s?\s+por)\s+"
+                           + _ART + "$|(?:que\\s+)?ejecutara\\s+" + _ART + "$")),
+    ("recipient", re.compile(r"(?:para|hacia|a\s+favor\s+de|en\s+favor\s+de|en\s+beneficio\s+de|"
+                             r"en\s+apoyo\s+(?:de|a)|destinad[oa]s?\s+a|asignad[oa]s?\s+a|dirigid[oa]s?\s+a|"
+                             r"respecta\s+(?:directamente\s+)?a)\s+" + _ART + "$|"
+                             r"(?:para|a\s+favor|en\s+favor|en\s+apoyo|en\s+beneficio|respecta\s+directamente\s+a)"
+                             r"\s+del\s+$|(?<![^\W\d_])(?:a|al)\s+" + _ART + r"$|(?<![^\W\d_])en\s+" + _ART + "$")),
+    ("counterpart", re.compile(rf"(?<![^\W\d_])con\s+{_ART}$")),
+    ("agent", re.compile(rf"(?:por|por\s+parte\s+de|de\s+parte\s+de|por\s+parte\s+del)\s+{_ART}$")),
+]
+_COORD_RE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s+" + _ART + "$")
+
+
+def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    prev: ActorMention | None = None
+    for m in mentions:
+        before = quote_folded[max(0, m.start - s - 60) : m.start - s].replace("\n", " ")
+        role = "subject"
+        for name, pattern in _ROLE_PATTERNS:
+            if pattern.search(before):
+                role = name
+                break
+        if role == "subject" and prev is not None and roles[id(prev)] != "subject":
+            between = quote_folded[prev.end - s : m.start - s]
+            if _COORD_RE.match(between):
+                role = roles[id(prev)]
+        roles[id(m)] = role
+        prev = m
+    return roles
+
+
+# --- signal phrases -------------------------------------------------------------------------------------------
+
+_REQUIREMENT_RE = re.compile(
+    r"\b(?:requiere|requieren|requerira|requeriran|requerimientos?|requeridos?|requeridas?|necesidades|necesita|"
+    r"necesitan|se\s+necesitan|solicita|solicito|solicitan|llamamiento|brecha|deficit|faltan|costo\s+estimado|"
+    r"presupuesto\s+(?:total\s+)?del\s+plan)\b"
+)
+_HYPOTHETICAL_BEFORE_RE = re.compile(
+    r"\b(?:podria|podrian|pudiera|pudieran|eventualmente|eventual|de\s+ser\s+aprobad[oa]s?|si\s+se\s+aprueba|"
+    r"proponemos|propone|propuso|se\s+estudia|evalua\s+la\s+posibilidad|previsto|prevista|previstos|previstas|"
+    r"preve\s+\w+r|se\s+preve|se\s+espera|programad[oa]s?|se\s+ejecutaria|se\s+ejecutaran|se\s+desembolsaran|"
+    r"se\s+desembolsara)\b"
+)
+_HYPOTHETICAL_AFTER_RE = re.compile(
+    r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
+    r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar)\b"
+)
+_TOTAL_RE = re.compile(
+    r"\b(?:total|totales|en\s+conjunto|participantes|donantes|comunidad\s+internacional|conferencia|encuentro|"
+    r"recauda|recaudo|moviliza|movilizo|movilizaron|sumaron|suman|suma|ascendio|asciende|ascienden|anuncios\s+por|"
+    r"reunio\s+anuncios|organizadores)\b"
+)
+_AGREEMENT_RE = re.compile(r"\b(?:convenio|convenios|acuerdo|contrato|prestamo|operacion|firm\w*|suscri\w*)\b")
+_PURPOSE_RE = re.compile(
+    r"\b(?:para|destinad[oa]s?\s+a|con\s+el\s+fin\s+de|a\s+fin\s+de|dirigid[oa]s?\s+a|orientad[oa]s?\s+a|"
+    r"con\s+destino\s+a|en\s+apoyo\s+(?:de|a|al|del)|a(?=\s+(?:proyectos|programas|actividades|acciones|"
+    r"iniciativas)\b))\s+"
+)
+_PURPOSE_STOP_RE = re.compile(
+    r",\s+(?:que|de\s+los\s+cuales|de\s+las\s+cuales|mientras|y\s+(?:el|la|los|las)\b)|[;:.()|]|\s+y\s+(?=[A-ZÁÉÍÓÚ])"
+)
+_POSSESSIVE_RE = re.compile(r"^\s*(?:de|del)\s+" + _ART + "$")
+_PERCENT_RE = re.compile(r"%|por\s+ciento")
+_GENERIC_RECIPIENTS = frozenset({"países de acogida", "países de la región", "comunidades de acogida",
+                                 "refugiados y migrantes venezolanos"})
+
+
+def _nearest(hits, amount: ParsedAmount, others: list[ParsedAmount], text_folded: str, base: int,
+             max_dist: int = 140):
+    """Hit nearest to `amount` with no other amount (nor a percentage) between them; hits after weigh 1.5x."""
+    best, best_d = None, None
+    for h in hits:
+        if h.end <= amount.start:
+            lo, hi, d = h.end, amount.start, amount.start - h.end
+        elif h.start >= amount.end:
+            lo, hi, d = amount.end, h.start, (h.start - amount.end) * 1.5
+        else:
+            continue
+        if d > max_dist or any(o is not amount and o.start >= lo and o.end <= hi for o in others):
+            continue
+        if _PERCENT_RE.search(text_folded[lo - base : hi - base]):
+            continue
+        if best_d is None or d < best_d:
+            best, best_d = h, d
+    return best
+
+
+# --- extraction -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _PageState:
+    prev_actor: str | None = None  # actor of the previous unit (its commitment, or its donor mention)
+    prev_total: bool = False
+    heading_actor: str | None = None
+    last_event: str | None = None
+
+
+def _commitment_id(document_id: str, page: int, start: int, end: int, amount_start: int) -> str:
+    key = f"{document_id}|{page}|{start}|{end}|{amount_start}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def extract_commitments(
+    text: str,
+    *,
+    document_id: str,
+    filename: str,
+    page: int,
+    page_char_offset: int = 0,
+    date: str | None = None,
+    event: str | None = None,
+    include_requirements: bool = False,
+) -> list[Commitment]:
+    """Every commitment stated in `text` (one page, or one chunk of a page).
+
+    :param text: the page (or chunk) text; quotes are substrings of it.
+    :param document_id: id of the record.
+    :param filename: file name of the record.
+    :param page: 1-based page number.
+    :param page_char_offset: offset of `text` in the page text (a chunk's ``char_start``); added to offsets.
+    :param date: ISO date of the record, if known.
+    :param event: conference or meeting of the record (chunk metadata), if known.
+    :param include_requirements: also return funding needs (``kind="requerimiento"``).
+    :returns: commitments in text order (not deduplicated; see `deduplicate`).
+    """
+    head_event = detect_event(text[:400], window=300)
+    if head_event and date:
+        # A record dated long after the conference it names in its head is a follow-up, not the conference's own.
+        gap = _days_between(event_date(head_event), date)
+        if gap is None or not 0 <= gap <= 20:
+            head_event = None
+    state = _PageState()
+    out: list[Commitment] = []
+    for unit in _units(text):
+        out.extend(_extract_unit(text, unit, state, document_id=document_id, filename=filename, page=page,
+                                 offset=page_char_offset, date=date, event=event, head_event=head_event,
+                                 include_requirements=include_requirements))
+    return out
+
+
+def _days_between(a: str | None, b: str | None) -> int | None:
+    from datetime import date as _date
+
+    if not a or not b:
+        return None
+    try:
+        return (_date.fromisoformat(b[:10]) - _date.fromisoformat(a[:10])).days
+    except ValueError:
+        return None
+
+
+def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename, page, offset, date, event,
+                  head_event, include_requirements) -> list[Commitment]:
+    s, e = unit.start, unit.end
+    quote = text[s:e]
+    folded = fold_same_length(quote)
+    mentions = [ActorMention(m.canonical, m.start + s, m.end + s, m.surface, m.info) for m in find_actors(quote)]
+    roles = _roles(folded, mentions, s)
+    donors = [m for m in mentions if m.info.donor and roles[id(m)] in ("subject", "agent", "counterpart")]
+    is_heading = len(quote.split()) <= 7 and not find_amounts(quote) and unit.header is None
+    if is_heading:
+        state.heading_actor = donors[0].canonical if donors else None
+
+    amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote)]
+    row_actor = None
+    if unit.header is not None:
+        row_actor, amounts = _table_row(text, unit, amounts)
+        if row_actor is None:
+            amounts = []
+    sentence_event = detect_event(quote)
+    if sentence_event is None and "conferencia" in folded and state.last_event:
+        sentence_event = state.last_event
+    if sentence_event:
+        state.last_event = sentence_event
+    elif head_event and state.last_event is None:
+        state.last_event = head_event
+    the_event = sentence_event or event or head_event
+    if not amounts:
+        state.prev_actor = donors[0].canonical if is_heading and donors else (donors[-1].canonical if donors else None)
+        state.prev_total = False
+        return []
+
+    status_hits = [_shift(h, s) for h in _status_matcher().find(quote)]
+    instrument_hits = [_shift(h, s) for h in _instrument_matcher().find(quote)]
+    recipient_phrases = [(v, a + s, b + s) for v, a, b in find_recipient_phrases(quote)]
+    lead_status = _lead_status(unit)
+    agreement = bool(_AGREEMENT_RE.search(folded))
+
+    results: list[Commitment] = []
+    previous_currency = None
+    previous_status: tuple[str, bool] | None = None
+    for i, amount in enumerate(amounts):
+        zone_start = amounts[i - 1].end if i else s
+        zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
+        before = fold_same_length(text[zone_start : amount.start])
+        after = fold_same_length(text[amount.end : min(zone_end, amount.end + 25)])
+        kind = "compromiso"
+        status_hit = _nearest(status_hits, amount, amounts, folded, s)
+        req = None
+        for m in _REQUIREMENT_RE.finditer(before):
+            req = m
+        if _REQUIREMENT_RE.match(after.lstrip(" ,")) or (
+            req is not None and (status_hit is None or status_hit.end <= zone_start + req.start()
+                                 or status_hit.start >= amount.end)):
+            kind = "requerimiento"
+        elif _HYPOTHETICAL_BEFORE_RE.search(before[-90:]) or _HYPOTHETICAL_AFTER_RE.search(after):
+            continue
+        if kind == "requerimiento" and not include_requirements:
+            continue
+
+        if row_actor is not None:
+            actor, is_total = _cell_actor(text, unit, amount, mentions, roles) or row_actor, False
+        else:
+            actor, is_total = _choose_actor(mentions, roles, amount, zone_start, zone_end, agreement, state, donors,
+                                            folded, s)
+        if actor is None:
+            continue
+
+        currency = (amount.currency or _row_currency(text, unit) or previous_currency or _next_currency(amounts, i)
+                    or _header_currency(unit))
+        previous_currency = currency or previous_currency
+        cell_status = _cell_status(text, unit, amount) if unit.header is not None else None
+        if cell_status is not None:
+            status, explicit = cell_status
+        elif status_hit is not None and status_hit.value is not None:
+            status, explicit = str(status_hit.value), True
+        elif previous_status is not None:
+            status, explicit = previous_status
+        elif lead_status:
+            status, explicit = lead_status, True
+        else:
+            status, explicit = "comprometido", False
+        previous_status = (status, explicit)
+        instrument_hit = _nearest(instrument_hits, amount, amounts, folded, s, max_dist=120)
+        instrument = _table_field(unit, text, "instrument") if unit.header is not None else None
+        if instrument is None:
+            instrument = str(instrument_hit.value) if instrument_hit else None
+        recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
+        purpose = _purpose(text, amount, zone_end, mentions)
+        char_start, char_end = offset + s, offset + e
+        results.append(
+            Commitment(
+                id=_commitment_id(document_id, page, char_start, char_end, offset + amount.start),
+                actor=TOTAL_ACTOR if is_total else actor,
+                amount=float(amount.value),
+                currency=currency,
+                instrument=instrument or "unknown",
+                recipient=recipient,
+                purpose=purpose,
+                status=status,
+                event=the_event,
+                date=date,
+                sources=[Source(document_id, filename, page, quote, char_start, char_end)],
+                kind=kind,
+                is_total=is_total,
+                status_explicit=explicit,
+                actor_rollup=None if is_total else rollup_name(actor),
+                amount_text=amount.text,
+                flags=amount.flags,
+            )
+        )
+    compromisos = [c for c in results if c.kind == "compromiso"]
+    if compromisos:
+        state.prev_total = compromisos[-1].is_total
+        state.prev_actor = None if state.prev_total else compromisos[-1].actor
+    else:
+        state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
+    return results
+
+
+def _shift(hit, s):
+    return type(hit)(hit.value, hit.start + s, hit.end + s, hit.surface)
+
+
+def _choose_actor(mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors,
+                  folded, base) -> tuple[str | None, bool]:
+    """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
+    possessive = [m for m in mentions if m.start >= amount.end and m.info.donor
+                  and _POSSESSIVE_RE.match(folded[amount.end - base : m.start - base])]
+    if possessive:
+        return possessive[0].canonical, False
+    counterparts = [m for m in mentions if roles[id(m)] == "counterpart" and m.info.donor]
+    if agreement and len({m.canonical for m in counterparts}) == 1:
+        return counterparts[0].canonical, False
+    usable = ("subject", "agent")
+    preceding = [m for m in mentions if m.end <= amount.start and roles[id(m)] in usable and m.info.donor]
+    in_zone = [m for m in preceding if m.start >= zone_start]
+    if in_zone:
+        return in_zone[-1].canonical, False
+    following = [m for m in mentions if amount.end <= m.start < zone_end and m.info.donor]
+    agents = [m for m in following if roles[id(m)] == "agent"]
+    if len({m.canonical for m in agents}) == 1:
+        return agents[0].canonical, False
+    if preceding:
+        return preceding[-1].canonical, False
+    if not donors:
+        if state.prev_total:
+            return TOTAL_ACTOR, True
+        if state.prev_actor:
+            return state.prev_actor, False
+        if state.heading_actor:
+            return state.heading_actor, False
+    subjects = [m for m in following if roles[id(m)] == "subject"]
+    if len({m.canonical for m in subjects}) == 1:
+        return subjects[0].canonical, False
+    fallback = [m for m in mentions if m.end <= amount.start and m.info.implementer and roles[id(m)] in usable]
+    if fallback:
+        return fallback[-1].canonical, False
+    if any(m.canonical == TOTAL_ACTOR for m in mentions) or _TOTAL_RE.search(folded):
+        return TOTAL_ACTOR, True
+    return None, False
+
+
+def _lead_status(unit: _Unit) -> str | None:
+    if not unit.lead:
+        return None
+    hits = [h for h in _status_matcher().find(unit.lead) if h.value is not None]
+    return str(hits[-1].value) if hits else None
+
+
+def _next_currency(amounts: list[ParsedAmount], i: int) -> str | None:
+    for a in amounts[i + 1 :]:
+        if a.currency:
+            return a.currency
+    return None
+
+
+def _recipient(mentions, roles, phrases, amount, zone_start, zone_end, actor, unit_start) -> str | None:
+    after = [m for m in mentions if amount.end <= m.start < zone_end and m.canonical != actor]
+    for m in after:
+        if roles[id(m)] == "recipient":
+            return m.canonical
+    for value, a, _ in phrases:
+        if amount.end <= a < zone_end:
+            return value
+    for m in after:
+        if roles[id(m)] == "channel":
+            return m.canonical
+    before = [m for m in mentions if unit_start <= m.end <= amount.start and m.canonical != actor
+              and roles[id(m)] == "recipient"]
+    if before:
+        return before[-1].canonical
+    for value, a, _ in phrases:
+        if zone_start <= a < amount.start:
+            return value
+    return None
+
+
+def _purpose(text: str, amount: ParsedAmount, zone_end: int, mentions) -> str | None:
+    tail = text[amount.end : zone_end]
+    folded = fold_same_length(tail)
+    for m in _PURPOSE_RE.finditer(folded):
+        rest = tail[m.end() :]
+        stop = _PURPOSE_STOP_RE.search(rest)
+        phrase = rest[: stop.start()] if stop else rest
+        words = phrase.split()
+        if not words:
+            continue
+        start_abs = amount.end + m.end()
+        first_actor = next((x for x in mentions if start_abs <= x.start <= start_abs + 5), None)
+        if first_actor is not None and len(words) <= 4:
+            continue
+        low = fold_same_length(" ".join(words[:3]))
+        if low.startswith(("los paises", "las comunidades", "la region", "el peru")) and len(words) <= 5:
+            continue
+        return " ".join(words[:12]).rstrip(",")
+    return None
+
+
+# --- tables ---------------------------------------------------------------------------------------------------
+
+
+def _column(unit: _Unit, key: str) -> int | None:
+    if not unit.header:
+        return None
+    for i, cell in enumerate(unit.header):
+        if cell.startswith(_HEADER_KEYS[key]):
+            return i
+    return None
+
+
+def _row_cells(text: str, unit: _Unit) -> list[tuple[int, int]]:
+    return [(unit.start + a, unit.start + b) for a, b in _cell_spans(text[unit.start : unit.end])]
+
+
+def _cell_of(text: str, unit: _Unit, pos: int) -> int | None:
+    for i, (a, b) in enumerate(_row_cells(text, unit)):
+        if a <= pos < b:
+            return i
+    return None
+
+
+def _table_row(text: str, unit: _Unit, amounts: list[ParsedAmount]) -> tuple[str | None, list[ParsedAmount]]:
+    """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
+    column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
+    and have no single actor."""
+    cells = _row_cells(text, unit)
+    col = _column(unit, "actor")
+    col = 0 if col is None else col
+    if col >= len(cells):
+        return None, []
+    a, b = cells[col]
+    found = [m for m in find_actors(text[a:b]) if m.info.donor]
+    if not found:
+        return None, []
+    from indexing.commitments.actors import same_family
+
+    if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
+        return None, []
+    actor = found[0].canonical
+    amounts = [x for x in amounts if not (a <= x.start < b)]
+    amount_col = _column(unit, "amount")
+    if amount_col is not None and amount_col < len(cells):
+        ca, cb = cells[amount_col]
+        if not any(ca <= x.start < cb for x in amounts):
+            m = re.search(r"\d+(?:[.,\u00a0]\d+)*", text[ca:cb])
+            if m:
+                from decimal import Decimal
+
+                from indexing.commitments.amounts import parse_number
+
+                value, _ = parse_number(m.group(0))
+                if "millon" in unit.header[amount_col] or re.search(r"(?i)mill", text[ca:cb]):
+                    value *= Decimal(10) ** 6
+                start = ca + m.start()
+                amounts.append(ParsedAmount(value, None, start, ca + m.end(), m.group(0)))
+                amounts.sort(key=lambda x: x.start)
+    return actor, amounts
+
+
+def _cell_actor(text, unit, amount, mentions, roles) -> str | None:
+    idx = _cell_of(text, unit, amount.start)
+    if idx is None:
+        return None
+    a, _ = _row_cells(text, unit)[idx]
+    for m in reversed(mentions):
+        if a <= m.start and m.end <= amount.start and m.info.donor and roles[id(m)] in ("subject", "agent"):
+            return m.canonical
+    return None
+
+
+def _row_currency(text: str, unit: _Unit) -> str | None:
+    col = _column(unit, "currency")
+    if col is None:
+        return None
+    cells = _row_cells(text, unit)
+    if col >= len(cells):
+        return None
+    cell = text[cells[col][0] : cells[col][1]].strip()
+    parsed = find_amounts(f"1 {cell}")
+    return parsed[0].currency if parsed else None
+
+
+def _header_currency(unit: _Unit) -> str | None:
+    if not unit.header:
+        return None
+    for cell in unit.header:
+        for a in find_amounts(f"1 millones {cell}"):
+            if a.currency:
+                return a.currency
+        up = cell.upper()
+        for code in ("USD", "EUR", "CAD", "CHF", "PEN", "JPY", "GBP"):
+            if re.search(rf"\b{code}\b", up):
+                return code
+    return None
+
+
+def _cell_status(text: str, unit: _Unit, amount: ParsedAmount) -> tuple[str, bool] | None:
+    idx = _cell_of(text, unit, amount.start)
+    cells = _row_cells(text, unit)
+    if idx is not None:
+        hits = [h for h in _status_matcher().find(text[cells[idx][0] : cells[idx][1]]) if h.value is not None]
+        if hits:
+            return str(hits[0].value), True
+        if unit.header and idx < len(unit.header):
+            hits = [h for h in _status_matcher().find(unit.header[idx]) if h.value is not None]
+            if hits:
+                return str(hits[0].value), False
+    col = _column(unit, "status")
+    if col is not None and col < len(cells):
+        hits = [h for h in _status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
+        if hits:
+            return str(hits[0].value), True
+    return None
+
+
+def _table_field(unit: _Unit, text: str, key: str) -> str | None:
+    col = _column(unit, key)
+    cells = _row_cells(text, unit)
+    if col is None or col >= len(cells):
+        return None
+    hits = _instrument_matcher().find(text[cells[col][0] : cells[col][1]]) if key == "instrument" else []
+    return str(hits[0].value) if hits else None
+
+
+# --- deduplication --------------------------------------------------------------------------------------------
+
+
+def _compatible(a: Commitment, b: Commitment) -> bool:
+    if a.actor != b.actor or a.currency != b.currency or a.is_total != b.is_total or a.kind != b.kind:
+        return False
+    if abs(a.amount - b.amount) > 1e-6 * max(a.amount, b.amount, 1.0):
+        return False
+    statuses_ok = a.status == b.status or not (a.status_explicit and b.status_explicit) or (
+        a.status in PLEDGE_STATUSES and b.status in PLEDGE_STATUSES)
+    if not statuses_ok:
+        return False
+    if "unknown" not in (a.instrument, b.instrument) and a.instrument != b.instrument:
+        return False
+    if a.recipient and b.recipient and a.recipient != b.recipient and not (
+        a.recipient in _GENERIC_RECIPIENTS and b.recipient in _GENERIC_RECIPIENTS
+    ):
+        return False
+    same_doc = a.sources[0].document_id == b.sources[0].document_id
+    return same_doc or (a.event is not None and a.event == b.event)
+
+
+def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
+    """Merge statements of the same commitment into one commitment with several sources.
+
+    Two statements merge when actor, amount and currency are equal, status, instrument and recipient are
+    compatible, and they come from the same record (a table and the prose) or name the same event (a press
+    release and the minutes of the same conference). Pledge statuses ("anunciado", "comprometido") are compatible
+    with each other; the merged commitment keeps the later one and the first statement's id.
+
+    :param commitments: extracted commitments, in document order.
+    :returns: merged commitments, in order of first appearance.
+    """
+    merged: list[Commitment] = []
+    for c in commitments:
+        target = next((m for m in merged if _compatible(m, c)), None)
+        if target is None:
+            merged.append(replace(c, sources=list(c.sources)))
+            continue
+        for src in c.sources:
+            if src not in target.sources:
+                target.sources.append(src)
+        if c.status_explicit and (not target.status_explicit or
+                                  STATUS_ORDER.index(c.status) > STATUS_ORDER.index(target.status)):
+            target.status, target.status_explicit = c.status, True
+        if target.instrument == "unknown":
+            target.instrument = c.instrument
+        target.recipient = target.recipient or c.recipient
+        target.purpose = target.purpose or c.purpose
+        target.event = target.event or c.event
+        target.date = min(d for d in (target.date, c.date) if d) if (target.date or c.date) else None
+    return merged

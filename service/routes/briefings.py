@@ -1,0 +1,67 @@
+"""Briefings ("ayudas memoria") and whole-record summaries, with Word and Markdown export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from indexing.briefing import Briefing, BriefingRequest, to_docx, to_markdown
+from service.deps import EngineDep
+from service.schemas import BriefingPublic, BriefingRequestBody, ErrorPublic, SummaryRequestBody
+
+router = APIRouter(tags=["ayudas memoria"])
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def to_public(b: Briefing) -> BriefingPublic:
+    return BriefingPublic.model_validate(b.to_dict())
+
+
+@router.post("/v1/briefings", response_model=BriefingPublic, responses={422: {"model": ErrorPublic}})
+def create_briefing(engine: EngineDep, body: BriefingRequestBody) -> BriefingPublic:
+    """Redacta una ayuda memoria citada sobre un tema, a partir de los registros."""
+    filters = body.filters.model_dump(mode="json", exclude_none=True) if body.filters else {}
+    request = BriefingRequest(
+        topic=body.topic, filters=filters, max_points=body.max_points, group_by=body.group_by, mode=body.mode
+    )
+    return to_public(engine.briefing(request, body.filters.to_domain() if body.filters else None))
+
+
+@router.post(
+    "/v1/documents/{document_id}/summary", response_model=BriefingPublic, responses={404: {"model": ErrorPublic}}
+)
+def summarize(engine: EngineDep, document_id: str, body: SummaryRequestBody | None = None) -> BriefingPublic:
+    """Resume un registro completo (todos sus pasajes), con citas."""
+    return to_public(engine.document_summary(document_id, max_points=(body or SummaryRequestBody()).max_points))
+
+
+@router.get(
+    "/v1/briefings/{briefing_id}",
+    response_model=BriefingPublic,
+    responses={
+        200: {"content": {DOCX: {}, "text/markdown": {}}, "description": "JSON, DOCX o Markdown"},
+        404: {"model": ErrorPublic},
+    },
+)
+def get_briefing(
+    engine: EngineDep,
+    briefing_id: str,
+    format: Annotated[Literal["json", "docx", "md"], Query(description="json, docx o md")] = "json",  # noqa: A002
+) -> Response | BriefingPublic:
+    """Devuelve una ayuda memoria guardada, en JSON, Word (docx) o Markdown."""
+    b = engine.get_briefing(briefing_id)
+    if format == "docx":
+        return Response(
+            to_docx(b),
+            media_type=DOCX,
+            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}.docx"'},
+        )
+    if format == "md":
+        return Response(
+            to_markdown(b),
+            media_type="text/markdown; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}.md"'},
+        )
+    return to_public(b)

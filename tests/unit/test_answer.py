@@ -1,0 +1,90 @@
+"""Sentence scoring and abstention, with a deterministic fake backend (real subclass of the interface)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexing.answer import NOT_FOUND_MESSAGE, Answerer, coverage, question_terms, question_type
+from indexing.types import Chunk
+
+
+class FakeBackend:
+    """Embeds by keyword buckets: deterministic, no model."""
+
+    name = "fake"
+    dim = 4
+    KEYS = ("españa", "japón", "café", "reunión")
+
+    def warm_up(self) -> None: ...
+
+    def _vec(self, text: str) -> list[float]:
+        low = text.lower()
+        v = np.array([1.0 if k in low else 0.0 for k in self.KEYS]) + 0.05
+        return (v / np.linalg.norm(v)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+
+def chunk(text: str, page: int = 1, doc: str = "d1") -> Chunk:
+    return Chunk(
+        chunk_id=f"{doc}:{page}", document_id=doc, filename=f"{doc}.txt", title="T", page=page, text=text,
+        char_start=10, char_end=10 + len(text), embedding=FakeBackend()._vec(text),
+    )
+
+
+class TestQuestionAnalysis:
+    @pytest.mark.parametrize(
+        ("q", "kind"),
+        [
+            ("¿Cuánto comprometió España en 2020?", "amount"),
+            ("¿Cuándo se firmó el convenio con Alemania?", "date"),
+            ("¿Qué entidades peruanas participaron?", "entities"),
+            ("¿Quiénes asistieron a la reunión?", "entities"),
+            ("Resumen de la reunión de Lima", "general"),
+        ],
+    )
+    def test_question_type(self, q: str, kind: str) -> None:
+        assert question_type(q) == kind
+
+    def test_question_terms_drop_question_words(self) -> None:
+        assert question_terms("¿Cuánto comprometió España en 2020?") == {"compromet", "espan", "2020"}
+
+    def test_coverage(self) -> None:
+        terms = question_terms("¿Cuánto comprometió España en 2020?")
+        assert coverage(terms, "España comprometió fondos en 2020.") == 1.0
+        assert coverage(terms, "Japón comprometió fondos.") == pytest.approx(1 / 3)
+        assert coverage(set(), "lo que sea") == 1.0
+
+
+class TestAnswerer:
+    def answerer(self) -> Answerer:
+        return Answerer(FakeBackend(), min_dense=0.5, min_coverage=0.5)
+
+    def test_quotes_the_best_sentence_verbatim_with_marker(self) -> None:
+        c = chunk("Introducción general. España comprometió EUR 50 millones en 2020. Otra frase sin relación.")
+        ans = self.answerer().answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [c])
+        assert ans.found is True
+        assert ans.citations[0].quote == "España comprometió EUR 50 millones en 2020."
+        assert ans.answer.startswith("España comprometió EUR 50 millones en 2020. [1]")
+        assert (ans.citations[0].char_start, ans.citations[0].char_end) == (10 + 22, 10 + 22 + 43)
+
+    def test_abstains_without_coverage(self) -> None:
+        c = chunk("Japón comprometió US$ 12 millones para salud.")
+        ans = self.answerer().answer("¿Cuál es el arancel del café en Noruega?", FakeBackend()._vec("café"), [c])
+        assert (ans.found, ans.answer, ans.citations) == (False, NOT_FOUND_MESSAGE, [])
+
+    def test_abstains_with_no_chunks(self) -> None:
+        ans = self.answerer().answer("¿Cuánto comprometió España?", FakeBackend()._vec("España"), [])
+        assert ans.found is False
+
+    def test_overlapping_chunks_do_not_repeat_a_sentence(self) -> None:
+        text = "España comprometió EUR 50 millones en 2020."
+        a = chunk(text, doc="d1")
+        b = Chunk(**{**a.__dict__, "chunk_id": "d1:2"})
+        ans = self.answerer().answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [a, b])
+        assert [c.quote for c in ans.citations] == [text]
