@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import indexing  # noqa: F401
+from indexing.answer import PassageEvidence
 from indexing.engine import Engine
 from indexing.settings import Settings
 
@@ -69,7 +70,7 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
     ask_ms: list[float] = []
     cite_ok = page_ok = quote_ok = false_abstain = 0
     abstain_ok = 0
-    evidences: list[tuple[bool, list[tuple[float, float]]]] = []
+    evidences: list[tuple[bool, list[PassageEvidence]]] = []
     failures: list[str] = []
     for q in questions:
         t0 = time.perf_counter()
@@ -123,24 +124,29 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def calibrate(evidences: list[tuple[bool, list[tuple[float, float]]]]) -> tuple[float, float, float]:
-    """Grid search of (min_dense, min_coverage) maximizing balanced accuracy; ties → the loosest thresholds."""
-    best = (-1.0, 0.0, 0.0)
-    for d in [x / 100 for x in range(70, 95)]:
-        for c in [x / 20 for x in range(0, 21)]:
-            tp = sum(1 for a, e in evidences if a and _passes(e, d, c))
-            tn = sum(1 for a, e in evidences if not a and not _passes(e, d, c))
-            pos = sum(1 for a, _ in evidences if a) or 1
-            neg = sum(1 for a, _ in evidences if not a) or 1
-            score = (tp / pos + tn / neg) / 2
-            if score > best[0] + 1e-9:
-                best = (score, d, c)
-    return best[1], best[2], best[0]
+def calibrate(evidences: list[tuple[bool, list[PassageEvidence]]]) -> tuple[float, float, float, float]:
+    """Grid search of (min_dense, min_coverage, min_key_coverage) maximizing balanced accuracy (answerable
+    questions answered, unanswerable ones abstained); ties keep the loosest thresholds.
+
+    :returns: (min_dense, min_coverage, min_key_coverage, balanced accuracy).
+    """
+    pos = sum(1 for a, _ in evidences if a) or 1
+    neg = sum(1 for a, _ in evidences if not a) or 1
+    best = (-1.0, 0.0, 0.0, 0.0)
+    for k in (0.0, 0.5, 0.75, 1.0):
+        for d in [x / 200 for x in range(150, 190)]:
+            for c in [x / 20 for x in range(0, 21)]:
+                tp = sum(1 for a, e in evidences if a and _passes(e, d, c, k))
+                tn = sum(1 for a, e in evidences if not a and not _passes(e, d, c, k))
+                score = (tp / pos + tn / neg) / 2
+                if score > best[0] + 1e-9:
+                    best = (score, d, c, k)
+    return best[1], best[2], best[3], best[0]
 
 
-def _passes(pairs: list[tuple[float, float]], d: float, c: float) -> bool:
-    # As the answerer decides: one passage must reach both thresholds.
-    return any(dense >= d and cov >= c for dense, cov in pairs)
+def _passes(passages: list[PassageEvidence], d: float, c: float, k: float) -> bool:
+    # As the answerer decides: one passage must reach every threshold.
+    return any(e.dense >= d and e.coverage >= c and e.key_coverage >= k for e in passages)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in report.items():
         print(f"{key:32s} {value}")
     if args.calibrate:
-        d, c, score = calibrate(evidences)
-        print(f"calibrated ABSTAIN_MIN_DENSE={d:.2f} ABSTAIN_MIN_COVERAGE={c:.2f} (balanced accuracy {score:.3f})")
+        d, c, k, score = calibrate(evidences)
+        print(
+            f"calibrated ABSTAIN_MIN_DENSE={d:.3f} ABSTAIN_MIN_COVERAGE={c:.2f} ABSTAIN_MIN_KEY_COVERAGE={k:.2f} "
+            f"(balanced accuracy {score:.3f})"
+        )
     if args.failures:
         for line in failures:
             print("  " + line)

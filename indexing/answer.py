@@ -15,6 +15,7 @@ import numpy as np
 
 from indexing import spanish
 from indexing.embedders import EmbeddingBackend
+from indexing.term_stats import TermStats
 from indexing.types import Chunk
 
 NOT_FOUND_MESSAGE = (
@@ -63,11 +64,27 @@ def question_terms(question: str) -> set[str]:
     return {t for t in spanish.content_terms(question) if t not in QUESTION_TERMS}
 
 
-def coverage(q_terms: set[str], text: str) -> float:
+_KEY_TOKEN_RE = re.compile(r"[0-9]{4}|[^\W\d_]+")
+
+
+def key_terms(question: str) -> set[str]:
+    """The question's names, acronyms and years: terms a passage must share to be about the same thing.
+
+    A capitalized word after the first one ("Australia", "Bruselas"), an acronym ("BID") or a 4-digit year.
+    """
+    keys: set[str] = set()
+    for i, tok in enumerate(_KEY_TOKEN_RE.findall(question)):
+        if (i > 0 and tok[0].isupper()) or tok.isdigit() or (tok.isupper() and len(tok) > 1):
+            keys.update(spanish.content_terms(tok))
+    return keys & question_terms(question)
+
+
+def coverage(q_terms: set[str], text: str | set[str]) -> float:
     """Share of the question's content terms present in `text` (1.0 when the question has none)."""
     if not q_terms:
         return 1.0
-    return len(q_terms & set(spanish.content_terms(text))) / len(q_terms)
+    have = text if isinstance(text, set) else set(spanish.content_terms(text))
+    return len(q_terms & have) / len(q_terms)
 
 
 def _type_boost(qtype: str, sentence: str) -> float:
@@ -102,64 +119,101 @@ class Answer:
     evidence: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PassageEvidence:
+    """Raw evidence that one passage is about the question."""
+
+    dense: float
+    coverage: float
+    key_coverage: float
+
+
 @dataclass
 class _Candidate:
     chunk: Chunk
     start: int
     end: int
     text: str
-    chunk_dense: float
-    coverage: float
-    boost: float
-    rank: int
+    features: dict[str, float]
     score: float = 0.0
+
+
+# Shorter lines are headings, datelines or labels ("17 de julio de 2023"), not answers.
+MIN_SENTENCE_TOKENS = 6
+
+# Sentence score weights, fitted on the dev set (corpus/dev_eval.jsonl) and checked on the hold-out set.
+# sentence_dense: cosine(question, sentence); chunk_dense: cosine(question, its passage); *_coverage: share of the
+# question's terms (plain, or IDF-weighted "w"); title_coverage: terms in the record's title and date; context:
+# weighted coverage of the sentence with the one before it; type_boost: amount/date/entity list for
+# cuánto/cuándo/quiénes questions; rank: retrieval rank (penalty).
+WEIGHTS = {
+    "sentence_dense": 1.0,
+    "chunk_dense": 0.5,
+    "sentence_coverage": 0.5,
+    "chunk_coverage": 0.25,
+    "type_boost": 2.0,
+    "rank": -0.02,
+    "sentence_wcoverage": 0.25,
+    "chunk_wcoverage": 0.25,
+    "title_coverage": 1.0,
+    "context": 0.25,
+}
+
+
+def _record_context(c: Chunk) -> str:
+    conference = (c.conference or "").replace("-", " ")
+    return f"{c.title} {c.date or ''} {conference}"
+
+
+def _score(features: dict[str, float], with_dense: bool = True) -> float:
+    return sum(w * features.get(k, 0.0) for k, w in WEIGHTS.items() if with_dense or k != "sentence_dense")
 
 
 class Answerer:
     """Builds extractive answers from retrieved chunks.
 
     :param backend: dense backend, to embed the best candidate sentences (passage mode).
-    :param min_dense: dense cosine the best passage must reach.
-    :param min_coverage: share of question terms the best passage must hold.
+    :param min_dense: dense cosine the answering passage must reach.
+    :param min_coverage: share of the question's content terms the answering passage must hold.
+    :param min_key_coverage: share of the question's names, acronyms and years it must hold.
+    :param term_stats: corpus term frequencies for IDF weighting (plain counts when None).
     :param rerank: candidate sentences embedded for the final ranking.
     """
 
-    def __init__(self, backend: EmbeddingBackend, *, min_dense: float, min_coverage: float, rerank: int = 10) -> None:
+    def __init__(
+        self,
+        backend: EmbeddingBackend,
+        *,
+        min_dense: float,
+        min_coverage: float,
+        min_key_coverage: float = 0.75,
+        term_stats: TermStats | None = None,
+        rerank: int = 8,
+    ) -> None:
         self.backend = backend
         self.min_dense = min_dense
         self.min_coverage = min_coverage
+        self.min_key_coverage = min_key_coverage
+        self.term_stats = term_stats or TermStats()
         self.rerank = rerank
 
     def passage_evidence(
         self, question: str, query_embedding: list[float], chunks: list[Chunk]
-    ) -> list[tuple[float, float]]:
-        """(dense cosine, term coverage) of each passage, in retrieval order."""
+    ) -> list[PassageEvidence]:
+        """Evidence of each passage, in retrieval order."""
         q = np.asarray(query_embedding, dtype=np.float32)
-        q_terms = question_terms(question)
-        return [
-            (
-                float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
-                coverage(q_terms, c.text),
-            )
-            for c in chunks
-        ]
+        q_terms, keys = question_terms(question), key_terms(question)
+        out = []
+        for c in chunks:
+            # A passage is read in its record: the title, date and conference say what the page is about.
+            have = set(spanish.content_terms(f"{c.text} {_record_context(c)}"))
+            dense = float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0
+            out.append(PassageEvidence(dense, coverage(q_terms, have), coverage(keys, have)))
+        return out
 
-    def evidence(self, question: str, query_embedding: list[float], chunks: list[Chunk]) -> dict[str, float]:
-        """Raw evidence of the best passage: dense cosine, term coverage, and both for the passage that
-        maximizes their combination."""
-        best = {"dense": 0.0, "coverage": 0.0, "combined": 0.0}
-        for dense, cov in self.passage_evidence(question, query_embedding, chunks):
-            best["dense"] = max(best["dense"], dense)
-            best["coverage"] = max(best["coverage"], cov)
-            passes = dense >= self.min_dense and cov >= self.min_coverage
-            combined = (1.0 if passes else 0.0) + dense + cov
-            if combined > best["combined"]:
-                best.update(combined=combined, best_dense=dense, best_coverage=cov)
-        return best
-
-    def is_answerable(self, evidence: dict[str, float]) -> bool:
-        return evidence.get("best_dense", 0.0) >= self.min_dense and evidence.get("best_coverage", 0.0) >= (
-            self.min_coverage
+    def passes(self, ev: PassageEvidence) -> bool:
+        return (
+            ev.dense >= self.min_dense and ev.coverage >= self.min_coverage and ev.key_coverage >= self.min_key_coverage
         )
 
     def answer(
@@ -167,48 +221,43 @@ class Answerer:
     ) -> Answer:
         """Answer from `chunks` (best first) or abstain.
 
+        Only passages with enough raw evidence (dense cosine, coverage of the question's terms and of its names
+        and years) may answer; RRF scores are ranks and say nothing about relevance.
+
         :param question: the user's question.
         :param query_embedding: its dense embedding (query mode).
         :param chunks: retrieved chunks with their stored embeddings.
         :param max_sentences: at most this many quoted sentences.
         :returns: the answer; `found` False with a Spanish message when no passage answers.
         """
-        ev = self.evidence(question, query_embedding, chunks)
-        if not chunks or not self.is_answerable(ev):
-            return Answer(False, NOT_FOUND_MESSAGE, [], ev)
-        q = np.asarray(query_embedding, dtype=np.float32)
-        q_terms = question_terms(question)
-        qtype = question_type(question)
-        cands: list[_Candidate] = []
-        seen: set[tuple[str, int, int]] = set()
-        for rank, c in enumerate(chunks):
-            dense = float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0
-            for s, e in spanish.split_sentences(c.text):
-                text = c.text[s:e]
-                # Overlapping chunks repeat sentences: key them by their place in the page.
-                key = (c.document_id, c.page, c.char_start + s)
-                if key in seen or len(spanish.tokens(text)) < 3:
-                    continue
-                seen.add(key)
-                cands.append(_Candidate(c, s, e, text, dense, coverage(q_terms, text), _type_boost(qtype, text), rank))
+        evidence = self.passage_evidence(question, query_embedding, chunks)
+        eligible = [(rank, c) for rank, (c, ev) in enumerate(zip(chunks, evidence, strict=True)) if self.passes(ev)]
+        best_ev = max(evidence, key=lambda e: (self.passes(e), e.coverage + e.key_coverage + e.dense), default=None)
+        summary = (
+            {"dense": best_ev.dense, "coverage": best_ev.coverage, "key_coverage": best_ev.key_coverage}
+            if best_ev
+            else {}
+        )
+        if not eligible:
+            return Answer(False, NOT_FOUND_MESSAGE, [], summary)
+        cands = self._candidates(question, query_embedding, eligible)
         if not cands:
-            return Answer(False, NOT_FOUND_MESSAGE, [], ev)
+            return Answer(False, NOT_FOUND_MESSAGE, [], summary)
         for cand in cands:
-            cand.score = 0.45 * cand.chunk_dense + 0.45 * cand.coverage + cand.boost - 0.01 * cand.rank
+            cand.score = _score(cand.features, with_dense=False)
         cands.sort(key=lambda x: -x.score)
         top = cands[: self.rerank]
-        vectors = self.backend.embed_passages([c.text for c in top])
-        for cand, vec in zip(top, vectors, strict=True):
-            sent_dense = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
-            cand.score = (
-                0.35 * sent_dense + 0.2 * cand.chunk_dense + 0.35 * cand.coverage + cand.boost - 0.005 * cand.rank
-            )
+        q = np.asarray(query_embedding, dtype=np.float32)
+        for cand, vec in zip(top, self.backend.embed_passages([c.text for c in top]), strict=True):
+            cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
+            cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
         chosen = [top[0]]
         for cand in top[1:]:
             if len(chosen) >= max_sentences:
                 break
-            if cand.score >= top[0].score - 0.05 and cand.coverage > 0:
+            # Further sentences only when nearly as good: one right sentence beats three loose ones.
+            if cand.score >= top[0].score - 0.08 and cand.features["sentence_coverage"] > 0:
                 chosen.append(cand)
         citations = [
             Citation(
@@ -225,4 +274,43 @@ class Answerer:
             for i, c in enumerate(chosen)
         ]
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-        return Answer(True, text, citations, ev)
+        return Answer(True, text, citations, summary)
+
+    def _candidates(
+        self, question: str, query_embedding: list[float], ranked_chunks: list[tuple[int, Chunk]]
+    ) -> list[_Candidate]:
+        q = np.asarray(query_embedding, dtype=np.float32)
+        q_terms = question_terms(question)
+        qtype = question_type(question)
+        stats = self.term_stats
+        cands: list[_Candidate] = []
+        seen: set[tuple[str, int, int]] = set()
+        for rank, c in ranked_chunks:
+            chunk_terms = set(spanish.content_terms(c.text))
+            chunk_feats = {
+                "chunk_dense": float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
+                "chunk_coverage": coverage(q_terms, chunk_terms),
+                "chunk_wcoverage": stats.weighted_coverage(q_terms, chunk_terms),
+                "title_coverage": coverage(q_terms, _record_context(c)),
+                "rank": float(rank),
+            }
+            previous: set[str] = set()
+            for s, e in spanish.split_sentences(c.text):
+                text = c.text[s:e]
+                terms = set(spanish.content_terms(text))
+                context = previous | terms
+                previous = terms
+                # Overlapping chunks repeat sentences: key them by their place in the page.
+                key = (c.document_id, c.page, c.char_start + s)
+                if key in seen or len(spanish.tokens(text)) < MIN_SENTENCE_TOKENS:
+                    continue
+                seen.add(key)
+                feats = {
+                    **chunk_feats,
+                    "sentence_coverage": coverage(q_terms, terms),
+                    "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
+                    "context": stats.weighted_coverage(q_terms, context),
+                    "type_boost": _type_boost(qtype, text),
+                }
+                cands.append(_Candidate(c, s, e, text, feats))
+        return cands

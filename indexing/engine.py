@@ -18,6 +18,7 @@ from indexing.ingest import CommitmentExtractor, Indexer
 from indexing.pipelines import build_search_pipeline
 from indexing.settings import Settings
 from indexing.store import Store, open_store
+from indexing.term_stats import TermStats
 from indexing.types import Chunk, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class Engine:
         self.backend = backend
         sparse = Bm25SparseEncoder()
         sparse.warm_up()
+        self.term_stats = TermStats()
+        for doc_id, n_chunks, terms in store.document_terms():
+            self.term_stats.add(doc_id, n_chunks, terms)
         self.indexer = Indexer(
             store,
             backend,
@@ -64,6 +68,7 @@ class Engine:
             max_words=settings.chunk_max_words,
             sparse=sparse,
             commitment_extractor=commitment_extractor,
+            term_stats=self.term_stats,
         )
         self.indexer.warm_up()
         self.search_pipeline = build_search_pipeline(
@@ -72,7 +77,11 @@ class Engine:
         self.search_pipeline.warm_up()
         self.actor_finder: Callable[[str], list[str]] | None = None
         self.answerer = Answerer(
-            backend, min_dense=settings.abstain_min_dense, min_coverage=settings.abstain_min_coverage
+            backend,
+            min_dense=settings.abstain_min_dense,
+            min_coverage=settings.abstain_min_coverage,
+            min_key_coverage=settings.abstain_min_key_coverage,
+            term_stats=self.term_stats,
         )
 
     @classmethod
@@ -117,6 +126,13 @@ class Engine:
         found = self.search(question, top_k=max(top_k, 8), filters=filters)
         return self.answerer.answer(question, found.query_embedding, found.chunks, max_sentences=min(3, top_k))
 
+    def delete_document(self, document_id: str) -> bool:
+        """Remove a record everywhere (chunks, commitments, term statistics). :returns: False if unknown."""
+        with self.indexer.lock:
+            existed = self.store.delete_document(document_id)
+            self.term_stats.remove(document_id)
+        return existed
+
     # ----------------------------------------------------------------- briefings
 
     def briefing(self, request: BriefingRequest, filters: SearchFilters | None = None) -> Briefing:
@@ -137,9 +153,21 @@ class Engine:
         if stored is not None:
             return Briefing.from_dict(stored)
         found = self.search(request.topic, top_k=self.settings.briefing_candidates, filters=filters)
+        evidence = self.answerer.passage_evidence(request.topic, found.query_embedding, found.chunks)
+        # The same raw evidence as answers decides whether any record is about the topic at all; then the
+        # briefing draws on every passage that shares the topic's names and years and part of its terms.
+        relevant: list[Chunk] = []
+        if any(self.answerer.passes(ev) for ev in evidence):
+            relevant = [
+                c
+                for c, ev in zip(found.chunks, evidence, strict=True)
+                if ev.key_coverage >= self.answerer.min_key_coverage
+                and ev.coverage >= self.answerer.min_coverage / 2
+                and ev.dense >= self.answerer.min_dense
+            ]
         briefing = build_briefing(
             request.topic,
-            found.chunks,
+            relevant,
             found.query_embedding,
             max_points=request.max_points,
             group_by=request.group_by,

@@ -23,6 +23,7 @@ from indexing.errors import CompromisosError, FileTooLarge, InvalidMetadata, NoT
 from indexing.ids import document_id
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
+from indexing.term_stats import TermStats, chunk_term_counts
 from indexing.types import DocumentRecord
 
 logger = logging.getLogger(__name__)
@@ -126,12 +127,14 @@ class Indexer:
         max_words: int = 250,
         sparse: Bm25SparseEncoder | None = None,
         commitment_extractor: CommitmentExtractor | None = None,
+        term_stats: TermStats | None = None,
     ) -> None:
         self.store = store
+        self.term_stats = term_stats
         self.max_bytes = max_bytes
         self.pipeline = build_ingestion_pipeline(backend, min_words=min_words, max_words=max_words, sparse=sparse)
         self.commitment_extractor = commitment_extractor
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     def warm_up(self) -> None:
         self.pipeline.warm_up()
@@ -153,7 +156,7 @@ class Indexer:
         meta = validate_metadata(metadata)
         mime = sniff_content_type(data, name)
         doc_id = document_id(data)
-        with self._lock:
+        with self.lock:
             existing = self.store.get_document(doc_id)
             if existing is not None:
                 return IngestResult(
@@ -190,7 +193,12 @@ class Indexer:
             chunks = [replace(chunk, id=f"{doc_id}:{i}") for i, chunk in enumerate(chunks)]
             commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
             replaces = [r.id for r in self.store.documents_by_filename(name) if r.id != doc_id]
-            self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments)
+            terms = chunk_term_counts(c.content or "" for c in chunks)
+            self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments, terms=terms)
+            if self.term_stats is not None:
+                self.term_stats.add(doc_id, len(chunks), terms)
+                for old in replaces:
+                    self.term_stats.remove(old)
         logger.info(
             "Indexed %s (%s): %d pages, %d chunks, replaced %d", name, doc_id, record.pages, len(chunks), len(replaces)
         )

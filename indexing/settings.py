@@ -32,11 +32,14 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(default=250, ge=20)
 
     retrieval_candidates: int = Field(default=40, ge=5, le=500, description="Candidates per branch before fusion.")
-    abstain_min_dense: float = Field(default=0.80, description="Dense cosine under which evidence is weak.")
-    abstain_min_coverage: float = Field(default=0.5, description="Share of question terms the evidence must hold.")
+    abstain_min_dense: float = Field(default=0.80, description="Dense cosine the answering passage must reach.")
+    abstain_min_coverage: float = Field(default=0.60, description="Share of question terms it must hold.")
+    abstain_min_key_coverage: float = Field(
+        default=0.75, description="Share of the question's names/years it must hold."
+    )
 
     briefing_candidates: int = Field(default=40, ge=5, le=200, description="Passages a briefing draws on.")
-    briefing_min_relevance: float = Field(default=0.62, description="Relevance a briefing point must reach.")
+    briefing_min_relevance: float = Field(default=0.45, description="Relevance a briefing point must reach.")
 
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server for abstractive briefings.")
     llm_model: str | None = Field(default=None, description="Model name on that server.")

@@ -14,8 +14,16 @@ from functools import lru_cache
 from indexing.commitments._data import load
 from indexing.commitments._text import PhraseMatcher
 
-__all__ = ["ActorInfo", "ActorMention", "actor_info", "find_actors", "find_recipient_phrases", "normalize_actor",
-           "rollup_name", "same_family"]
+__all__ = [
+    "ActorInfo",
+    "ActorMention",
+    "actor_info",
+    "find_actors",
+    "find_recipient_phrases",
+    "normalize_actor",
+    "rollup_name",
+    "same_family",
+]
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,14 @@ def _gazetteer() -> tuple[dict[str, ActorInfo], PhraseMatcher, PhraseMatcher]:
     phrases: list[tuple[str, object]] = []
     templates = data.get("country_templates", [])
     for entry in data["actors"]:
-        info = ActorInfo(entry["name"], entry["type"], entry.get("country"), entry.get("parent"),
-                         bool(entry.get("host", False)), bool(entry.get("implementer", False)))
+        info = ActorInfo(
+            entry["name"],
+            entry["type"],
+            entry.get("country"),
+            entry.get("parent"),
+            bool(entry.get("host", False)),
+            bool(entry.get("implementer", False)),
+        )
         infos[info.name] = info
         phrases.append((info.name, info.name))
         phrases.extend((alias, info.name) for alias in entry.get("aliases", []))

@@ -121,13 +121,16 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"(?i:mil\s+millones|mil\s+mill\.|millardos?|billones|bill[oó]n|billions?|millones|mill[oó]n|mill\."
         r"|millions?|mil)|MM|M|bn|mn|m"
     )
+    # After a number only codes and the euro sign: "2022 S/" or "2023 $" are a year next to a prefix symbol.
+    post_keys = sorted([k for k in markers if k.isalpha()] + ["€"], key=len, reverse=True)
+    post_alt = "|".join(rf"(?<![^\W\d_]){re.escape(k)}(?![^\W\d_])" if k.isalpha() else re.escape(k) for k in post_keys)
     digits = re.compile(
         rf"""
         (?:(?P<prescale>MM)\s*)?
         (?:(?P<precur>{marker_alt})\s*)?
         (?<![\w.,])(?P<num>\d+(?:[.,\u00a0\u202f]\d+)*)(?![\w])
         (?:\s*(?P<scale>{scale_alt})(?![^\W\d_]))?
-        (?:\s*(?:(?i:de)\s+)?(?:(?P<postword>{word_alt})(?![^\W\d_])|(?P<postcur>{marker_alt})))?
+        (?:\s*(?:(?i:de)\s+)?(?:(?P<postword>{word_alt})(?![^\W\d_])|(?P<postcur>{post_alt})))?
         """,
         re.VERBOSE,
     )
@@ -141,15 +144,64 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _UNITS = {
-    "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
-    "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
-    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiun": 21, "veintiuno": 21,
-    "veintiuna": 21, "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
-    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
-    "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90, "cien": 100, "ciento": 100, "doscientos": 200,
-    "doscientas": 200, "trescientos": 300, "trescientas": 300, "cuatrocientos": 400, "cuatrocientas": 400,
-    "quinientos": 500, "quinientas": 500, "seiscientos": 600, "seiscientas": 600, "setecientos": 700,
-    "setecientas": 700, "ochocientos": 800, "ochocientas": 800, "novecientos": 900, "novecientas": 900,
+    "un": 1,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
+    "dieciseis": 16,
+    "diecisiete": 17,
+    "dieciocho": 18,
+    "diecinueve": 19,
+    "veinte": 20,
+    "veintiun": 21,
+    "veintiuno": 21,
+    "veintiuna": 21,
+    "veintidos": 22,
+    "veintitres": 23,
+    "veinticuatro": 24,
+    "veinticinco": 25,
+    "veintiseis": 26,
+    "veintisiete": 27,
+    "veintiocho": 28,
+    "veintinueve": 29,
+    "treinta": 30,
+    "cuarenta": 40,
+    "cincuenta": 50,
+    "sesenta": 60,
+    "setenta": 70,
+    "ochenta": 80,
+    "noventa": 90,
+    "cien": 100,
+    "ciento": 100,
+    "doscientos": 200,
+    "doscientas": 200,
+    "trescientos": 300,
+    "trescientas": 300,
+    "cuatrocientos": 400,
+    "cuatrocientas": 400,
+    "quinientos": 500,
+    "quinientas": 500,
+    "seiscientos": 600,
+    "seiscientas": 600,
+    "setecientos": 700,
+    "setecientas": 700,
+    "ochocientos": 800,
+    "ochocientas": 800,
+    "novecientos": 900,
+    "novecientas": 900,
 }
 _NUMBER_WORDS = {*_UNITS, "medio", "mil", "millon", "millones", "billon", "billones"}
 
@@ -163,12 +215,12 @@ def _words_value(words: list[str]) -> Decimal:
         elif w == "medio":
             current += Decimal("0.5")
         elif w == "mil":
-            current = (current or 1) * 1000
+            current = (current or Decimal(1)) * 1000
         elif w in ("millon", "millones"):
-            total += (current or 1) * _MILLION
+            total += (current or Decimal(1)) * _MILLION
             current = Decimal(0)
         elif w in ("billon", "billones"):
-            total += (current or 1) * Decimal(10) ** 12
+            total += (current or Decimal(1)) * Decimal(10) ** 12
             current = Decimal(0)
     return total + current
 

@@ -3,11 +3,19 @@
 Each monetary amount in a sentence (or table row, or list item) becomes a candidate; it is kept when an actor
 governs it and it is not a need or a hypothesis:
 
-- actor: a counterpart of a signed agreement ("el convenio ... con la AECID"), else the nearest preceding actor
-  in the sentence that is not in a recipient position ("para el Perú", "al ACNUR", "a través de la OIM",
-  "organizada por Canadá"), else a passive agent after the amount ("anunciados por Alemania"); host countries
-  ("el Estado peruano") only when no donor is named; else the actor of the previous sentence when this one
-  opens with an anaphora ("De ese total, ...") or refers back with a bare head ("la Embajada", "el Banco").
+- actor, first rule that applies: a donor attached to the amount ("EUR 12 millones de Alemania"); the single
+  counterpart of an agreement ("el convenio ... con la AECID"); the nearest preceding donor since the previous
+  amount; a passive agent after it ("anunciados por el Gobierno de España"); the nearest preceding donor in the
+  sentence; when the sentence names no donor, the actor of the previous sentence ("De ese total, ...", "El primer
+  tramo ...") or of the section heading ("3.2 Alemania."); a single donor after the amount; a UN agency as a last
+  resort. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a través de la OIM", "ejecutado
+  por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never the actor; host countries and
+  their institutions ("el Estado peruano", "la APCI") never are either (their own budget is not cooperation).
+- tables (rows with "|" or tabs under a header row): the actor is the first donor of the donor column ("España
+  (AECID)" → España); bare numbers of the amount column take the currency column and the header's scale; the
+  status comes from the cell ("EUR 9 millones desembolsados"), its column header ("Desembolsado"), or the
+  "Estado" column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint
+  and skipped.
 - totals: an amount with no actor in a sentence about the conference, the participants or a total ("los
   participantes anunciaron un total de US$ 2.790 millones") is kept with ``is_total=True`` and actor
   "Comunidad internacional" — it is never added to an actor's totals.
@@ -26,20 +34,29 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 
 from indexing.commitments._data import load
 from indexing.commitments._text import PhraseMatcher, fold_same_length
-from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name
-from indexing.commitments.amounts import ParsedAmount, find_amounts
+from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
+from indexing.commitments.amounts import ParsedAmount, find_amounts, parse_number
 from indexing.spanish import split_sentences
 
-__all__ = ["Commitment", "Source", "deduplicate", "detect_event", "event_date", "extract_commitments",
-           "find_record_date"]
+__all__ = [
+    "Commitment",
+    "Source",
+    "deduplicate",
+    "detect_event",
+    "event_date",
+    "extract_commitments",
+    "find_record_date",
+]
 
 STATUS_ORDER = ("anunciado", "comprometido", "firmado", "desembolsado", "ejecutado")
 PLEDGE_STATUSES = frozenset({"anunciado", "comprometido"})
 TOTAL_ACTOR = "Comunidad internacional"
+NO_ACTOR = "sin actor"  # a funding need stated without who needs it
 
 
 @dataclass(frozen=True)
@@ -137,8 +154,19 @@ def detect_event(text: str, window: int = 160) -> str | None:
 
 
 _MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
 }
 _DATE_RE = re.compile(r"\b(\d{1,2})(?:º|°)?\s+de\s+(" + "|".join(_MONTHS) + r")\s+(?:de|del)\s+(\d{4})\b")
 
@@ -220,10 +248,23 @@ def _units(text: str) -> list[_Unit]:
                 units.append(_Unit(b_start + s, b_start + e, ""))
         block = []
 
+    lines: list[tuple[int, int]] = []
     pos = 0
     for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
+        lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+    merged: list[tuple[int, int]] = []
+    for start, end in lines:
+        raw = text[start:end].strip()
+        if merged:
+            prev = text[merged[-1][0] : merged[-1][1]].strip()
+            # A table row wrapped by the PDF text layer: "| BID | 12.300.000 | ... | Superintendencia de\nMigraciones |"
+            if prev.startswith("|") and not prev.endswith("|") and raw.endswith("|") and not raw.startswith("|"):
+                merged[-1] = (merged[-1][0], end)
+                continue
+        merged.append((start, end))
+    for start, end in merged:
+        raw = text[start:end]
         if not raw.strip():
             flush()
             continue
@@ -249,20 +290,38 @@ def _units(text: str) -> list[_Unit]:
 
 _ART = r"(?:(?:el|la|los|las)\s+)?"
 _ROLE_PATTERNS = [
-    ("organizer", re.compile(r"(?:organizad[oa]s?|convocad[oa]s?|copresidid[oa]s?|presidid[oa]s?|auspiciad[oa]s?|"
-                             rf"acompanamiento|respaldo|apoyo)\s+(?:por|de|del)\s+{_ART}$")),
-    ("channel", re.compile(r"(?:a\s+traves\s+|por\s+medio\s+|por\s+conducto\s+)(?:de|del)\s+" + _ART + "$|"
-                           r"(?:mediante|via|(?:canalizad|ejecutad|implementad|gestionad)[oa]s?\s+por)\s+"
-                           + _ART + "$|(?:que\\s+)?ejecutara\\s+" + _ART + "$")),
-    ("recipient", re.compile(r"(?:para|hacia|a\s+favor\s+de|en\s+favor\s+de|en\s+beneficio\s+de|"
-                             r"en\s+apoyo\s+(?:de|a)|destinad[oa]s?\s+a|asignad[oa]s?\s+a|dirigid[oa]s?\s+a|"
-                             r"respecta\s+(?:directamente\s+)?a)\s+" + _ART + "$|"
-                             r"(?:para|a\s+favor|en\s+favor|en\s+apoyo|en\s+beneficio|respecta\s+directamente\s+a)"
-                             r"\s+del\s+$|(?<![^\W\d_])(?:a|al)\s+" + _ART + r"$|(?<![^\W\d_])en\s+" + _ART + "$")),
+    (
+        "organizer",
+        re.compile(
+            r"(?:organizad[oa]s?|convocad[oa]s?|convocatoria|coanfitrion\w*|copresidid[oa]s?|"
+            r"presidid[oa]s?|auspiciad[oa]s?|acompanamiento|respaldo|apoyo)\s+(?:por|de|del)\s+" + _ART + "$"
+        ),
+    ),
+    (
+        "channel",
+        re.compile(
+            r"(?:a\s+traves\s+|por\s+medio\s+|por\s+conducto\s+)(?:de|del)\s+" + _ART + "$|"
+            r"(?:mediante|via|(?:canalizad|ejecutad|implementad|gestionad)[oa]s?\s+por)\s+"
+            + _ART
+            + "$|(?:que\\s+)?ejecutara\\s+"
+            + _ART
+            + "$"
+        ),
+    ),
+    (
+        "recipient",
+        re.compile(
+            r"(?:para|hacia|a\s+favor\s+de|en\s+favor\s+de|en\s+beneficio\s+de|"
+            r"en\s+apoyo\s+(?:de|a)|destinad[oa]s?\s+a|asignad[oa]s?\s+a|dirigid[oa]s?\s+a|"
+            r"respecta\s+(?:directamente\s+)?a)\s+" + _ART + "$|"
+            r"(?:para|a\s+favor|en\s+favor|en\s+apoyo|en\s+beneficio|respecta\s+directamente\s+a)"
+            r"\s+del\s+$|(?<![^\W\d_])(?:a|al)\s+" + _ART + r"$|(?<![^\W\d_])en\s+" + _ART + "$"
+        ),
+    ),
     ("counterpart", re.compile(rf"(?<![^\W\d_])con\s+{_ART}$")),
     ("agent", re.compile(rf"(?:por|por\s+parte\s+de|de\s+parte\s+de|por\s+parte\s+del)\s+{_ART}$")),
 ]
-_COORD_RE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s+" + _ART + "$")
+_COORD_RE = re.compile(r"^\s*,?\s*(?:y|e)\s+" + _ART + "$")
 
 
 def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int, str]:
@@ -299,13 +358,23 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
 )
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
-    r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar)\b"
+    r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
+    r"se\s+transferira|se\s+transferiran)\b"
 )
 _TOTAL_RE = re.compile(
     r"\b(?:total|totales|en\s+conjunto|participantes|donantes|comunidad\s+internacional|conferencia|encuentro|"
     r"recauda|recaudo|moviliza|movilizo|movilizaron|sumaron|suman|suma|ascendio|asciende|ascienden|anuncios\s+por|"
     r"reunio\s+anuncios|organizadores)\b"
 )
+_STRONG_TOTAL_RE = re.compile(
+    r"\b(?:un\s+total\s+de|en\s+total|total\s+anunciado|participantes|comunidad\s+internacional|organizadores|"
+    r"conferencia|anuncios\s+por|reunio\s+anuncios|recauda|recaudo|moviliza|movilizo|movilizaron)\b"
+)
+_BUDGET_RE = re.compile(
+    r"\b(?:presupuesto\s+(?:institucional|nacional|publico)|recursos\s+propios|"
+    r"contrapartida\s+nacional)\b"
+)
+_CONVERSION_RE = re.compile(r"\b(?:equivalentes?|equivalen|equivale|equivalia)\b[^.;]{0,30}$|\bsaldo\b[^.;]{0,12}$")
 _AGREEMENT_RE = re.compile(r"\b(?:convenio|convenios|acuerdo|contrato|prestamo|operacion|firm\w*|suscri\w*)\b")
 _PURPOSE_RE = re.compile(
     r"\b(?:para|destinad[oa]s?\s+a|con\s+el\s+fin\s+de|a\s+fin\s+de|dirigid[oa]s?\s+a|orientad[oa]s?\s+a|"
@@ -315,17 +384,34 @@ _PURPOSE_RE = re.compile(
 _PURPOSE_STOP_RE = re.compile(
     r",\s+(?:que|de\s+los\s+cuales|de\s+las\s+cuales|mientras|y\s+(?:el|la|los|las)\b)|[;:.()|]|\s+y\s+(?=[A-ZÁÉÍÓÚ])"
 )
+_ANAPHORA_RE = re.compile(
+    r"^\W*(?:de\s+(?:ese|esa|este|esta|dicho|dicha|tal)\s+\w+|de\s+(?:ellos|ellas|los\s+cuales|las\s+cuales)|"
+    r"dentro\s+de\s+(?:ese|esa|este|esta|dicho|dicha)\s+\w+|del\s+total)\b"
+)
 _POSSESSIVE_RE = re.compile(r"^\s*(?:de|del)\s+" + _ART + "$")
 _PERCENT_RE = re.compile(r"%|por\s+ciento")
-_GENERIC_RECIPIENTS = frozenset({"países de acogida", "países de la región", "comunidades de acogida",
-                                 "refugiados y migrantes venezolanos"})
+_CLAUSE_BREAK_RE = re.compile(r"\b(?:y|e|pero|mientras)\s+que\b|;")
+_PROGRESS_RE = re.compile(r"\s*(?:el|un|cerca\s+del|del|alrededor\s+del)?\s*(\d+)\s*(?:%|por\s+ciento)")
+_GENERIC_RECIPIENTS = frozenset(
+    {"países de acogida", "países de la región", "comunidades de acogida", "refugiados y migrantes venezolanos"}
+)
 
 
-def _nearest(hits, amount: ParsedAmount, others: list[ParsedAmount], text_folded: str, base: int,
-             max_dist: int = 140):
-    """Hit nearest to `amount` with no other amount (nor a percentage) between them; hits after weigh 1.5x."""
+def _nearest(
+    hits,
+    amount: ParsedAmount,
+    others: list[ParsedAmount],
+    text_folded: str,
+    base: int,
+    max_dist: int = 140,
+    barriers: tuple[int, ...] = (),
+):
+    """Hit nearest to `amount` with no other amount (nor a percentage) between them; hits after weigh 1.5x and
+    must not lie beyond a `barriers` position (where another donor's clause starts)."""
     best, best_d = None, None
     for h in hits:
+        if h.start >= amount.end and any(amount.end <= b <= h.start for b in barriers):
+            continue
         if h.end <= amount.start:
             lo, hi, d = h.end, amount.start, amount.start - h.end
         elif h.start >= amount.end:
@@ -334,7 +420,8 @@ def _nearest(hits, amount: ParsedAmount, others: list[ParsedAmount], text_folded
             continue
         if d > max_dist or any(o is not amount and o.start >= lo and o.end <= hi for o in others):
             continue
-        if _PERCENT_RE.search(text_folded[lo - base : hi - base]):
+        between = text_folded[lo - base : hi - base]
+        if _PERCENT_RE.search(between) or (h.start >= amount.end and _CLAUSE_BREAK_RE.search(between)):
             continue
         if best_d is None or d < best_d:
             best, best_d = h, d
@@ -389,9 +476,21 @@ def extract_commitments(
     state = _PageState()
     out: list[Commitment] = []
     for unit in _units(text):
-        out.extend(_extract_unit(text, unit, state, document_id=document_id, filename=filename, page=page,
-                                 offset=page_char_offset, date=date, event=event, head_event=head_event,
-                                 include_requirements=include_requirements))
+        out.extend(
+            _extract_unit(
+                text,
+                unit,
+                state,
+                document_id=document_id,
+                filename=filename,
+                page=page,
+                offset=page_char_offset,
+                date=date,
+                event=event,
+                head_event=head_event,
+                include_requirements=include_requirements,
+            )
+        )
     return out
 
 
@@ -406,8 +505,20 @@ def _days_between(a: str | None, b: str | None) -> int | None:
         return None
 
 
-def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename, page, offset, date, event,
-                  head_event, include_requirements) -> list[Commitment]:
+def _extract_unit(
+    text,
+    unit: _Unit,
+    state: _PageState,
+    *,
+    document_id,
+    filename,
+    page,
+    offset,
+    date,
+    event,
+    head_event,
+    include_requirements,
+) -> list[Commitment]:
     s, e = unit.start, unit.end
     quote = text[s:e]
     folded = fold_same_length(quote)
@@ -433,8 +544,11 @@ def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename
         state.last_event = head_event
     the_event = sentence_event or event or head_event
     if not amounts:
-        state.prev_actor = donors[0].canonical if is_heading and donors else (donors[-1].canonical if donors else None)
-        state.prev_total = False
+        if unit.header is None:
+            state.prev_actor = (
+                donors[0].canonical if is_heading and donors else donors[-1].canonical if donors else None
+            )
+            state.prev_total = False
         return []
 
     status_hits = [_shift(h, s) for h in _status_matcher().find(quote)]
@@ -446,6 +560,7 @@ def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename
     results: list[Commitment] = []
     previous_currency = None
     previous_status: tuple[str, bool] | None = None
+    skipped_previous = False
     for i, amount in enumerate(amounts):
         zone_start = amounts[i - 1].end if i else s
         zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
@@ -457,24 +572,45 @@ def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename
         for m in _REQUIREMENT_RE.finditer(before):
             req = m
         if _REQUIREMENT_RE.match(after.lstrip(" ,")) or (
-            req is not None and (status_hit is None or status_hit.end <= zone_start + req.start()
-                                 or status_hit.start >= amount.end)):
+            req is not None
+            and (status_hit is None or status_hit.end <= zone_start + req.start() or status_hit.start >= amount.end)
+        ):
             kind = "requerimiento"
-        elif _HYPOTHETICAL_BEFORE_RE.search(before[-90:]) or _HYPOTHETICAL_AFTER_RE.search(after):
+        elif (
+            _HYPOTHETICAL_BEFORE_RE.search(before[-90:])
+            or _HYPOTHETICAL_AFTER_RE.search(after)
+            or _CONVERSION_RE.search(before)
+            or (skipped_previous and status_hit is None)
+            or _pending_column(text, unit, amount)
+        ):
+            skipped_previous = True
             continue
+        skipped_previous = False
         if kind == "requerimiento" and not include_requirements:
             continue
 
+        actor: str | None
         if row_actor is not None:
             actor, is_total = _cell_actor(text, unit, amount, mentions, roles) or row_actor, False
         else:
-            actor, is_total = _choose_actor(mentions, roles, amount, zone_start, zone_end, agreement, state, donors,
-                                            folded, s)
+            actor, is_total = _choose_actor(
+                mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s
+            )
+        if actor is None and kind == "requerimiento":
+            actor = NO_ACTOR
         if actor is None:
             continue
+        # After the amount, another donor's name starts another clause: its verb and instrument are not ours.
+        barriers = tuple(m.start for m in donors if m.start >= amount.end and m.canonical != actor)
+        status_hit = _nearest(status_hits, amount, amounts, folded, s, barriers=barriers)
 
-        currency = (amount.currency or _row_currency(text, unit) or previous_currency or _next_currency(amounts, i)
-                    or _header_currency(unit))
+        currency = (
+            amount.currency
+            or _row_currency(text, unit)
+            or previous_currency
+            or _next_currency(amounts, i)
+            or _header_currency(unit)
+        )
         previous_currency = currency or previous_currency
         cell_status = _cell_status(text, unit, amount) if unit.header is not None else None
         if cell_status is not None:
@@ -487,8 +623,12 @@ def _extract_unit(text, unit: _Unit, state: _PageState, *, document_id, filename
             status, explicit = lead_status, True
         else:
             status, explicit = "comprometido", False
+        if explicit and status_hit is not None and status in ("desembolsado", "ejecutado"):
+            pct = _PROGRESS_RE.match(fold_same_length(text[status_hit.end : status_hit.end + 30]))
+            if pct and int(pct.group(1)) < 100:
+                status, explicit = "comprometido", False  # "ha ejecutado el 45 %" of the amount: progress only
         previous_status = (status, explicit)
-        instrument_hit = _nearest(instrument_hits, amount, amounts, folded, s, max_dist=120)
+        instrument_hit = _nearest(instrument_hits, amount, amounts, folded, s, max_dist=120, barriers=barriers)
         instrument = _table_field(unit, text, "instrument") if unit.header is not None else None
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
@@ -529,11 +669,15 @@ def _shift(hit, s):
     return type(hit)(hit.value, hit.start + s, hit.end + s, hit.surface)
 
 
-def _choose_actor(mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors,
-                  folded, base) -> tuple[str | None, bool]:
+def _choose_actor(
+    mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors, folded, base
+) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
-    possessive = [m for m in mentions if m.start >= amount.end and m.info.donor
-                  and _POSSESSIVE_RE.match(folded[amount.end - base : m.start - base])]
+    possessive = [
+        m
+        for m in mentions
+        if m.start >= amount.end and m.info.donor and _POSSESSIVE_RE.match(folded[amount.end - base : m.start - base])
+    ]
     if possessive:
         return possessive[0].canonical, False
     counterparts = [m for m in mentions if roles[id(m)] == "counterpart" and m.info.donor]
@@ -550,8 +694,12 @@ def _choose_actor(mentions, roles, amount, zone_start, zone_end, agreement, stat
         return agents[0].canonical, False
     if preceding:
         return preceding[-1].canonical, False
+    if not donors and _BUDGET_RE.search(folded):
+        return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
         if state.prev_total:
+            return TOTAL_ACTOR, True
+        if _STRONG_TOTAL_RE.search(folded) and not _ANAPHORA_RE.match(folded):
             return TOTAL_ACTOR, True
         if state.prev_actor:
             return state.prev_actor, False
@@ -591,10 +739,13 @@ def _recipient(mentions, roles, phrases, amount, zone_start, zone_end, actor, un
         if amount.end <= a < zone_end:
             return value
     for m in after:
-        if roles[id(m)] == "channel":
+        if roles[id(m)] == "channel" and m.start - amount.end <= 60:
             return m.canonical
-    before = [m for m in mentions if unit_start <= m.end <= amount.start and m.canonical != actor
-              and roles[id(m)] == "recipient"]
+    before = [
+        m
+        for m in mentions
+        if unit_start <= m.end <= amount.start and m.canonical != actor and roles[id(m)] == "recipient"
+    ]
     if before:
         return before[-1].canonical
     for value, a, _ in phrases:
@@ -660,8 +811,6 @@ def _table_row(text: str, unit: _Unit, amounts: list[ParsedAmount]) -> tuple[str
     found = [m for m in find_actors(text[a:b]) if m.info.donor]
     if not found:
         return None, []
-    from indexing.commitments.actors import same_family
-
     if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
         return None, []
     actor = found[0].canonical
@@ -672,12 +821,9 @@ def _table_row(text: str, unit: _Unit, amounts: list[ParsedAmount]) -> tuple[str
         if not any(ca <= x.start < cb for x in amounts):
             m = re.search(r"\d+(?:[.,\u00a0]\d+)*", text[ca:cb])
             if m:
-                from decimal import Decimal
-
-                from indexing.commitments.amounts import parse_number
-
                 value, _ = parse_number(m.group(0))
-                if "millon" in unit.header[amount_col] or re.search(r"(?i)mill", text[ca:cb]):
+                header_cell = unit.header[amount_col] if unit.header else ""
+                if "millon" in header_cell or re.search(r"(?i)mill", text[ca:cb]):
                     value *= Decimal(10) ** 6
                 start = ca + m.start()
                 amounts.append(ParsedAmount(value, None, start, ca + m.end(), m.group(0)))
@@ -741,6 +887,18 @@ def _cell_status(text: str, unit: _Unit, amount: ParsedAmount) -> tuple[str, boo
     return None
 
 
+def _pending_column(text: str, unit: _Unit, amount: ParsedAmount) -> bool:
+    """True for an amount in a "Pendiente" / "Saldo" column: what is still due is not a commitment stage."""
+    if unit.header is None:
+        return False
+    idx = _cell_of(text, unit, amount.start)
+    return (
+        idx is not None
+        and idx < len(unit.header)
+        and bool(re.match(r"(?:pendiente|saldo|por\s+desembolsar|por\s+ejecutar)", unit.header[idx]))
+    )
+
+
 def _table_field(unit: _Unit, text: str, key: str) -> str | None:
     col = _column(unit, key)
     cells = _row_cells(text, unit)
@@ -753,47 +911,83 @@ def _table_field(unit: _Unit, text: str, key: str) -> str | None:
 # --- deduplication --------------------------------------------------------------------------------------------
 
 
+def recipients_conflict(a: str | None, b: str | None) -> bool:
+    """True when two stated recipients cannot be the same: two different countries. Channels (ACNUR, GIZ) and
+    generic recipients ("países de acogida") never conflict."""
+    from indexing.commitments.actors import actor_info
+
+    if not a or not b or a == b:
+        return False
+    ia, ib = actor_info(a), actor_info(b)
+    return bool(ia and ib and ia.type == "país" and ib.type == "país")
+
+
+def instruments_compatible(a: str, b: str) -> bool:
+    """Equal, one side unknown, or an in-kind donation described as a donation."""
+    return a == b or "unknown" in (a, b) or {a, b} == {"donación", "en especie"}
+
+
+_STAGE_GROUP = {
+    "anunciado": "pledge",
+    "comprometido": "pledge",
+    "firmado": "pledge",
+    "desembolsado": "out",
+    "ejecutado": "out",
+}
+
+
 def _compatible(a: Commitment, b: Commitment) -> bool:
-    if a.actor != b.actor or a.currency != b.currency or a.is_total != b.is_total or a.kind != b.kind:
+    if a.currency != b.currency or a.is_total != b.is_total or a.kind != b.kind:
         return False
     if abs(a.amount - b.amount) > 1e-6 * max(a.amount, b.amount, 1.0):
         return False
-    statuses_ok = a.status == b.status or not (a.status_explicit and b.status_explicit) or (
-        a.status in PLEDGE_STATUSES and b.status in PLEDGE_STATUSES)
-    if not statuses_ok:
+    spans = {(x.document_id, x.page, x.char_start, x.char_end) for x in a.sources}
+    if any((x.document_id, x.page, x.char_start, x.char_end) in spans for x in b.sources):
+        return False  # two amounts of one sentence or row are two statements
+    same_doc = bool({x.document_id for x in a.sources} & {x.document_id for x in b.sources})
+    if not (a.actor == b.actor or (same_doc and same_family(a.actor, b.actor))):
         return False
-    if "unknown" not in (a.instrument, b.instrument) and a.instrument != b.instrument:
+    if a.status_explicit and b.status_explicit and a.status != b.status:
+        if same_doc and _STAGE_GROUP[a.status] != _STAGE_GROUP[b.status]:
+            return False
+        if not same_doc and not (a.status in PLEDGE_STATUSES and b.status in PLEDGE_STATUSES):
+            return False
+    if not instruments_compatible(a.instrument, b.instrument):
         return False
-    if a.recipient and b.recipient and a.recipient != b.recipient and not (
-        a.recipient in _GENERIC_RECIPIENTS and b.recipient in _GENERIC_RECIPIENTS
-    ):
+    if recipients_conflict(a.recipient, b.recipient):
         return False
-    same_doc = a.sources[0].document_id == b.sources[0].document_id
     return same_doc or (a.event is not None and a.event == b.event)
 
 
 def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
     """Merge statements of the same commitment into one commitment with several sources.
 
-    Two statements merge when actor, amount and currency are equal, status, instrument and recipient are
-    compatible, and they come from the same record (a table and the prose) or name the same event (a press
-    release and the minutes of the same conference). Pledge statuses ("anunciado", "comprometido") are compatible
-    with each other; the merged commitment keeps the later one and the first statement's id.
+    Two statements merge when amount and currency are equal, instrument and recipient compatible, and either
+    they come from the same record (a table and the prose; the actor may then be named at two levels, "Comisión
+    Europea" and "Unión Europea", and the first name is kept) or they name the same actor and event (a press
+    release and the minutes of one conference). Statuses must agree unless one was only inferred: within a record,
+    announced/committed/signed merge with each other and disbursed/executed with each other; across records only
+    announced/committed merge. Two amounts of one sentence or table row never merge. The merged commitment keeps
+    the most advanced explicit status and the first statement's id.
 
     :param commitments: extracted commitments, in document order.
     :returns: merged commitments, in order of first appearance.
     """
     merged: list[Commitment] = []
     for c in commitments:
-        target = next((m for m in merged if _compatible(m, c)), None)
+        candidates = [m for m in merged if _compatible(m, c)]
+        docs = {x.document_id for x in c.sources}
+        target = next((m for m in candidates if docs & {x.document_id for x in m.sources}), None)
+        target = target or (candidates[0] if candidates else None)
         if target is None:
             merged.append(replace(c, sources=list(c.sources)))
             continue
         for src in c.sources:
             if src not in target.sources:
                 target.sources.append(src)
-        if c.status_explicit and (not target.status_explicit or
-                                  STATUS_ORDER.index(c.status) > STATUS_ORDER.index(target.status)):
+        if c.status_explicit and (
+            not target.status_explicit or STATUS_ORDER.index(c.status) > STATUS_ORDER.index(target.status)
+        ):
             target.status, target.status_explicit = c.status, True
         if target.instrument == "unknown":
             target.instrument = c.instrument

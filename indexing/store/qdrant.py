@@ -238,6 +238,16 @@ class QdrantStore:
             ]
         return sorted(records, key=lambda r: (r.date is None, r.date or "", r.filename, r.id))
 
+    def document_terms(self) -> Iterator[tuple[str, int, dict[str, int]]]:
+        """(document id, chunk count, term → chunks holding it) of every active record."""
+        with self._lock:
+            points = list(
+                self._scroll(self.documents, qm.Filter(must=[self._active()]), payload=["id", "chunks", "terms"])
+            )
+        for p in points:
+            payload = p.payload or {}
+            yield payload["id"], int(payload.get("chunks") or 0), dict(payload.get("terms") or {})
+
     def documents_by_filename(self, filename: str) -> list[DocumentRecord]:
         """Active records uploaded under this filename (older versions to replace)."""
         cond = qm.Filter(must=[self._active(), qm.FieldCondition(key=K.FILENAME, match=qm.MatchValue(value=filename))])
@@ -256,6 +266,7 @@ class QdrantStore:
         *,
         replaces: list[str] = (),  # type: ignore[assignment]
         commitments: list[dict[str, Any]] = (),  # type: ignore[assignment]
+        terms: dict[str, int] | None = None,
     ) -> None:
         """Write a record's chunks and commitments, then make them searchable in one step.
 
@@ -263,6 +274,7 @@ class QdrantStore:
         :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta (see `constants`).
         :param replaces: ids of older versions to remove in the same step (same filename, other content).
         :param commitments: JSON-able commitment entries of this record (each with an "id").
+        :param terms: term → number of the record's chunks holding it (kept with the record for term statistics).
         """
         now = time.time()
         points = convert_haystack_documents_to_qdrant_points(chunks, use_sparse_embeddings=True)
@@ -279,7 +291,13 @@ class QdrantStore:
             )
             for c in commitments
         ]
-        doc_payload = {**asdict(record), "tags": list(record.tags), "state": ACTIVE, "written_at": now}
+        doc_payload = {
+            **asdict(record),
+            "tags": list(record.tags),
+            "terms": terms or {},
+            "state": ACTIVE,
+            "written_at": now,
+        }
         mine = qm.Filter(
             must=[
                 qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=record.id)),

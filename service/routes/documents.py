@@ -91,6 +91,6 @@ def get_document(engine: EngineDep, document_id: str) -> DocumentPublic:
 @router.delete("/{document_id}", status_code=204, responses=_ERRORS)
 def delete_document(engine: EngineDep, document_id: str) -> Response:
     """Borra un registro: sus pasajes y compromisos dejan de aparecer en las búsquedas."""
-    if not engine.store.delete_document(document_id):
+    if not engine.delete_document(document_id):
         raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
     return Response(status_code=204)

@@ -1,0 +1,168 @@
+"""Linking: the stages of one commitment across records (announced in Brussels, signed later, partly disbursed
+in a follow-up report) are grouped into a `Chain`.
+
+A commitment joins the chain it fits best, in date order:
+
+- same actor family (the actor, its agencies, its parent body: "AECID" and "España", "Comisión Europea" and
+  "Unión Europea") and the same currency; never a conference total;
+- compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
+  (equal, or one side "unknown");
+- amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
+- dates ordered (a stage is not older than the chain's pledge) and no two pledges of different conferences.
+
+Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, a signed
+stage already (disbursements follow signatures), a shared record, equal recipient and instrument, then the
+closest amount. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the pledge,
+"desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
+disbursement record is not assumed unpaid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from indexing.commitments.actors import same_family
+from indexing.commitments.extract import (
+    PLEDGE_STATUSES,
+    STATUS_ORDER,
+    Commitment,
+    event_date,
+    instruments_compatible,
+    recipients_conflict,
+)
+
+__all__ = ["Chain", "link_commitments"]
+
+DISBURSED = frozenset({"desembolsado", "ejecutado"})
+
+
+@dataclass
+class Chain:
+    """The known stages of one commitment, oldest first."""
+
+    id: str
+    stages: list[Commitment] = field(default_factory=list)
+
+    @property
+    def actor(self) -> str:
+        """Actor of the first stage."""
+        return self.stages[0].actor
+
+    @property
+    def currency(self) -> str | None:
+        """Currency shared by every stage."""
+        return self.stages[0].currency
+
+    @property
+    def pledged(self) -> float | None:
+        """Amount pledged or signed (largest non-disbursement stage), or None if only disbursements are known."""
+        amounts = [c.amount for c in self.stages if c.status not in DISBURSED]
+        return max(amounts) if amounts else None
+
+    @property
+    def disbursed(self) -> float:
+        """Largest disbursed or executed amount reported (reports are cumulative, so never summed)."""
+        return max((c.amount for c in self.stages if c.status in DISBURSED), default=0.0)
+
+    @property
+    def disbursement_status(self) -> str:
+        """ "desembolsado", "desembolso parcial" or "sin registro de desembolso"."""
+        pledged, disbursed = self.pledged, self.disbursed
+        if disbursed <= 0:
+            return "sin registro de desembolso"
+        if pledged is None or disbursed >= pledged * 0.99:
+            return "desembolsado"
+        return "desembolso parcial"
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict."""
+        return {
+            "id": self.id,
+            "actor": self.actor,
+            "currency": self.currency,
+            "pledged": self.pledged,
+            "disbursed": self.disbursed,
+            "disbursement_status": self.disbursement_status,
+            "stages": [c.to_dict() for c in self.stages],
+        }
+
+
+def _when(c: Commitment) -> str:
+    return c.date or event_date(c.event) or "9999-12-31"
+
+
+def _documents(c: Commitment) -> set[str]:
+    return {s.document_id for s in c.sources}
+
+
+def _spans(c: Commitment) -> set[tuple[str, int, int]]:
+    return {(s.document_id, s.char_start, s.char_end) for s in c.sources}
+
+
+def _close(a: float, b: float, tol: float = 0.01) -> bool:
+    return abs(a - b) <= tol * max(a, b)
+
+
+def _fits(chain: Chain, c: Commitment) -> bool:
+    if not all(same_family(s.actor, c.actor) for s in chain.stages) or chain.currency != c.currency:
+        return False
+    anchor = chain.pledged
+    if c.status in DISBURSED:
+        if anchor is not None and c.amount > anchor * 1.01:
+            return False
+    elif anchor is not None and not _close(anchor, c.amount) or anchor is None and c.amount < chain.disbursed * 0.99:
+        return False
+    for s in chain.stages:
+        if recipients_conflict(s.recipient, c.recipient):
+            return False
+        if not instruments_compatible(s.instrument, c.instrument):
+            return False
+        if s.status in PLEDGE_STATUSES and c.status in PLEDGE_STATUSES and s.event and c.event and s.event != c.event:
+            return False
+        if (
+            s.status == "firmado"
+            and c.status == "firmado"
+            and s.date
+            and c.date
+            and s.date != c.date
+            and (_documents(s) & _documents(c))
+        ):
+            return False
+    first = min(_when(s) for s in chain.stages if s.status not in DISBURSED) if anchor is not None else None
+    return not (first and c.date and c.status not in PLEDGE_STATUSES and c.date < first)
+
+
+def _score(chain: Chain, c: Commitment) -> tuple:
+    exact = any(s.actor == c.actor for s in chain.stages)
+    signed = any(s.status == "firmado" for s in chain.stages)
+    same_unit = any(_spans(s) & _spans(c) for s in chain.stages)
+    shared = any(_documents(s) & _documents(c) for s in chain.stages)
+    recipient = any(s.recipient and s.recipient == c.recipient for s in chain.stages)
+    instrument = any(s.instrument != "unknown" and s.instrument == c.instrument for s in chain.stages)
+    gap = abs((chain.pledged or chain.disbursed) - c.amount)
+    return (same_unit, exact, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+
+
+def link_commitments(commitments: list[Commitment]) -> list[Chain]:
+    """Group deduplicated commitments into chains of stages of the same commitment.
+
+    :param commitments: commitments from any number of records (conference totals and requirements are skipped).
+    :returns: chains in order of their first stage; every eligible commitment is in exactly one chain.
+    """
+    eligible = [c for c in commitments if not c.is_total and c.kind == "compromiso"]
+    ordered = sorted(
+        eligible, key=lambda c: (_when(c), STATUS_ORDER.index(c.status) if c.status in STATUS_ORDER else 0, c.id)
+    )
+    chains: list[Chain] = []
+    for c in ordered:
+        candidates = [ch for ch in chains if _fits(ch, c)]
+        if candidates:
+            best = max(candidates, key=lambda ch: _score(ch, c))
+            best.stages.append(c)
+            continue
+        chains.append(Chain(id="", stages=[c]))
+    for ch in chains:
+        ch.stages.sort(key=lambda c: (_when(c), STATUS_ORDER.index(c.status)))
+        ch.id = hashlib.sha256("|".join(sorted(c.id for c in ch.stages)).encode()).hexdigest()[:16]
+    return chains
