@@ -124,6 +124,47 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def evaluate_briefings(engine: Engine, path: Path) -> dict[str, Any]:
+    """Key-fact coverage (share of each topic's gold facts present in the briefing) and redundancy (pairs of
+    points whose embeddings have cosine > 0.9) over `briefing_eval.json`."""
+    import numpy as np
+
+    from indexing.briefing import BriefingRequest
+    from indexing.types import SearchFilters
+
+    topics = json.loads(path.read_text(encoding="utf-8"))
+    coverages, redundant, pairs, points_total, ms = [], 0, 0, 0, []
+    per_topic = []
+    for t in topics:
+        filters = t.get("filters") or {}
+        t0 = time.perf_counter()
+        b = engine.briefing(
+            BriefingRequest(topic=t["topic"], filters=filters, max_points=8),
+            SearchFilters(**filters) if filters else None,
+        )
+        ms.append((time.perf_counter() - t0) * 1000)
+        texts = [p.text for s in b.sections for p in s.points]
+        cited = " ".join(_norm(c.quote) for c in b.citations)
+        got = sum(1 for fact in t["key_facts"] if _norm(fact) in cited)
+        coverages.append(got / len(t["key_facts"]))
+        per_topic.append(f"{got}/{len(t['key_facts'])} {t['topic']}")
+        points_total += len(texts)
+        if len(texts) > 1:
+            vecs = np.asarray(engine.backend.embed_passages(texts), dtype=np.float32)
+            sims = vecs @ vecs.T
+            n = len(texts)
+            pairs += n * (n - 1) // 2
+            redundant += int(sum(1 for i in range(n) for j in range(i + 1, n) if sims[i, j] > 0.9))
+    return {
+        "briefing_topics": len(topics),
+        "briefing_key_fact_coverage": round(sum(coverages) / max(1, len(coverages)), 3),
+        "briefing_points": points_total,
+        "briefing_redundant_pairs": f"{redundant}/{pairs}",
+        "briefing_latency_ms_p50": round(pct(ms, 0.5), 1),
+        "_per_topic": per_topic,
+    }
+
+
 def calibrate(evidences: list[tuple[bool, list[PassageEvidence]]]) -> tuple[float, float, float, float]:
     """Grid search of (min_dense, min_coverage, min_key_coverage) maximizing balanced accuracy (answerable
     questions answered, unanswerable ones abstained); ties keep the loosest thresholds.
@@ -168,10 +209,13 @@ def main(argv: list[str] | None = None) -> int:
             chunks = engine.store.count_chunks()
             print(f"Indexed {n} records ({chunks} chunks) in {secs:.1f} s")
             report = evaluate(engine, load_questions(qpath))
+            if not args.holdout:
+                report.update(evaluate_briefings(engine, HERE / "briefing_eval.json"))
         finally:
             engine.close()
     evidences = report.pop("_evidences")
     failures = report.pop("_failures")
+    per_topic = report.pop("_per_topic", [])
     for key, value in report.items():
         print(f"{key:32s} {value}")
     if args.calibrate:
@@ -181,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(balanced accuracy {score:.3f})"
         )
     if args.failures:
-        for line in failures:
+        for line in failures + per_topic:
             print("  " + line)
     return 0
 

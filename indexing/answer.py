@@ -188,7 +188,7 @@ class Answerer:
         min_coverage: float,
         min_key_coverage: float = 0.75,
         term_stats: TermStats | None = None,
-        rerank: int = 8,
+        rerank: int = 5,
     ) -> None:
         self.backend = backend
         self.min_dense = min_dense

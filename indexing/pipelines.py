@@ -46,7 +46,7 @@ def build_ingestion_pipeline(
     p.add_component("metadata", RecordMetadataExtractor())
     p.add_component("chunker", SpanishSentenceChunker(min_words=min_words, max_words=max_words, overlap_sentences=1))
     p.add_component("sparse", sparse or Bm25SparseEncoder())
-    p.add_component("dense", DenseDocumentEmbedder(backend))
+    p.add_component("dense", DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"]))
     p.connect("router.application/pdf", "pdf_converter.sources")
     p.connect("router.text/plain", "text_converter.sources")
     p.connect("router.text/markdown", "text_converter.sources")

