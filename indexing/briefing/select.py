@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 DENSE_WEIGHT = 0.6
 LEXICAL_WEIGHT = 0.4
 SIGNAL_BONUS = 0.05
-MMR_LAMBDA = 0.7
+MMR_LAMBDA = 0.5
 DIVERSITY_DENSE_WEIGHT = 0.5
 NEAR_DUPLICATE_JACCARD = 0.6
 MIN_WORDS = 6
@@ -57,6 +57,8 @@ DEFAULT_MIN_RELEVANCE = 0.35
 weights an off-topic corpus can still pass 0.35. Pick the value on the dev set (a topic absent from the corpus must
 give found=False)."""
 MAX_MMR_POOL = 300
+SELECTION_VERSION = "3"
+"""Bump when selection changes: stored briefings are keyed by index state and this version."""
 
 OTHER_ACTORS_HEADING = "Otros"
 SUMMARY_SINGLE_HEADING = "Puntos principales"
@@ -138,10 +140,15 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _is_heading(text: str) -> bool:
+    """Titles, headlines and labels: not statements a briefing should make."""
+    stripped = text.lstrip()
+    if stripped.startswith("#") or "**" in text:  # Markdown headings and bold labels
+        return True
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) >= 0.7:
         return True
-    return not _TERMINAL_RE.search(text) and len(tokens(text)) <= 15
+    # A line without final punctuation is a headline, unless it is a table row (those carry the figures).
+    return not _TERMINAL_RE.search(text) and "|" not in text and len(tokens(text)) <= 30
 
 
 def _is_heading_line(line: str, next_line: str) -> bool:
@@ -195,7 +202,8 @@ def _sentences(
             has_date = any(f.kind == "date" or (f.kind == "number" and _YEAR_RE.match(f.value)) for f in facts)
             actors = tuple(actor_finder(text))
             has_verb = bool(_COMMITMENT_VERB_RE.search(fold(text)))
-            signals = int(bool(amounts)) + int(has_date) + int(bool(actors)) + int(has_verb)
+            # An amount is the strongest sign of a commitment: it counts twice.
+            signals = 2 * int(bool(amounts)) + int(has_date) + int(bool(actors)) + int(has_verb)
             terms = frozenset(content_terms(text))
             relevance = relevance_of(chunk, terms)
             out.append(
