@@ -57,8 +57,8 @@ DEFAULT_MIN_RELEVANCE = 0.35
 weights an off-topic corpus can still pass 0.35. Pick the value on the dev set (a topic absent from the corpus must
 give found=False)."""
 MAX_MMR_POOL = 300
-SELECTION_VERSION = "3"
-"""Bump when selection changes: stored briefings are keyed by index state and this version."""
+SELECTION_VERSION = "4"
+"""Bump when selection or retrieval changes: stored briefings are keyed by index state and this version."""
 
 OTHER_ACTORS_HEADING = "Otros"
 SUMMARY_SINGLE_HEADING = "Puntos principales"

@@ -130,3 +130,35 @@ class TestSentenceTransformersBackend:
             assert (top.filename, top.page) == ("a.txt", 1)
         finally:
             eng.close()
+
+
+class TestBriefingCli:
+    def test_briefing_to_docx_and_markdown(self, tmp_path: Path) -> None:
+        from docx import Document as DocxDocument
+
+        from tests.integration.records import acta_pdf
+
+        src = tmp_path / "acta.pdf"
+        src.write_bytes(acta_pdf())
+        store = tmp_path / "store"
+        assert run_cli("ingest", str(src), "--data-dir", str(store)).returncode == 0
+        env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "PYTHONPATH": str(ROOT)}
+
+        def briefing(*args: str) -> subprocess.CompletedProcess[str]:
+            cmd = [sys.executable, "-m", "service", "briefing", *args, "--data-dir", str(store)]
+            return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+
+        out = tmp_path / "am.docx"
+        result = briefing("anuncios de las delegaciones en Bruselas 2023", "--format", "docx", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Ayuda memoria ")
+        text = "\n".join(p.text for p in DocxDocument(str(out)).paragraphs)
+        assert "Ayuda memoria: anuncios de las delegaciones en Bruselas 2023" in text
+        assert "EUR 50 millones" in text
+        md = tmp_path / "am.md"
+        result = briefing("anuncios de las delegaciones en Bruselas 2023", "--format", "md", "--out", str(md))
+        assert result.returncode == 0
+        assert "[^1]:" in md.read_text(encoding="utf-8")
+        bad = briefing("x", "--filters", "{no json", "--out", str(md))
+        assert bad.returncode == 2
+        assert "--filters no es válido" in bad.stderr
