@@ -30,6 +30,7 @@ run: index
 
 lint: install
 	$(VENV)/bin/ruff check service indexing corpus tests bench
+	$(VENV)/bin/mypy service indexing corpus
 
 test: install lint
 	$(PY) -m pytest -q

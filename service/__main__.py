@@ -43,7 +43,7 @@ def briefing_main(argv: list[str]) -> int:
     if not 1 <= args.max_points <= 30:
         print("--max-points debe estar entre 1 y 30.", file=sys.stderr)
         return 2
-    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     configure("WARNING")
     try:
         engine = Engine.open(settings)
@@ -90,9 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="Directorio del almacén embebido (DATA_DIR).")
     args = parser.parse_args(argv)
 
-    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
     try:
-        settings = Settings(**overrides)
+        settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     except ValueError as exc:
         print(f"Configuración no válida: {exc}", file=sys.stderr)
         return 2

@@ -135,7 +135,7 @@ class RecordMetadataExtractor:
         }
         return {
             "documents": [
-                Document(content=doc.content, meta={**doc.meta, **record, TAGS: list(record[TAGS])})
+                Document(content=doc.content, meta={**doc.meta, **record, TAGS: list(record[TAGS] or [])})
                 for doc in documents
             ]
         }

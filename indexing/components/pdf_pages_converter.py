@@ -86,8 +86,8 @@ class PdfPagesConverter:
         :raises NoTextLayer: the PDF has pages but essentially no extractable text (a scan that needs OCR).
         """
         documents: list[Document] = []
-        sources = [get_bytestream_from_source(s) for s in sources]
-        for source, extra in zip(sources, normalize_metadata(meta, sources_count=len(sources)), strict=True):
+        streams = [get_bytestream_from_source(s) for s in sources]
+        for source, extra in zip(streams, normalize_metadata(meta, sources_count=len(streams)), strict=True):
             documents.extend(self._convert(source, {**source.meta, **extra}))
         return {"documents": documents}
 

@@ -61,8 +61,8 @@ class TextPagesConverter:
         :raises NoText: a record decodes but holds no word at all (not a single letter).
         """
         documents: list[Document] = []
-        sources = [get_bytestream_from_source(s) for s in sources]
-        for source, extra in zip(sources, normalize_metadata(meta, sources_count=len(sources)), strict=True):
+        streams = [get_bytestream_from_source(s) for s in sources]
+        for source, extra in zip(streams, normalize_metadata(meta, sources_count=len(streams)), strict=True):
             base_meta = {**source.meta, **extra}
             text = decode_text(source.data)
             if not _LETTER_RE.search(text):
