@@ -1,127 +1,120 @@
-"""Commitments register evaluation: `python -m corpus.commitments_eval [RECORDS_DIR] [GOLD_JSON]`.
+"""Commitments register evaluation: `python -m corpus.commitments_eval [RECORDS_DIR] [GOLD_JSON] [MANIFEST_JSON]`.
 
-Extracts commitments from every page of the sample records, deduplicates and links them, and scores them
-against the hand-labelled gold list (`commitments_gold.json`): precision, recall and F1 of extraction, pairwise
-F1 of linking, plus the pledged totals per actor and currency.
-
-Page text: a .txt/.md file is one page (split on form feeds if it has any); a PDF page is pypdf's
-`extract_text()` of that page. Text is lightly normalized (spaces collapsed within lines, hyphenated line breaks
-joined) as the ingestion cleaner would; quotes and offsets index that normalized page text.
+Runs the REAL ingestion conversion and cleaning on every record (content sniffing → `PdfPagesConverter` /
+`TextPagesConverter` → `SpanishDocumentCleaner` → `RecordMetadataExtractor` with the manifest's metadata; no
+embedding), extracts each record's commitments exactly as indexing does (`indexing.register.extract_for_record`),
+merges and links them exactly as the register does at query time (`indexing.register.build_view`), and scores them
+against the hand-labelled gold list (`commitments_gold.json`): precision, recall and F1 of extraction, pairwise F1
+of linking, plus the pledged totals per actor and currency. Quotes and offsets index the cleaned page text, so the
+script also checks that every quote is the exact text of its page at its offsets.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from haystack import Document
+from haystack.dataclasses import ByteStream
+
+from indexing import constants as K
 from indexing.commitments.evaluate import evaluate_extraction, evaluate_linking, totals_by_actor
-from indexing.commitments.extract import (
-    Commitment,
-    deduplicate,
-    detect_event,
-    event_date,
-    extract_commitments,
-    find_record_date,
-)
-from indexing.commitments.link import Chain, link_commitments
+from indexing.commitments.extract import Commitment
+from indexing.commitments.link import link_commitments
+from indexing.components.metadata_extractor import RecordMetadataExtractor
+from indexing.components.pdf_pages_converter import PdfPagesConverter
+from indexing.components.sniffer import sniff_content_type
+from indexing.components.spanish_cleaner import SpanishDocumentCleaner
+from indexing.components.text_pages_converter import TextPagesConverter
+from indexing.ids import document_id
+from indexing.ingest import safe_filename, validate_metadata
+from indexing.register import build_view, extract_for_record
+from indexing.types import DocumentRecord
 
 HERE = Path(__file__).resolve().parent
+_META_KEYS = ("title", "date", "conference", "doc_type", "tags")
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+def cleaned_pages(data: bytes, filename: str, metadata: dict[str, Any] | None = None) -> list[Document]:
+    """The cleaned page Documents of one record, exactly as the ingestion pipeline hands them to the chunker.
+
+    :param data: the file's bytes.
+    :param filename: its name.
+    :param metadata: upload metadata (title, date, conference, doc_type, tags).
+    :raises CompromisosError: the same errors as an upload (unsupported type, damaged PDF...).
+    """
+    name = safe_filename(filename)
+    mime = sniff_content_type(data, name)
+    stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: document_id(data)})
+    converter = PdfPagesConverter() if mime == "application/pdf" else TextPagesConverter()
+    pages = converter.run(sources=[stream])["documents"]
+    pages = SpanishDocumentCleaner().run(documents=pages)["documents"]
+    return RecordMetadataExtractor().run(documents=pages, meta=validate_metadata(metadata))["documents"]
 
 
-def normalize_page(text: str) -> str:
-    """Spaces collapsed within lines, "coope-\\nración" joined, blank-line runs kept as one blank line."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+def record_of(pages: list[Document], data: bytes, filename: str) -> DocumentRecord:
+    """The registry entry ingestion builds for these pages."""
+    first = pages[0].meta
+    return DocumentRecord(
+        id=document_id(data),
+        filename=safe_filename(filename),
+        title=first.get(K.TITLE) or filename,
+        pages=len(pages),
+        chunks=0,
+        date=first.get(K.DATE),
+        conference=first.get(K.CONFERENCE),
+        doc_type=first.get(K.DOC_TYPE),
+        tags=tuple(first.get(K.TAGS) or ()),
+    )
 
 
-def _strip_running_lines(texts: list[str]) -> list[str]:
-    """Drop running headers and footers: first/last lines repeated (digits aside) on most pages of a PDF."""
-    if len(texts) < 2:
-        return texts
-
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip())
-
-    counts: dict[str, int] = {}
-    for t in texts:
-        lines = [ln for ln in t.split("\n") if ln.strip()]
-        for ln in {key(x) for x in lines[:2] + lines[-2:]}:
-            counts[ln] = counts.get(ln, 0) + 1
-    running = {k for k, n in counts.items() if n >= max(2, len(texts) - 1)}
-    return ["\n".join(ln for ln in t.split("\n") if key(ln) not in running).strip() for t in texts]
+def _manifest(path: Path | None) -> dict[str, dict[str, Any]]:
+    if path is None or not path.exists():
+        return {}
+    return {r["filename"]: r for r in json.loads(path.read_text(encoding="utf-8"))["records"]}
 
 
-def load_pages(records_dir: Path) -> list[tuple[str, str, int, str]]:
-    """(document_id, filename, page, text) for every page of every record, in file order."""
-    pages = []
-    for path in sorted(records_dir.iterdir()):
+def extract_corpus(records_dir: Path, manifest_path: Path | None = None) -> tuple[list[Commitment], list[str]]:
+    """Commitments of every record of `records_dir`, merged across records as the register does.
+
+    :returns: (deduplicated commitments, problems found: quotes that are not the page text at their offsets).
+    """
+    manifest = _manifest(manifest_path)
+    payloads: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for path in sorted(p for p in records_dir.iterdir() if p.is_file() and p.suffix.lower() in (".pdf", ".txt", ".md")):
         data = path.read_bytes()
-        doc_id = hashlib.sha256(data).hexdigest()[:16]
-        if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-
-            texts = [normalize_page(p.extract_text() or "") for p in PdfReader(path).pages]
-            for i, text in enumerate(_strip_running_lines(texts), start=1):
-                pages.append((doc_id, path.name, i, text))
-        elif path.suffix.lower() in (".txt", ".md"):
-            for i, part in enumerate(_decode(data).split("\f"), start=1):
-                pages.append((doc_id, path.name, i, normalize_page(part)))
-    return pages
-
-
-def extract_corpus(records_dir: Path) -> list[Commitment]:
-    """Deduplicated commitments of every record of `records_dir`."""
-    pages = load_pages(records_dir)
-    dates: dict[str, str | None] = {}
-    events: dict[str, str | None] = {}
-    for doc_id, _, _, text in pages:
-        if doc_id not in dates:
-            # Record metadata as ingestion would set it: the first date and the conference named in the head of
-            # the first page, if the record is dated at that conference (a follow-up report is not).
-            dates[doc_id] = find_record_date(text)
-            event = detect_event(text[:400], window=300)
-            gap = _days(event_date(event), dates[doc_id])
-            events[doc_id] = event if gap is not None and 0 <= gap <= 20 else None
-    out: list[Commitment] = []
-    for doc_id, filename, page, text in pages:
-        out.extend(extract_commitments(text, document_id=doc_id, filename=filename, page=page, date=dates[doc_id],
-                                       event=events[doc_id]))
-    return deduplicate(out)
+        m = manifest.get(path.name, {})
+        pages = cleaned_pages(data, path.name, {k: m[k] for k in _META_KEYS if m.get(k) is not None})
+        record = record_of(pages, data, path.name)
+        texts = {int(p.meta[K.PAGE]): p.content or "" for p in pages}
+        for entry in extract_for_record(pages, record):
+            for s in entry["sources"]:
+                if texts.get(s["page"], "")[s["char_start"] : s["char_end"]] != s["quote"]:
+                    problems.append(f"{path.name} p. {s['page']}: quote is not the page text at its offsets")
+            payloads.append({**entry, "document_id": record.id})
+    view = build_view(payloads)
+    return list(view.commitments.values()), problems
 
 
-def _days(a: str | None, b: str | None) -> int | None:
-    from datetime import date
-
-    if not a or not b:
-        return None
-    return (date.fromisoformat(b) - date.fromisoformat(a)).days
-
-
-def run(records_dir: Path | str, gold_path: Path | str) -> dict[str, Any]:
+def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | str | None = None) -> dict[str, Any]:
     """Score extraction and linking of `records_dir` against the gold file.
 
-    :returns: {"precision", "recall", "f1", "linking_f1", "commitments", "chains", "totals", "false_positives",
-        "missed", ...}.
+    :param records_dir: directory of records (PDF, TXT, MD).
+    :param gold_path: the gold list (`commitments_gold.json`).
+    :param manifest_path: record metadata (conference, date...); defaults to `manifest.json` next to `records_dir`.
+    :returns: {"precision", "recall", "f1", "tp", "fp", "fn", "linking_f1", "commitments", "chains", "totals",
+        "disbursement", "quote_problems", "false_positives", "missed"}.
     """
+    records_dir = Path(records_dir)
+    manifest = Path(manifest_path) if manifest_path else records_dir.parent / "manifest.json"
     gold_data = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     gold = gold_data["commitments"]
     links = [[gold[i] for i in group] for group in gold_data.get("links", [])]
-    commitments = extract_corpus(Path(records_dir))
-    chains: list[Chain] = link_commitments(commitments)
+    commitments, problems = extract_corpus(records_dir, manifest)
+    chains = link_commitments(commitments)
     scores = evaluate_extraction(commitments, gold)
     scores["linking_f1"] = evaluate_linking(chains, links, gold)
     scores["commitments"] = len(commitments)
@@ -129,24 +122,33 @@ def run(records_dir: Path | str, gold_path: Path | str) -> dict[str, Any]:
     scores["totals"] = totals_by_actor(commitments, chains)
     scores["disbursement"] = {
         f"{ch.actor} {ch.pledged or ch.disbursed:,.0f} {ch.currency}": ch.disbursement_status
-        for ch in chains if len(ch.stages) > 1
+        for ch in chains
+        if len(ch.stages) > 1
     }
+    scores["quote_problems"] = problems
     return scores
 
 
 def main(argv: list[str]) -> int:
     records = Path(argv[0]) if argv else HERE / "records"
     gold = Path(argv[1]) if len(argv) > 1 else HERE / "commitments_gold.json"
-    scores = run(records, gold)
-    print(f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
-          f"linking F1 {scores['linking_f1']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
-          f"{scores['commitments']} commitments, {scores['chains']} chains)")
+    manifest = Path(argv[2]) if len(argv) > 2 else None
+    scores = run(records, gold, manifest)
+    print(
+        f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
+        f"linking F1 {scores['linking_f1']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
+        f"{scores['commitments']} commitments, {scores['chains']} chains)"
+    )
     for fp in scores["false_positives"]:
         print("  FP", fp["filename"], sorted(fp["pages"]), fp["actor"], fp["amount"], fp["currency"])
     for g in scores["missed"]:
         print("  FN", g["filename"], g.get("pages") or g["page"], g["actor"], g["amount"], g["currency"])
+    for problem in scores["quote_problems"]:
+        print("  QUOTE", problem)
     for key, status in scores["disbursement"].items():
         print("  chain", key, "→", status)
+    for actor, totals in sorted(scores["totals"].items()):
+        print("  total", actor, ", ".join(f"{cur} {amount:,.0f}" for cur, amount in sorted(totals.items())))
     return 0
 
 

@@ -165,6 +165,24 @@ def evaluate_briefings(engine: Engine, path: Path) -> dict[str, Any]:
     }
 
 
+def evaluate_commitments() -> dict[str, Any]:
+    """Extraction precision/recall and linking accuracy of the commitments register against the hand-labelled gold
+    list (`commitments_gold.json`), on the text the real ingestion cleaner produces."""
+    from corpus.commitments_eval import run
+
+    result = run(HERE / "records", HERE / "commitments_gold.json", HERE / "manifest.json")
+    out = {f"commitments_{k}": v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    totals = result.get("totals_by_actor") or result.get("totals") or {}
+    if isinstance(totals, dict):
+        shown = sorted(totals.items())
+        out["commitments_totals_by_actor"] = "; ".join(
+            f"{actor}: " + ", ".join(f"{cur} {amount:,.0f}" for cur, amount in sorted(cur_amounts.items()))
+            for actor, cur_amounts in shown
+            if isinstance(cur_amounts, dict)
+        )
+    return out
+
+
 def calibrate(evidences: list[tuple[bool, list[PassageEvidence]]]) -> tuple[float, float, float, float]:
     """Grid search of (min_dense, min_coverage, min_key_coverage) maximizing balanced accuracy (answerable
     questions answered, unanswerable ones abstained); ties keep the loosest thresholds.
@@ -211,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             report = evaluate(engine, load_questions(qpath))
             if not args.holdout:
                 report.update(evaluate_briefings(engine, HERE / "briefing_eval.json"))
+                report.update(evaluate_commitments())
         finally:
             engine.close()
     evidences = report.pop("_evidences")

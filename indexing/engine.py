@@ -9,13 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexing.answer import Answer, Answerer
+from indexing.answer import Answer, Answerer, question_type
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
+from indexing.briefing.select import SELECTION_VERSION
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, NotFound
 from indexing.ingest import CommitmentExtractor, Indexer
 from indexing.pipelines import build_search_pipeline
+from indexing.register import Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
 from indexing.term_stats import TermStats
@@ -55,6 +57,7 @@ class Engine:
         self.settings = settings
         self.store = store
         self.backend = backend
+        self.register = Register(store)
         sparse = Bm25SparseEncoder()
         sparse.warm_up()
         self.term_stats = TermStats()
@@ -124,6 +127,11 @@ class Engine:
     def ask(self, question: str, *, top_k: int = 5, filters: SearchFilters | None = None) -> Answer:
         """Extractive answer with citations, or an abstention."""
         found = self.search(question, top_k=max(top_k, 8), filters=filters)
+        if question_type(question) == "amount":
+            passages = [(c.document_id, c.page) for c in found.chunks]
+            reg = self.register.amount_answer(question, filters, passages)
+            if reg is not None:
+                return reg
         return self.answerer.answer(question, found.query_embedding, found.chunks, max_sentences=min(3, top_k))
 
     def delete_document(self, document_id: str) -> bool:
@@ -147,7 +155,7 @@ class Engine:
                 "El modo abstractivo necesita un servidor de modelo de lenguaje compatible con OpenAI "
                 "(LLM_BASE_URL y LLM_MODEL). Sin él, use el modo «extractive»."
             )
-        state = self.store.index_state()
+        state = self._briefing_state()
         bid = briefing_id(state, request.to_dict())
         stored = self.store.get_briefing(bid)
         if stored is not None:
@@ -194,7 +202,7 @@ class Engine:
         """Summary of one record from all of its chunks, stored like a briefing."""
         if self.store.get_document(document_id) is None:
             raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
-        state = self.store.index_state()
+        state = self._briefing_state()
         briefing = summarize_document(
             self.store.document_chunks(document_id),
             max_points=max_points,
@@ -206,6 +214,10 @@ class Engine:
             return Briefing.from_dict(stored)
         self.store.put_briefing(briefing.id, briefing.to_dict())
         return briefing
+
+    def _briefing_state(self) -> str:
+        # The index state, plus the selection code's version: a new version must not serve drafts of the old one.
+        return f"{self.store.index_state()}/{SELECTION_VERSION}"
 
     def get_briefing(self, briefing_id_: str) -> Briefing:
         stored = self.store.get_briefing(briefing_id_)

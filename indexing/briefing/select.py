@@ -49,6 +49,9 @@ DENSE_WEIGHT = 0.6
 LEXICAL_WEIGHT = 0.4
 SIGNAL_BONUS = 0.05
 MMR_LAMBDA = 0.5
+"""Topic briefings: relevance vs. novelty. 0.5 beat 0.7 on the briefing dev set (key facts 0.77 → 0.81)."""
+SUMMARY_MMR_LAMBDA = 0.7
+"""Record summaries: centrality is a weaker signal than a topic, so novelty weighs less."""
 DIVERSITY_DENSE_WEIGHT = 0.5
 NEAR_DUPLICATE_JACCARD = 0.6
 MIN_WORDS = 6
@@ -265,7 +268,7 @@ def _similarity(a: _Sentence, b: _Sentence) -> float:
     return DIVERSITY_DENSE_WEIGHT * dense + (1 - DIVERSITY_DENSE_WEIGHT) * jac
 
 
-def _mmr(clusters: list[_Cluster], k: int) -> list[_Cluster]:
+def _mmr(clusters: list[_Cluster], k: int, lam: float = MMR_LAMBDA) -> list[_Cluster]:
     """Maximal marginal relevance over cluster representatives (input in score order, so ties keep it)."""
     pool = clusters[:MAX_MMR_POOL]
     selected: list[_Cluster] = []
@@ -275,7 +278,7 @@ def _mmr(clusters: list[_Cluster], k: int) -> list[_Cluster]:
         best_i, best_value = remaining[0], -math.inf
         for i in remaining:
             redundancy = max_sim[i] if selected else 0.0
-            value = MMR_LAMBDA * pool[i].rep.score - (1 - MMR_LAMBDA) * redundancy
+            value = lam * pool[i].rep.score - (1 - lam) * redundancy
             if value > best_value:
                 best_i, best_value = i, value
         remaining.remove(best_i)
@@ -513,7 +516,7 @@ def summarize_document(
         return DENSE_WEIGHT * float(np.dot(embedding, centroid)) + LEXICAL_WEIGHT * lexical
 
     sentences = _sentences(ordered, relevance_of, finder)
-    selected = _mmr(_cluster(sentences), max_points)
+    selected = _mmr(_cluster(sentences), max_points, SUMMARY_MMR_LAMBDA)
     pages = sorted({c.page for c in ordered})
     sections, citations = _assemble(_page_sections(selected, pages))
     title = (first.title or first.filename) if first else ""

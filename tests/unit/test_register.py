@@ -1,0 +1,347 @@
+"""The commitments register on stored payload dicts: filters, totals, CSV, timelines and amount answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from haystack import Document
+
+from indexing.register import (
+    CSV_HEADER,
+    CommitmentFilters,
+    Register,
+    event_label,
+    event_slug,
+    extract_for_record,
+    format_amount,
+)
+from indexing.types import DocumentRecord, SearchFilters
+
+
+def source(doc: str, page: int = 1, quote: str = "cita", start: int = 0, **meta: Any) -> dict[str, Any]:
+    return {
+        "document_id": doc,
+        "filename": f"{doc}.txt",
+        "title": f"Título {doc}",
+        "conference": meta.get("conference"),
+        "doc_type": meta.get("doc_type"),
+        "page": page,
+        "quote": quote,
+        "char_start": start,
+        "char_end": start + len(quote),
+    }
+
+
+def entry(
+    id_: str,
+    actor: str,
+    amount: float,
+    currency: str = "EUR",
+    *,
+    status: str = "anunciado",
+    event: str | None = "bruselas-2023",
+    date: str = "2023-03-17",
+    doc: str = "doc1",
+    page: int = 1,
+    quote: str = "cita",
+    start: int = 0,
+    is_total: bool = False,
+    rollup: str | None = None,
+    conference: str | None = "bruselas-2023",
+    instrument: str = "donación",
+) -> dict[str, Any]:
+    """A stored entry, as `extract_for_record` writes it (plus the store's fields)."""
+    return {
+        "id": id_,
+        "actor": actor,
+        "actor_rollup": None if is_total else (rollup or actor),
+        "country": None,
+        "amount": amount,
+        "amount_text": "",
+        "currency": currency,
+        "instrument": instrument,
+        "recipient": None,
+        "purpose": None,
+        "status": status,
+        "status_explicit": True,
+        "event": event,
+        "event_label": event_label(event),
+        "date": date,
+        "is_total": is_total,
+        "kind": "compromiso",
+        "flags": [],
+        "sources": [source(doc, page, quote, start, conference=conference, doc_type="acta")],
+        "document_id": doc,
+        "state": "active",
+    }
+
+
+class FakeStore:
+    def __init__(self, payloads: list[dict[str, Any]]) -> None:
+        self.payloads = payloads
+        self.state = "s1"
+
+    def commitments_payloads(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        return list(self.payloads)
+
+    def index_state(self) -> str:
+        return self.state
+
+
+ESPANA_Q = "La delegación de España anunció una contribución de EUR 50 millones en donaciones."
+CE_Q = "La Comisión Europea confirmó un paquete de EUR 200 millones."
+
+
+def corpus() -> list[dict[str, Any]]:
+    return [
+        entry("es50", "España", 50e6, doc="acta", page=2, quote=ESPANA_Q, start=30),
+        entry("ce200", "Comisión Europea", 200e6, rollup="Unión Europea", doc="acta", page=2, quote=CE_Q, start=140),
+        entry("jp12", "Japón", 12e6, "USD", doc="acta", page=3, quote="Japón comprometió US$ 12 millones."),
+        entry("total", "Comunidad internacional", 1554e6, "USD", is_total=True, doc="nota", event="canada-2021",
+              date="2021-06-17", conference="canada-2021"),
+        entry("de12", "Alemania", 12e6, status="comprometido", event="canada-2021", date="2021-06-17", doc="nota",
+              quote="Alemania anunció EUR 12 millones.", conference="canada-2021"),
+        entry("de12f", "Alemania", 12e6, status="firmado", event=None, date="2022-03-22", doc="conv",
+              quote="Se firmó el convenio de EUR 12 millones.", conference=None),
+        entry("de4", "Alemania", 4e6, status="desembolsado", event=None, date="2023-01-31", doc="inf",
+              quote="Se desembolsaron EUR 4 millones.", conference=None),
+    ]
+
+
+def register(payloads: list[dict[str, Any]] | None = None) -> Register:
+    return Register(FakeStore(corpus() if payloads is None else payloads))
+
+
+class TestEvents:
+    def test_slug_and_label(self) -> None:
+        assert event_label("bruselas-2023") == "Conferencia de Bruselas 2023"
+        assert event_slug("Conferencia de Bruselas 2023") == "bruselas-2023"
+        assert event_slug("conferencia de bruselas de 2023") == "bruselas-2023"
+        assert event_slug("bruselas-2019") == "bruselas-2019"
+        assert event_slug("mesa-2024") == "mesa-2024"
+
+    def test_format_amount_in_spanish(self) -> None:
+        assert format_amount(50e6, "EUR") == "EUR 50 millones"
+        assert format_amount(12.3e6, "USD") == "USD 12,3 millones"
+        assert format_amount(1554e6, "USD") == "USD 1.554 millones"
+        assert format_amount(1e6, "CAD") == "CAD 1 millón"
+        assert format_amount(450_000, "CHF") == "CHF 450.000"
+
+
+class TestFilters:
+    def test_actor_includes_agencies_and_bodies_by_rollup(self) -> None:
+        reg = register()
+        assert [e["id"] for e in reg.entries(CommitmentFilters(actor="el Gobierno alemán"))] == ["de12", "de12f", "de4"]
+        assert [e["id"] for e in reg.entries(CommitmentFilters(actor="Unión Europea"))] == ["ce200"]
+
+    def test_event_status_currency_dates_and_document(self) -> None:
+        reg = register()
+        ids = [e["id"] for e in reg.entries(CommitmentFilters(event="Conferencia de Bruselas 2023"))]
+        assert ids == ["es50", "ce200", "jp12"]
+        assert [e["id"] for e in reg.entries(CommitmentFilters(currency="usd"))] == ["total", "jp12"]
+        assert [e["id"] for e in reg.entries(CommitmentFilters(status="firmado"))] == ["de12f"]
+        assert [e["id"] for e in reg.entries(CommitmentFilters(date_from="2022-01-01", date_to="2022-12-31"))] == [
+            "de12f"
+        ]
+        assert [e["id"] for e in reg.entries(CommitmentFilters(document_id="inf"))] == ["de4"]
+
+    def test_later_stages_take_the_event_of_their_pledge(self) -> None:
+        reg = register()
+        disbursed = reg.entries(CommitmentFilters(event="canada-2021", status="desembolsado"))
+        assert [(e["id"], e["event"], e["event_inferred"]) for e in disbursed] == [("de4", "canada-2021", True)]
+
+    def test_public_sources_hide_record_metadata(self) -> None:
+        es = register().entries(CommitmentFilters(actor="España"))[0]
+        assert es["sources"] == [
+            {
+                "document_id": "acta",
+                "filename": "acta.txt",
+                "title": "Título acta",
+                "page": 2,
+                "quote": ESPANA_Q,
+                "char_start": 30,
+                "char_end": 30 + len(ESPANA_Q),
+            }
+        ]
+
+    def test_same_commitment_in_two_records_is_one_entry_with_two_sources(self) -> None:
+        payloads = [
+            entry("a", "España", 50e6, doc="nota", quote="España anunció EUR 50 millones."),
+            entry("b", "España", 50e6, doc="acta", quote="| España | 50 millones | EUR |", date="2023-03-31"),
+        ]
+        reg = register(payloads)
+        (only,) = reg.entries()
+        assert only["id"] == "a"
+        assert [s["document_id"] for s in only["sources"]] == ["nota", "acta"]
+        assert reg.timeline("b")["commitment_id"] == "a"  # a merged statement's id still resolves
+
+
+class TestSummary:
+    def test_per_currency_never_mixing_and_totals_excluded(self) -> None:
+        payloads = corpus() + [entry("es3", "España", 3e6, "USD", doc="otra", quote="España: US$ 3 millones.")]
+        body = register(payloads).summary("actor")
+        groups = {g["key"]: g["totals"] for g in body["groups"]}
+        assert groups["España"] == [
+            {"currency": "EUR", "pledged": 50e6, "disbursed": 0.0, "count": 1, "entries": ["es50"]},
+            {"currency": "USD", "pledged": 3e6, "disbursed": 0.0, "count": 1, "entries": ["es3"]},
+        ]
+        assert "Comunidad internacional" not in groups
+        assert body["excluded_totals"] == ["total"]
+
+    def test_stages_of_one_commitment_count_once(self) -> None:
+        body = register().summary("actor", CommitmentFilters(actor="Alemania"))
+        assert body["groups"] == [
+            {
+                "key": "Alemania",
+                "label": "Alemania",
+                "totals": [
+                    {
+                        "currency": "EUR",
+                        "pledged": 12e6,
+                        "disbursed": 4e6,
+                        "count": 3,
+                        "entries": ["de12", "de12f", "de4"],
+                    }
+                ],
+            }
+        ]
+
+    def test_group_by_event_has_labels(self) -> None:
+        body = register().summary("event", CommitmentFilters(currency="EUR"))
+        assert [(g["key"], g["label"]) for g in body["groups"]] == [
+            ("bruselas-2023", "Conferencia de Bruselas 2023"),
+            ("canada-2021", "Conferencia de Canadá 2021"),
+        ]
+
+
+class TestCsv:
+    def test_bom_header_and_one_row_per_entry(self) -> None:
+        data = register().csv(CommitmentFilters(actor="España"))
+        assert data.startswith(b"\xef\xbb\xbf")
+        lines = data.decode("utf-8-sig").split("\r\n")
+        assert lines[0] == ";".join(CSV_HEADER)
+        assert lines[0].startswith("id;actor;actor_agregado;pais;monto;moneda;")
+        assert lines[1] == (
+            "es50;España;España;España;50000000;EUR;;donación;;;anunciado;bruselas-2023;Conferencia de Bruselas 2023;"
+            f"2023-03-17;no;acta;acta.txt p. 2: {ESPANA_Q}"
+        )
+        assert lines[2] == ""
+
+    def test_decimal_comma(self) -> None:
+        data = register([entry("x", "Suiza", 4.25, "CHF")]).csv()
+        assert ";4,25;CHF;" in data.decode("utf-8-sig")
+
+
+class TestTimeline:
+    def test_stages_by_date_and_partial_disbursement(self) -> None:
+        tl = register().timeline("de12f")
+        assert tl is not None
+        assert [(s["id"], s["status"], s["stage_date"]) for s in tl["stages"]] == [
+            ("de12", "comprometido", "2021-06-17"),
+            ("de12f", "firmado", "2022-03-22"),
+            ("de4", "desembolsado", "2023-01-31"),
+        ]
+        assert (tl["pledged"], tl["disbursed"], tl["disbursement_status"]) == (12e6, 4e6, "desembolso parcial")
+        assert tl["stages"][2]["sources"][0]["quote"] == "Se desembolsaron EUR 4 millones."
+
+    def test_pledge_without_disbursement_record(self) -> None:
+        tl = register().timeline("es50")
+        assert tl is not None
+        assert tl["disbursement_status"] == "sin registro de desembolso"
+        assert [s["id"] for s in tl["stages"]] == ["es50"]
+
+    def test_full_disbursement(self) -> None:
+        payloads = corpus() + [
+            entry("de12d", "Alemania", 12e6, status="desembolsado", event=None, date="2024-01-31", doc="inf2")
+        ]
+        assert register(payloads).timeline("de12")["disbursement_status"] == "desembolsado"
+
+    def test_unknown_id(self) -> None:
+        assert register().timeline("no-existe") is None
+
+
+class TestAmountAnswer:
+    def test_answers_from_the_register_with_the_source_sentence(self) -> None:
+        q = "¿Cuánto comprometió España en la Conferencia de Bruselas de 2023?"
+        answer = register().amount_answer(q, None)
+        assert answer is not None and answer.found
+        assert answer.answer == (
+            f"{ESPANA_Q} [1] Según el registro de compromisos: España anunció EUR 50 millones (donación; "
+            "Conferencia de Bruselas 2023) [1]."
+        )
+        (c,) = answer.citations
+        assert (c.n, c.document_id, c.page, c.quote, c.char_start) == (1, "acta", 2, ESPANA_Q, 30)
+
+    def test_actor_without_entry_falls_back(self) -> None:
+        assert register().amount_answer("¿Cuánto comprometió Noruega en Bruselas 2023?", None) is None
+
+    def test_other_event_or_year_falls_back(self) -> None:
+        reg = register()
+        assert reg.amount_answer("¿Cuánto comprometió España en la Conferencia de Canadá 2021?", None) is None
+        assert reg.amount_answer("¿Cuánto comprometió España en 2019?", None) is None
+        assert reg.amount_answer("¿Cuánto comprometió España en 2023?", None) is not None
+
+    def test_no_actor_in_question_falls_back(self) -> None:
+        assert register().amount_answer("¿Cuánto se comprometió en Bruselas 2023?", None) is None
+
+    def test_every_named_actor_must_match(self) -> None:
+        assert register().amount_answer("¿Cuánto comprometieron España y Noruega?", None) is None
+
+    def test_conference_host_in_the_event_name_is_not_an_actor(self) -> None:
+        answer = register().amount_answer("¿Cuánto comprometió Alemania en la Conferencia de Canadá 2021?", None)
+        assert answer is not None
+        expected = "Alemania comprometió EUR 12 millones (donación; Conferencia de Canadá 2021) [1]."
+        assert answer.answer.endswith(expected)
+
+    def test_disbursement_question_uses_disbursed_stages(self) -> None:
+        answer = register().amount_answer("¿Cuánto desembolsó Alemania?", None)
+        assert answer is not None
+        assert [c.quote for c in answer.citations] == ["Se desembolsaron EUR 4 millones."]
+        assert "Alemania desembolsó EUR 4 millones" in answer.answer
+
+    def test_stages_of_one_commitment_are_stated_once(self) -> None:
+        answer = register().amount_answer("¿Cuánto comprometió Alemania?", None)
+        assert answer is not None
+        assert [c.quote for c in answer.citations] == ["Alemania anunció EUR 12 millones."]
+
+    def test_place_of_a_conference_without_year_restricts_the_event(self) -> None:
+        reg = register()
+        assert reg.amount_answer("¿Cuánto comprometió Alemania de lo anunciado en Bruselas?", None) is None
+        assert reg.amount_answer("¿Cuánto comprometió España de lo anunciado en Bruselas?", None) is not None
+
+    def test_recipient_named_in_the_question_is_preferred(self) -> None:
+        peru = entry("es3", "AECID", 3e6, rollup="España", doc="carta", quote="La AECID reservó € 3 millones.")
+        peru["recipient"] = "Perú"
+        answer = register([*corpus(), peru]).amount_answer("¿Cuánto comprometió España para el Perú?", None)
+        assert answer is not None
+        assert [c.quote for c in answer.citations] == ["La AECID reservó € 3 millones."]
+
+    def test_search_filters_apply_to_the_source_records(self) -> None:
+        q = "¿Cuánto comprometió España en la Conferencia de Bruselas de 2023?"
+        assert register().amount_answer(q, SearchFilters(conference="canada-2021")) is None
+        assert register().amount_answer(q, SearchFilters(doc_type="acta")) is not None
+
+
+class TestExtractForRecord:
+    def test_quotes_index_the_cleaned_page_and_event_comes_from_metadata(self) -> None:
+        text = "Anuncios\n\nLa delegación de Suiza anunció CHF 4,5 millones en donaciones para el Perú."
+        record = DocumentRecord(
+            id="d1", filename="acta.txt", title="Acta", pages=1, chunks=1, date="2023-03-17",
+            conference="bruselas-2023", doc_type="acta",
+        )
+        (e,) = extract_for_record([Document(content=text, meta={"page": 1})], record)
+        src = e["sources"][0]
+        assert (e["actor"], e["amount"], e["currency"], e["status"], e["event"]) == (
+            "Suiza", 4.5e6, "CHF", "anunciado", "bruselas-2023"
+        )
+        assert text[src["char_start"] : src["char_end"]] == src["quote"] == text[10:]
+        assert (src["title"], src["conference"], src["doc_type"]) == ("Acta", "bruselas-2023", "acta")
+
+    def test_follow_up_record_does_not_stamp_its_conference(self) -> None:
+        text = "Suiza comprometió CHF 4,5 millones en donaciones para el Perú."
+        record = DocumentRecord(
+            id="d2", filename="informe.txt", title="Informe", pages=1, chunks=1, date="2023-12-20",
+            conference="bruselas-2023",
+        )
+        (e,) = extract_for_record([Document(content=text, meta={"page": 1})], record)
+        assert e["event"] is None
