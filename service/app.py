@@ -42,6 +42,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "migrantes venezolanos y su seguimiento, y lo prueba con el pasaje exacto: registro, página y cita."
         ),
         lifespan=lifespan,
+        # No OpenTelemetry instrumentation: a ministry service exports nothing.
+        telemetry={
+            "tracing": False,
+            "metrics": False,
+            "logs": False,
+            "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     app.state.settings = settings
     app.state.engine = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -31,9 +32,14 @@ class Filters(BaseModel):
         )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("no puede estar vacío")
+    if _CONTROL.search(value):
+        raise ValueError("contiene caracteres de control")
     return value.strip()
 
 

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
+from typing import Any
 
 from docx import Document
 
 from indexing.briefing.model import Briefing
 from indexing.briefing.render import NO_RESULTS_ES, citation_source_es, format_date_es, one_line
+
+# Characters XML 1.0 forbids (python-docx refuses them): C0 controls other than tab/newline/CR, and non-characters.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _XML_UNSAFE.sub("", value)
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    return value
 
 
 def to_docx(briefing: Briefing) -> bytes:
@@ -21,6 +36,7 @@ def to_docx(briefing: Briefing) -> bytes:
     :param briefing: the briefing.
     :returns: the .docx file content.
     """
+    briefing = Briefing.from_dict(_xml_safe(briefing.to_dict()))
     doc = Document()
     props = doc.core_properties
     props.title = briefing.title

@@ -302,3 +302,14 @@ class TestBadUploads:
         assert r.status_code == 201
         assert r.json()["filename"] == "passwd.txt"
         assert client.delete(f"/v1/documents/{r.json()['id']}").status_code == 204
+
+
+def test_control_characters_in_text_fields_are_422(client: TestClient) -> None:
+    for path, body in (
+        ("/v1/search", {"query": "Bruselas\x01"}),
+        ("/v1/ask", {"question": "¿Cuánto?\x00"}),
+        ("/v1/briefings", {"topic": "\x01tema"}),
+    ):
+        r = client.post(path, json=body)
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_request"), path
+        assert "caracteres de control" in r.json()["detail"]

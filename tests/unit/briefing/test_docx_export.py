@@ -43,3 +43,19 @@ def test_docx_of_a_briefing_without_results():
     texts = [p.text for p in doc.paragraphs]
     assert "No se encontraron pasajes pertinentes en los registros indexados." in texts
     assert "Notas" not in texts
+
+
+def test_control_characters_do_not_break_the_export():
+    from indexing.briefing.model import Briefing
+
+    b = Briefing(
+        id="x",
+        title="Ayuda memoria: \x01tema\x0b raro",
+        generated_at="2026-01-01T00:00:00+00:00",
+        summary_markdown="",
+        sections=[],
+        citations=[],
+        found=False,
+    )
+    doc = Document(io.BytesIO(to_docx(b)))
+    assert doc.paragraphs[0].text == "Ayuda memoria: tema raro"
