@@ -41,7 +41,7 @@ from indexing.commitments._data import load
 from indexing.commitments._text import PhraseMatcher, fold_same_length
 from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
 from indexing.commitments.amounts import ParsedAmount, find_amounts, parse_number
-from indexing.spanish import split_sentences
+from indexing.spanish import MONTHS, split_sentences
 
 __all__ = [
     "Commitment",
@@ -153,21 +153,7 @@ def detect_event(text: str, window: int = 160) -> str | None:
     return None
 
 
-_MONTHS = {
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-}
+_MONTHS = MONTHS
 _DATE_RE = re.compile(r"\b(\d{1,2})(?:º|°)?\s+de\s+(" + "|".join(_MONTHS) + r")\s+(?:de|del)\s+(\d{4})\b")
 
 
