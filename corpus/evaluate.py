@@ -165,12 +165,12 @@ def evaluate_briefings(engine: Engine, path: Path) -> dict[str, Any]:
     }
 
 
-def evaluate_commitments() -> dict[str, Any]:
+def evaluate_commitments(base: Path) -> dict[str, Any]:
     """Extraction precision/recall and linking accuracy of the commitments register against the hand-labelled gold
-    list (`commitments_gold.json`), on the text the real ingestion cleaner produces."""
+    list (`commitments_gold.json` of the dev or hold-out corpus), on the text the real ingestion cleaner produces."""
     from corpus.commitments_eval import run
 
-    result = run(HERE / "records", HERE / "commitments_gold.json", HERE / "manifest.json")
+    result = run(base / "records", base / "commitments_gold.json", base / "manifest.json")
     out = {f"commitments_{k}": v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)}
     totals = result.get("totals_by_actor") or result.get("totals") or {}
     if isinstance(totals, dict):
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             report = evaluate(engine, load_questions(qpath))
             if not args.holdout:
                 report.update(evaluate_briefings(engine, HERE / "briefing_eval.json"))
-                report.update(evaluate_commitments())
+            report.update(evaluate_commitments(base))
         finally:
             engine.close()
     evidences = report.pop("_evidences")
