@@ -85,9 +85,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
         return 2
     store = open_store(_settings(args.data_dir))
     try:
-        for name in (store.chunks, store.documents, store.commitments, store.briefings):
-            if store.client.collection_exists(name):
-                store.client.delete_collection(name)
+        store.drop_collections()
     finally:
         store.close()
     print("Índice borrado.")

@@ -178,6 +178,13 @@ class QdrantStore:
             for field, schema in fields.items():
                 self.client.create_payload_index(collection, field_name=field, field_schema=schema)
 
+    def drop_collections(self) -> None:
+        """Delete every collection of this prefix (the whole index: chunks, records, commitments, briefings)."""
+        with self._lock:
+            for name in (self.chunks, self.documents, self.commitments, self.briefings):
+                if self.client.collection_exists(name):
+                    self.client.delete_collection(name)
+
     def recover(self) -> int:
         """Remove what a crashed write left pending. Embedded mode: all pending (one process per store);
         server mode: pending older than an hour (another replica may be writing now).

@@ -162,3 +162,16 @@ class TestBriefingCli:
         bad = briefing("x", "--filters", "{no json", "--out", str(md))
         assert bad.returncode == 2
         assert "--filters no es válido" in bad.stderr
+
+
+def test_reset_drops_the_index(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Nota\n\nEl Gobierno de Suecia anunció SEK 40 millones para el Ecuador.", encoding="utf-8")
+    assert run_cli("ingest", str(f), "--data-dir", str(tmp_path)).returncode == 0
+    refused = run_cli("reset", "--data-dir", str(tmp_path))
+    assert refused.returncode == 2
+    assert "--yes" in refused.stderr
+    done = run_cli("reset", "--yes", "--data-dir", str(tmp_path))
+    assert (done.returncode, done.stdout.strip()) == (0, "Índice borrado.")
+    again = run_cli("ingest", str(f), "--data-dir", str(tmp_path))
+    assert again.stdout.strip() == "Indexados: 1  Duplicados: 0  Rechazados: 0"
