@@ -171,7 +171,9 @@ def evaluate_commitments(base: Path) -> dict[str, Any]:
     from corpus.commitments_eval import run
 
     result = run(base / "records", base / "commitments_gold.json", base / "manifest.json")
-    out = {f"commitments_{k}": v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    out: dict[str, Any] = {
+        f"commitments_{k}": v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    }
     totals = result.get("totals_by_actor") or result.get("totals") or {}
     if isinstance(totals, dict):
         shown = sorted(totals.items())
