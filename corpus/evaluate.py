@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -57,6 +58,21 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def states_gold_fact(cited: str, gold: str) -> bool:
+    """The cited quote states the gold quote's fact, whichever record it comes from: every number of the gold quote
+    and at least half of its content terms are in it (the same pledge is often in a table, a press release and the
+    minutes)."""
+    from indexing.spanish import content_terms
+
+    numbers = set(_NUMBER_RE.findall(gold))
+    gold_terms = set(content_terms(gold))
+    have = set(content_terms(cited))
+    return numbers <= set(_NUMBER_RE.findall(cited)) and len(gold_terms & have) >= 0.5 * len(gold_terms)
+
+
 def quote_overlaps(cited: str, gold: str) -> bool:
     a, b = _norm(cited), _norm(gold)
     return a in b or b in a or (len(b) > 30 and b[:30] in a)
@@ -68,7 +84,7 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
     rec5 = rec5_doc = mrr = 0.0
     search_ms: list[float] = []
     ask_ms: list[float] = []
-    cite_ok = page_ok = quote_ok = false_abstain = 0
+    cite_ok = page_ok = quote_ok = fact_ok = false_abstain = 0
     abstain_ok = 0
     evidences: list[tuple[bool, list[PassageEvidence]]] = []
     failures: list[str] = []
@@ -100,6 +116,9 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
         cite_ok += first.filename == q["filename"]
         page_ok += first.filename == q["filename"] and first.page == q["page"]
         quote_ok += any(c.filename == q["filename"] and quote_overlaps(c.quote, q["quote"]) for c in ans.citations)
+        fact_ok += any(
+            quote_overlaps(c.quote, q["quote"]) or states_gold_fact(c.quote, q["quote"]) for c in ans.citations
+        )
         if first.filename != q["filename"] or first.page != q["page"]:
             failures.append(f"{q['id']} citó {first.filename} p{first.page}, oro {q['filename']} p{q['page']}")
     na, nu = max(1, len(answerable)), max(1, len(unanswerable))
@@ -113,6 +132,7 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
         "ask_citation_accuracy": round(cite_ok / na, 3),
         "ask_page_accuracy": round(page_ok / na, 3),
         "ask_quote_accuracy": round(quote_ok / na, 3),
+        "ask_gold_fact_cited": round(fact_ok / na, 3),
         "ask_false_abstention_rate": round(false_abstain / na, 3),
         "abstention_accuracy": round(abstain_ok / nu, 3),
         "search_latency_ms_p50": round(pct(search_ms, 0.5), 1),
