@@ -192,7 +192,9 @@ def evaluate_commitments(base: Path) -> dict[str, Any]:
 
     result = run(base / "records", base / "commitments_gold.json", base / "manifest.json")
     out: dict[str, Any] = {
-        f"commitments_{k}": v for k, v in result.items() if isinstance(v, int | float) and not isinstance(v, bool)
+        f"commitments_{k}": round(v, 3) if isinstance(v, float) else v
+        for k, v in result.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
     }
     totals = result.get("totals_by_actor") or result.get("totals") or {}
     if isinstance(totals, dict):
