@@ -136,6 +136,17 @@ class _Candidate:
     text: str
     features: dict[str, float]
     score: float = 0.0
+    item: bool = False  # a list item ("- Superintendencia Nacional de Migraciones.")
+    index: int = 0  # place of the sentence in its chunk
+
+
+def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
+    """Whether a sentence can be an answer: not a heading, label or dateline ("Fecha: 17 de julio de 2023"), and
+    not a mere restatement of the question (it must add at least two terms of its own). List items naming an
+    institution are kept for "¿qué entidades / quiénes?" questions, however short."""
+    if qtype == "entities" and item and _ENTITY_RE.search(text):
+        return True
+    return len(spanish.tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
 
 
 # Shorter lines are headings, datelines or labels ("17 de julio de 2023"), not answers.
@@ -167,6 +178,21 @@ def _record_context(c: Chunk) -> str:
 
 def _score(features: dict[str, float], with_dense: bool = True) -> float:
     return sum(w * features.get(k, 0.0) for k, w in WEIGHTS.items() if with_dense or k != "sentence_dense")
+
+
+def _list_window(best: _Candidate, cands: list[_Candidate], size: int) -> list[_Candidate]:
+    """The answer is a list: up to `size` consecutive items of the list holding `best`, in reading order, from as
+    early in the list as still includes `best`."""
+    items = {c.index: c for c in cands if c.item and c.chunk.chunk_id == best.chunk.chunk_id}
+    first = best.index
+    while first - 1 in items and best.index - (first - 1) < size:
+        first -= 1
+    window = []
+    i = first
+    while i in items and len(window) < size:
+        window.append(items[i])
+        i += 1
+    return window
 
 
 class Answerer:
@@ -253,11 +279,13 @@ class Answerer:
             cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
         chosen = [top[0]]
+        if top[0].item and question_type(question) == "entities":
+            chosen = _list_window(top[0], cands, max_sentences)
         for cand in top[1:]:
             if len(chosen) >= max_sentences:
                 break
             # Further sentences only when nearly as good: one right sentence beats three loose ones.
-            if cand.score >= top[0].score - 0.08 and cand.features["sentence_coverage"] > 0:
+            if cand not in chosen and cand.score >= top[0].score - 0.08 and cand.features["sentence_coverage"] > 0:
                 chosen.append(cand)
         citations = [
             Citation(
@@ -295,14 +323,18 @@ class Answerer:
                 "rank": float(rank),
             }
             previous: set[str] = set()
-            for s, e in spanish.split_sentences(c.text):
+            headers: list[set[str]] = []  # the last two non-list sentences: what a list item is a part of
+            for idx, (s, e) in enumerate(spanish.split_sentences(c.text)):
                 text = c.text[s:e]
                 terms = set(spanish.content_terms(text))
-                context = previous | terms
+                item = spanish.is_bullet_line(text)
+                context = previous | terms | (set().union(*headers) if item else set())
                 previous = terms
+                if not item:
+                    headers = [*headers[-1:], terms]
                 # Overlapping chunks repeat sentences: key them by their place in the page.
                 key = (c.document_id, c.page, c.char_start + s)
-                if key in seen or len(spanish.tokens(text)) < MIN_SENTENCE_TOKENS:
+                if key in seen or not _answer_like(text, terms, q_terms, qtype, item):
                     continue
                 seen.add(key)
                 feats = {
@@ -312,5 +344,5 @@ class Answerer:
                     "context": stats.weighted_coverage(q_terms, context),
                     "type_boost": _type_boost(qtype, text),
                 }
-                cands.append(_Candidate(c, s, e, text, feats))
+                cands.append(_Candidate(c, s, e, text, feats, item=item, index=idx))
         return cands

@@ -32,8 +32,15 @@ class FakeBackend:
 
 def chunk(text: str, page: int = 1, doc: str = "d1") -> Chunk:
     return Chunk(
-        chunk_id=f"{doc}:{page}", document_id=doc, filename=f"{doc}.txt", title="T", page=page, text=text,
-        char_start=10, char_end=10 + len(text), embedding=FakeBackend()._vec(text),
+        chunk_id=f"{doc}:{page}",
+        document_id=doc,
+        filename=f"{doc}.txt",
+        title="T",
+        page=page,
+        text=text,
+        char_start=10,
+        char_end=10 + len(text),
+        embedding=FakeBackend()._vec(text),
     )
 
 
@@ -88,3 +95,29 @@ class TestAnswerer:
         b = Chunk(**{**a.__dict__, "chunk_id": "d1:2"})
         ans = self.answerer().answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [a, b])
         assert [c.quote for c in ans.citations] == [text]
+
+
+class TestAnswerLike:
+    def test_datelines_and_restatements_are_not_answers(self) -> None:
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        text = "Fecha: 17 de julio de 2023\n\nEl Viceministro presidió la reunión del 17 de julio de 2023 con los cooperantes."
+        c = chunk(text)
+        ans = a.answer("¿Qué pasó el 17 de julio de 2023?", FakeBackend()._vec("reunión"), [c])
+        assert [x.quote for x in ans.citations] == [
+            "El Viceministro presidió la reunión del 17 de julio de 2023 con los cooperantes."
+        ]
+
+    def test_entity_lists_are_quoted_item_by_item(self) -> None:
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        text = (
+            "Entidades nacionales participantes en la reunión:\n"
+            "- Ministerio de Relaciones Exteriores.\n"
+            "- Superintendencia Nacional de Migraciones.\n"
+            "- Agencia Peruana de Cooperación Internacional (APCI)."
+        )
+        ans = a.answer("¿Qué entidades participaron en la reunión?", FakeBackend()._vec("reunión"), [chunk(text)])
+        assert [x.quote for x in ans.citations] == [
+            "- Ministerio de Relaciones Exteriores.",
+            "- Superintendencia Nacional de Migraciones.",
+            "- Agencia Peruana de Cooperación Internacional (APCI).",
+        ]
