@@ -364,8 +364,8 @@ class QdrantStore:
 
     # ----------------------------------------------------------------- retrieval
 
-    def _chunk_filter(self, filters: SearchFilters | None) -> qm.Filter:
-        must: list[Any] = [self._active()]
+    def _chunk_filter(self, filters: SearchFilters | None, *, state: bool = True) -> qm.Filter | None:
+        must: list[Any] = [self._active()] if state else []
         f = filters or SearchFilters()
         if f.conference:
             must.append(qm.FieldCondition(key=f"meta.{K.CONFERENCE}", match=qm.MatchValue(value=f.conference)))
@@ -379,7 +379,7 @@ class QdrantStore:
             )
         if f.document_ids is not None:
             must.append(qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchAny(any=list(f.document_ids))))
-        return qm.Filter(must=must)
+        return qm.Filter(must=must) if must else None
 
     @staticmethod
     def _chunk_from_point(p: Any, score: float = 0.0) -> Chunk:
@@ -422,7 +422,10 @@ class QdrantStore:
         :param candidates: candidates per branch before fusion.
         :returns: chunks best first, each with its fused `score` and its stored dense `embedding`.
         """
-        flt = self._chunk_filter(filters)
+        # Embedded mode evaluates payload filters point by point (measured: 9 ms → 135 ms for a dense search over 5k
+        # chunks). There, every write holds the store lock from the first pending point to the switch to active, so
+        # a search never sees pending points and the state condition can go; results are still checked below.
+        flt = self._chunk_filter(filters, state=not self.embedded)
         prefetch = [qm.Prefetch(query=dense, using=DENSE_VECTORS_NAME, limit=candidates, filter=flt)]
         if sparse and sparse[0]:
             prefetch.append(
@@ -443,11 +446,12 @@ class QdrantStore:
                 with_payload=True,
                 with_vectors=[DENSE_VECTORS_NAME],
             )
-        return [self._chunk_from_point(p, p.score) for p in res.points]
+        return [self._chunk_from_point(p, p.score) for p in res.points if (p.payload or {}).get("state") == ACTIVE]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         """All active chunks of a record, in reading order, with their dense embeddings."""
         flt = self._chunk_filter(SearchFilters(document_ids=(document_id,)))
+        assert flt is not None
         with self._lock:
             points = list(self._scroll(self.chunks, flt, vectors=[DENSE_VECTORS_NAME]))
         return sorted((self._chunk_from_point(p) for p in points), key=lambda c: c.chunk_index)
