@@ -187,7 +187,7 @@ def _list_window(best: _Candidate, cands: list[_Candidate], size: int) -> list[_
     first = best.index
     while first - 1 in items and best.index - (first - 1) < size:
         first -= 1
-    window = []
+    window: list[_Candidate] = []
     i = first
     while i in items and len(window) < size:
         window.append(items[i])

@@ -8,7 +8,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from haystack import Document
@@ -190,7 +190,6 @@ class Indexer:
                 indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 size_bytes=len(data),
             )
-            chunks = [replace(chunk, id=f"{doc_id}:{i}") for i, chunk in enumerate(chunks)]
             commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
             replaces = [r.id for r in self.store.documents_by_filename(name) if r.id != doc_id]
             terms = chunk_term_counts(c.content or "" for c in chunks)

@@ -32,7 +32,6 @@ from haystack_integrations.document_stores.qdrant.converters import (
     DENSE_VECTORS_NAME,
     SPARSE_VECTORS_NAME,
     convert_haystack_documents_to_qdrant_points,
-    convert_id,
 )
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
@@ -497,7 +496,3 @@ class QdrantStore:
             if offset is None:
                 return
 
-
-def point_id_for_chunk(chunk_id: str) -> str:
-    """The Qdrant point id qdrant-haystack gives a Haystack document id."""
-    return convert_id(chunk_id)

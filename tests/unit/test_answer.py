@@ -100,7 +100,10 @@ class TestAnswerer:
 class TestAnswerLike:
     def test_datelines_and_restatements_are_not_answers(self) -> None:
         a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
-        text = "Fecha: 17 de julio de 2023\n\nEl Viceministro presidió la reunión del 17 de julio de 2023 con los cooperantes."
+        text = (
+            "Fecha: 17 de julio de 2023\n\n"
+            "El Viceministro presidió la reunión del 17 de julio de 2023 con los cooperantes."
+        )
         c = chunk(text)
         ans = a.answer("¿Qué pasó el 17 de julio de 2023?", FakeBackend()._vec("reunión"), [c])
         assert [x.quote for x in ans.citations] == [
