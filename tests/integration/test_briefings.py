@@ -96,3 +96,29 @@ class TestDocumentSummary:
     def test_unknown_document_is_404(self, client: TestClient) -> None:
         r = client.post("/v1/documents/nope/summary")
         assert r.status_code == 404
+
+
+def test_near_duplicates_collapse_into_one_point_citing_both(client: TestClient) -> None:
+    sentence = "El Gobierno de Suecia anunció SEK 90 millones para la integración de migrantes venezolanos en el Perú."
+    press = f"Nota de prensa 120-2024\n\nLima, 5 de marzo de 2024\n\n{sentence} La embajada celebró el acuerdo."
+    minutes = (
+        "Acta de la reunión con Suecia\n\nLima, 6 de marzo de 2024\n\n"
+        f"Asistieron representantes de la cooperación sueca. {sentence} Se acordó una nueva reunión en junio."
+    )
+    ids = []
+    for name, text in (("nota_suecia.txt", press), ("acta_suecia.txt", minutes)):
+        r = client.post("/v1/documents", files={"file": (name, text.encode(), "text/plain")})
+        assert r.status_code == 201
+        ids.append(r.json()["id"])
+    try:
+        b = client.post("/v1/briefings", json={"topic": "anuncio de Suecia para la integración en el Perú"}).json()
+        assert b["found"] is True
+        by_n = {c["n"]: c for c in b["citations"]}
+        points = [p for s in b["sections"] for p in s["points"] if p["text"] == sentence]
+        assert len(points) == 1
+        cited_docs = {by_n[n]["document_id"] for n in points[0]["citations"]}
+        assert cited_docs == set(ids)
+        assert all(by_n[n]["quote"] == sentence for n in points[0]["citations"])
+    finally:
+        for doc_id in ids:
+            client.delete(f"/v1/documents/{doc_id}")
