@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 PENDING = "pending"
 ACTIVE = "active"
 _BATCH = 64
+# A record's registry entry without its term counts (read only when term statistics are loaded).
+_RECORD_PAYLOAD = qm.PayloadSelectorExclude(exclude=["terms"])
 # The constant of reciprocal rank fusion, 1 / (k + rank). k=60 is the value of the original RRF paper; on the dev set
 # it beat Qdrant's default (k=2): recall@5 0.83 → 0.89, MRR@10 0.63 → 0.66.
 RRF_K = 60
@@ -233,7 +235,7 @@ class QdrantStore:
     def get_document(self, document_id: str) -> DocumentRecord | None:
         """The active record with this id, or None."""
         with self._lock:
-            got = self.client.retrieve(self.documents, ids=[_uuid("doc", document_id)], with_payload=True)
+            got = self.client.retrieve(self.documents, ids=[_uuid("doc", document_id)], with_payload=_RECORD_PAYLOAD)
         if not got or (got[0].payload or {}).get("state") != ACTIVE:
             return None
         return self._record_from_payload(got[0].payload or {})
@@ -243,7 +245,7 @@ class QdrantStore:
         with self._lock:
             records = [
                 self._record_from_payload(p.payload or {})
-                for p in self._scroll(self.documents, qm.Filter(must=[self._active()]))
+                for p in self._scroll(self.documents, qm.Filter(must=[self._active()]), payload=_RECORD_PAYLOAD)
             ]
         return sorted(records, key=lambda r: (r.date is None, r.date or "", r.filename, r.id))
 
@@ -261,7 +263,10 @@ class QdrantStore:
         """Active records uploaded under this filename (older versions to replace)."""
         cond = qm.Filter(must=[self._active(), qm.FieldCondition(key=K.FILENAME, match=qm.MatchValue(value=filename))])
         with self._lock:
-            return [self._record_from_payload(p.payload or {}) for p in self._scroll(self.documents, cond)]
+            return [
+                self._record_from_payload(p.payload or {})
+                for p in self._scroll(self.documents, cond, payload=_RECORD_PAYLOAD)
+            ]
 
     def index_state(self) -> str:
         """A short hash of the set of active record ids: names the index state a briefing came from."""
@@ -485,7 +490,12 @@ class QdrantStore:
     # ----------------------------------------------------------------- helpers
 
     def _scroll(
-        self, collection: str, flt: qm.Filter, *, payload: bool | list[str] = True, vectors: bool | list[str] = False
+        self,
+        collection: str,
+        flt: qm.Filter,
+        *,
+        payload: bool | list[str] | qm.PayloadSelectorExclude = True,
+        vectors: bool | list[str] = False,
     ) -> Iterator[Any]:
         offset = None
         while True:
