@@ -146,7 +146,29 @@ def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item
     institution are kept for "¿qué entidades / quiénes?" questions, however short."""
     if qtype == "entities" and item and _ENTITY_RE.search(text):
         return True
+    if _is_heading_or_label(text):
+        return False
     return len(spanish.tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
+
+
+_TERMINAL_RE = re.compile(r"[.!?…»\"”)\]]\s*$")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _is_heading_or_label(text: str) -> bool:
+    """Titles, headlines, datelines, list introductions and table header rows: they frame an answer, they are not
+    one ("# Cuadro de compromisos…", "**Elaborado por:** …", "MESA DE TRABAJO…", "Bruselas, 17 de marzo de 2023",
+    "…prioriza tres componentes:", "| Cooperante | Compromiso | Estado |")."""
+    stripped = text.strip()
+    if stripped.startswith("#") or "**" in stripped or stripped.endswith(":"):
+        return True
+    letters = [ch for ch in stripped if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) / len(letters) >= 0.7:
+        return True
+    if "|" in stripped:
+        # A table row answers with its figures; a row without any (beyond a year) is the header.
+        return not spanish.find_amounts(stripped) and all(len(d) == 4 for d in _DIGITS_RE.findall(stripped))
+    return not _TERMINAL_RE.search(stripped)
 
 
 # Shorter lines are headings, datelines or labels ("17 de julio de 2023"), not answers.

@@ -124,3 +124,23 @@ class TestAnswerLike:
             "- Superintendencia Nacional de Migraciones.",
             "- Agencia Peruana de Cooperación Internacional (APCI).",
         ]
+
+
+@pytest.mark.parametrize(
+    ("text", "framing"),
+    [
+        ("# Cuadro de compromisos anunciados en la Conferencia de 2020", True),
+        ("**Elaborado por:** Agencia Peruana de Cooperación Internacional (APCI)", True),
+        ("MESA DE TRABAJO INTERSECTORIAL PARA LA GESTIÓN MIGRATORIA", True),
+        ("Bruselas, 17 de marzo de 2023", True),
+        ("La Superintendencia ha preparado una propuesta que prioriza tres componentes:", True),
+        ("| Cooperante | Compromiso | Avance a diciembre de 2023 | Estado |", True),
+        ("| Noruega | 60 millones | NOK | Donación | Regional, vía ACNUR |", False),
+        ("Japón comprometió US$ 12 millones a través de JICA.", False),
+        ("«La cooperación llegó a tiempo», afirmó el Viceministro.", False),
+    ],
+)
+def test_headings_and_labels_are_not_answers(text: str, framing: bool) -> None:
+    from indexing.answer import _is_heading_or_label
+
+    assert _is_heading_or_label(text) is framing
