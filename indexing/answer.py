@@ -202,6 +202,35 @@ def _score(features: dict[str, float], with_dense: bool = True) -> float:
     return sum(w * features.get(k, 0.0) for k, w in WEIGHTS.items() if with_dense or k != "sentence_dense")
 
 
+@dataclass(frozen=True)
+class _Passage:
+    """A retrieved chunk, read once: its dense cosine with the question, its terms and its record's terms."""
+
+    chunk: Chunk
+    dense: float
+    terms: set[str]
+    record_terms: set[str]
+
+
+def _read_passages(query_embedding: list[float], chunks: list[Chunk]) -> list[_Passage]:
+    q = np.asarray(query_embedding, dtype=np.float32)
+    return [
+        _Passage(
+            c,
+            float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
+            set(spanish.content_terms(c.text)),
+            set(spanish.content_terms(_record_context(c))),
+        )
+        for c in chunks
+    ]
+
+
+def _evidence(p: _Passage, q_terms: set[str], keys: set[str]) -> PassageEvidence:
+    # A passage is read in its record: the title, date and conference say what the page is about.
+    have = p.terms | p.record_terms
+    return PassageEvidence(p.dense, coverage(q_terms, have), coverage(keys, have))
+
+
 def _list_window(best: _Candidate, cands: list[_Candidate], size: int) -> list[_Candidate]:
     """The answer is a list: up to `size` consecutive items of the list holding `best`, in reading order, from as
     early in the list as still includes `best`."""
@@ -249,15 +278,8 @@ class Answerer:
         self, question: str, query_embedding: list[float], chunks: list[Chunk]
     ) -> list[PassageEvidence]:
         """Evidence of each passage, in retrieval order."""
-        q = np.asarray(query_embedding, dtype=np.float32)
         q_terms, keys = question_terms(question), key_terms(question)
-        out = []
-        for c in chunks:
-            # A passage is read in its record: the title, date and conference say what the page is about.
-            have = set(spanish.content_terms(f"{c.text} {_record_context(c)}"))
-            dense = float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0
-            out.append(PassageEvidence(dense, coverage(q_terms, have), coverage(keys, have)))
-        return out
+        return [_evidence(p, q_terms, keys) for p in _read_passages(query_embedding, chunks)]
 
     def passes(self, ev: PassageEvidence) -> bool:
         return (
@@ -278,8 +300,10 @@ class Answerer:
         :param max_sentences: at most this many quoted sentences.
         :returns: the answer; `found` False with a Spanish message when no passage answers.
         """
-        evidence = self.passage_evidence(question, query_embedding, chunks)
-        eligible = [(rank, c) for rank, (c, ev) in enumerate(zip(chunks, evidence, strict=True)) if self.passes(ev)]
+        q_terms, keys = question_terms(question), key_terms(question)
+        passages = _read_passages(query_embedding, chunks)
+        evidence = [_evidence(p, q_terms, keys) for p in passages]
+        eligible = [(rank, p) for rank, (p, ev) in enumerate(zip(passages, evidence, strict=True)) if self.passes(ev)]
         best_ev = max(evidence, key=lambda e: (self.passes(e), e.coverage + e.key_coverage + e.dense), default=None)
         summary = (
             {"dense": best_ev.dense, "coverage": best_ev.coverage, "key_coverage": best_ev.key_coverage}
@@ -288,7 +312,7 @@ class Answerer:
         )
         if not eligible:
             return Answer(False, NOT_FOUND_MESSAGE, [], summary)
-        cands = self._candidates(question, query_embedding, eligible)
+        cands = self._candidates(question, eligible)
         if not cands:
             return Answer(False, NOT_FOUND_MESSAGE, [], summary)
         for cand in cands:
@@ -326,22 +350,19 @@ class Answerer:
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Answer(True, text, citations, summary)
 
-    def _candidates(
-        self, question: str, query_embedding: list[float], ranked_chunks: list[tuple[int, Chunk]]
-    ) -> list[_Candidate]:
-        q = np.asarray(query_embedding, dtype=np.float32)
+    def _candidates(self, question: str, ranked: list[tuple[int, _Passage]]) -> list[_Candidate]:
         q_terms = question_terms(question)
         qtype = question_type(question)
         stats = self.term_stats
         cands: list[_Candidate] = []
         seen: set[tuple[str, int, int]] = set()
-        for rank, c in ranked_chunks:
-            chunk_terms = set(spanish.content_terms(c.text))
+        for rank, passage in ranked:
+            c = passage.chunk
             chunk_feats = {
-                "chunk_dense": float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
-                "chunk_coverage": coverage(q_terms, chunk_terms),
-                "chunk_wcoverage": stats.weighted_coverage(q_terms, chunk_terms),
-                "title_coverage": coverage(q_terms, _record_context(c)),
+                "chunk_dense": passage.dense,
+                "chunk_coverage": coverage(q_terms, passage.terms),
+                "chunk_wcoverage": stats.weighted_coverage(q_terms, passage.terms),
+                "title_coverage": coverage(q_terms, passage.record_terms),
                 "rank": float(rank),
             }
             previous: set[str] = set()
