@@ -21,6 +21,11 @@ Body rules:
   table rows use a smaller font.
 * ``-|`` inside a word forces a hyphenated line break at that point (``coope-|ración`` prints
   ``coope-`` at the end of one line and ``ración`` at the start of the next).
+* ``<br>`` as a word forces a plain line break there (``EUR 12,5 <br> millones`` prints ``EUR 12,5`` at the end of
+  one line and ``millones`` at the start of the next), as when a table cell wraps.
+* A line ``=== COLUMN ===`` makes a two-column page: the text before the first marker spans the page width, the
+  text after it fills the left column and the text after a second marker fills the right column. Each column is
+  drawn whole before the next, as word processors write them.
 * A page whose content does not fit raises an error: pagination is explicit.
 """
 
@@ -41,12 +46,16 @@ JOBS = (
 )
 
 PAGE_BREAK = "=== PAGE ==="
+COLUMN_BREAK = "=== COLUMN ==="
 HYPHEN_BREAK = "-|"
+LINE_BREAK = "<br>"
 PAGE_W, PAGE_H = A4
 MARGIN_X = 72.0
 TOP_BODY = PAGE_H - 100.0
 BOTTOM_BODY = 80.0
 BODY_W = PAGE_W - 2 * MARGIN_X
+COLUMN_GAP = 24.0
+COLUMN_W = (BODY_W - COLUMN_GAP) / 2
 
 STYLES = {
     # kind: (font, size, leading, space_after)
@@ -114,6 +123,11 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
+        if word == LINE_BREAK:
+            if line:
+                lines.append(line)
+            line = ""
+            continue
         pieces = word.split(HYPHEN_BREAK)
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
@@ -135,6 +149,30 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def draw_blocks(c: canvas.Canvas, body: str, x0: float, y: float, width: float, where: str) -> float:
+    """Draw a body's blocks from height `y` in a column of `width` at `x0`; returns the height reached."""
+    for kind, text in blocks(body):
+        font, size, leading, after = STYLES[kind]
+        indent = 12.0 if kind == "item" else 0.0
+        c.setFont(font, size)
+        for j, line in enumerate(wrap(text, font, size, width - indent)):
+            if y < BOTTOM_BODY:
+                raise ValueError(f"{where} overflows")
+            x = x0 + (indent if (kind == "item" and j > 0) else 0.0)
+            c.drawString(x, y, line)
+            y -= leading
+        y -= after
+    return y
+
+
+def split_columns(body: str) -> tuple[str, list[str]]:
+    """(full-width part, column bodies) of a page body; no columns when it has no column marker."""
+    parts = [p.strip("\n") for p in body.split(f"\n{COLUMN_BREAK}\n")]
+    if len(parts) > 3:
+        raise ValueError(f"at most two '{COLUMN_BREAK}' markers per page, got {len(parts) - 1}")
+    return parts[0], parts[1:]
+
+
 def render(src: Source, out_path: Path) -> None:
     c = canvas.Canvas(str(out_path), pagesize=A4, invariant=1, pageCompression=1)
     if src.title:
@@ -146,18 +184,11 @@ def render(src: Source, out_path: Path) -> None:
         c.setFont("Helvetica", 8.5)
         c.drawString(MARGIN_X, PAGE_H - 50.0, src.header)
         c.line(MARGIN_X, PAGE_H - 56.0, PAGE_W - MARGIN_X, PAGE_H - 56.0)
-        y = TOP_BODY
-        for kind, text in blocks(body):
-            font, size, leading, after = STYLES[kind]
-            indent = 12.0 if kind == "item" else 0.0
-            c.setFont(font, size)
-            for j, line in enumerate(wrap(text, font, size, BODY_W - indent)):
-                if y < BOTTOM_BODY:
-                    raise ValueError(f"{out_path.name}: page {number} overflows")
-                x = MARGIN_X + (indent if (kind == "item" and j > 0) else 0.0)
-                c.drawString(x, y, line)
-                y -= leading
-            y -= after
+        where = f"{out_path.name}: page {number}"
+        full, columns = split_columns(body)
+        y = draw_blocks(c, full, MARGIN_X, TOP_BODY, BODY_W, where)
+        for k, column in enumerate(columns):
+            draw_blocks(c, column, MARGIN_X + k * (COLUMN_W + COLUMN_GAP), y, COLUMN_W, f"{where}, column {k + 1}")
         c.setFont("Helvetica", 8.5)
         c.line(MARGIN_X, 60.0, PAGE_W - MARGIN_X, 60.0)
         c.drawString(MARGIN_X, 46.0, f"{src.footer} — Página {number} de {total}")
