@@ -201,7 +201,8 @@ def check_gold(gold_path: Path, records: Path, names: set[str], errors: list[str
     linked = [i for group in data.get("links", []) for i in group]
     if len(linked) != len(set(linked)) or any(not 0 <= i < len(entries) for i in linked):
         errors.append(f"{where0}: links must index existing entries at most once")
-    extra = [("totals", t) for t in data.get("totals", [])] + [("non_commitments", n) for n in data.get("non_commitments", [])]
+    extra = [("totals", t) for t in data.get("totals", [])]
+    extra += [("non_commitments", n) for n in data.get("non_commitments", [])]
     for kind, item in extra:
         where = f"{where0}: {kind} ({item.get('filename')} p. {item.get('page')})"
         if item.get("filename") not in names:
@@ -237,10 +238,7 @@ def check_briefing(errors: list[str]) -> int:
     for i, topic in enumerate(topics):
         filters = topic.get("filters", {})
         corpus = [
-            text
-            for e in entries
-            if matches(e, filters)
-            for text in page_texts(CORPUS_DIR / "records" / e["filename"])
+            text for e in entries if matches(e, filters) for text in page_texts(CORPUS_DIR / "records" / e["filename"])
         ]
         if not topic.get("topic"):
             errors.append(f"briefing[{i}]: empty topic")
@@ -260,9 +258,7 @@ def main() -> int:
     for manifest, records, eval_path, gold_path in SETS:
         names = check_manifest(manifest, records, errors)
         n_gold, n_totals, n_non = check_gold(gold_path, records, names, errors)
-        print(
-            f"{gold_path.relative_to(CORPUS_DIR)}: {n_gold} commitments, {n_totals} totals, {n_non} non-commitments"
-        )
+        print(f"{gold_path.relative_to(CORPUS_DIR)}: {n_gold} commitments, {n_totals} totals, {n_non} non-commitments")
         a, u, types = check_eval(eval_path, records, names, errors)
         by_type = ", ".join(f"{t} {n}" for t, n in sorted(types.items(), key=lambda kv: str(kv[0])))
         print(f"{eval_path.relative_to(CORPUS_DIR)}: {a} answerable, {u} unanswerable ({by_type})")
