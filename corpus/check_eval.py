@@ -196,8 +196,8 @@ def check_gold(gold_path: Path, records: Path, names: set[str], errors: list[str
             errors.append(f"{where}: unknown status {g.get('status')!r}")
         if "qualifier" in g and g["qualifier"] not in QUALIFIERS:
             errors.append(f"{where}: unknown qualifier {g['qualifier']!r}")
-        if "event" in g and g["event"] not in CONFERENCES:
-            errors.append(f"{where}: unknown event {g['event']!r}")
+        if g.get("event", "missing") not in CONFERENCES:
+            errors.append(f"{where}: missing or unknown event {g.get('event', 'missing')!r}")
     linked = [i for group in data.get("links", []) for i in group]
     if len(linked) != len(set(linked)) or any(not 0 <= i < len(entries) for i in linked):
         errors.append(f"{where0}: links must index existing entries at most once")
