@@ -17,6 +17,10 @@ CHUNK_INDEX = "chunk_index"
 PAGES = "pages"
 PDF_TITLE = "pdf_title"
 SOURCE_KIND = "source_kind"  # "pdf" or "text"
+OWNER = "owner"  # the API key name that uploaded a record
+
+# Owner of the records uploaded with authentication off (and of records indexed before owners existed).
+LOCAL_OWNER = "local"
 
 # Keys a caller may set at upload time (the `metadata` JSON of POST /v1/documents).
 UPLOAD_METADATA_KEYS = (TITLE, DATE, CONFERENCE, DOC_TYPE, TAGS)

@@ -14,8 +14,9 @@ from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_brie
 from indexing.briefing.select import SELECTION_VERSION
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
-from indexing.errors import CompromisosError, NotFound
-from indexing.ingest import CommitmentExtractor, Indexer
+from indexing.errors import CompromisosError, Forbidden, NotFound
+from indexing.ingest import CommitmentExtractor, Indexer, IngestResult, safe_filename
+from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.pipelines import build_search_pipeline
 from indexing.register import Register
 from indexing.settings import Settings
@@ -58,6 +59,7 @@ class Engine:
         self.store = store
         self.backend = backend
         self.register = Register(store)
+        self.access = Access(store, admin_key=settings.admin_api_key)
         sparse = Bm25SparseEncoder()
         sparse.warm_up()
         self.term_stats = TermStats()
@@ -134,12 +136,91 @@ class Engine:
                 return reg
         return self.answerer.answer(question, found.query_embedding, found.chunks, max_sentences=min(3, top_k))
 
-    def delete_document(self, document_id: str) -> bool:
-        """Remove a record everywhere (chunks, commitments, term statistics). :returns: False if unknown."""
+    def upload(
+        self,
+        data: bytes,
+        filename: str | None,
+        metadata: dict[str, Any] | None,
+        caller: Caller,
+        *,
+        owner: str | None = None,
+    ) -> IngestResult:
+        """Index an upload for `caller` and write it to the audit trail (rejections too).
+
+        :param owner: upload on behalf of this owner (replacing that owner's record of the same filename); only an
+            admin may name another owner. Default: the caller.
+        :raises Forbidden: another owner named by a caller that is not admin.
+        :raises CompromisosError: see `Indexer.ingest`.
+        """
+        name = safe_filename(filename)
+        try:
+            owner = check_name(owner) if owner else caller.principal.name
+            if owner != caller.principal.name and caller.principal.scope is not Scope.ADMIN:
+                raise Forbidden(
+                    f"Solo una clave «admin» puede subir registros en nombre de otro propietario («{owner}»)."
+                )
+            result = self.indexer.ingest(data, filename, metadata, owner=owner)
+        except CompromisosError as exc:
+            self.access.log.record(caller, "document.rejected", filename=name, error=exc.code)
+            raise
+        if result.status == "duplicate":
+            action = "document.duplicate"
+        else:
+            action = "document.replaced" if result.replaced else "document.indexed"
+        self.access.log.record(
+            caller, action, document_id=result.id, filename=result.filename, replaced=tuple(result.replaced)
+        )
+        return result
+
+    def delete_document(self, document_id: str, caller: Caller | None = None) -> bool:
+        """Remove a record everywhere (chunks, commitments, term statistics). With a `caller`, it must own the
+        record or be admin, and the delete is audited. :returns: False if unknown.
+
+        :raises Forbidden: the record belongs to another owner and the caller is not admin.
+        """
         with self.indexer.lock:
+            record = self.store.get_document(document_id)
+            if caller is not None and record is not None and not caller.principal.can_touch(record.owner):
+                raise Forbidden(
+                    f"El registro «{document_id}» pertenece a «{record.owner}»: solo su propietario o una clave "
+                    "«admin» puede borrarlo."
+                )
             existed = self.store.delete_document(document_id)
             self.term_stats.remove(document_id)
+        if caller is not None and existed and record is not None:
+            self.access.log.record(caller, "document.deleted", document_id=document_id, filename=record.filename)
         return existed
+
+    # ----------------------------------------------------------------- keys and audit
+
+    def auth_enabled(self) -> bool:
+        """:returns: True when callers need an API key (ADMIN_API_KEY set, or a key stored)."""
+        return self.access.keys.enabled()
+
+    def authenticate(self, key: str) -> Principal | None:
+        """:returns: who holds this API key, or None when it is not valid."""
+        return self.access.keys.authenticate(key)
+
+    def create_key(self, name: str, scope: Scope | str, caller: Caller) -> tuple[StoredKey, str]:
+        """Create an API key (audited). :returns: the stored entry and the key, shown only now.
+
+        :raises InvalidKeyName, KeyExists: see `KeyRing.create`.
+        """
+        return self.access.create_key(name, scope, caller)
+
+    def list_keys(self) -> list[StoredKey]:
+        """Stored API keys, by name, without secrets."""
+        return self.access.keys.list()
+
+    def revoke_key(self, name: str, caller: Caller) -> None:
+        """Revoke an API key (audited); it stops working at once. :raises NotFound: no such key."""
+        self.access.revoke_key(name, caller)
+
+    def audit(
+        self, *, limit: int = 50, offset: int = 0, actor: str | None = None, action: str | None = None
+    ) -> tuple[list[AuditEntry], int]:
+        """:returns: one page of the audit trail, newest first, and how many entries match."""
+        return self.access.log.entries(limit=limit, offset=offset, actor=actor, action=action)
 
     # ----------------------------------------------------------------- briefings
 

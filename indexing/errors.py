@@ -97,3 +97,31 @@ class StoreUnavailable(CompromisosError):
 
     code = "store_unavailable"
     status = 503
+
+
+class Unauthorized(CompromisosError):
+    """Authentication is on and the request carries no valid API key."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(CompromisosError):
+    """The API key is valid but its scope (or ownership) does not allow the operation."""
+
+    code = "forbidden"
+    status = 403
+
+
+class KeyExists(CompromisosError):
+    """An API key with that name already exists (or the name is reserved)."""
+
+    code = "key_exists"
+    status = 409
+
+
+class InvalidKeyName(CompromisosError):
+    """An API key name or scope that is not valid."""
+
+    code = "invalid_key"
+    status = 422

@@ -45,6 +45,7 @@ class IngestResult:
     chunks: int
     status: str  # "indexed" | "duplicate"
     replaced: list[str] = field(default_factory=list)
+    owner: str = K.LOCAL_OWNER
 
 
 def safe_filename(name: str | None) -> str:
@@ -139,13 +140,17 @@ class Indexer:
     def warm_up(self) -> None:
         self.pipeline.warm_up()
 
-    def ingest(self, data: bytes, filename: str | None, metadata: dict[str, Any] | None = None) -> IngestResult:
+    def ingest(
+        self, data: bytes, filename: str | None, metadata: dict[str, Any] | None = None, *, owner: str = K.LOCAL_OWNER
+    ) -> IngestResult:
         """Index one file.
 
         :param data: the file's bytes.
         :param filename: the name it was uploaded under (data only, never a path on disk).
         :param metadata: optional title, date, conference, doc_type, tags.
-        :returns: the result; `status` "duplicate" when the same content is already indexed.
+        :param owner: who uploads it (an API key name). It replaces only this owner's records of the same filename.
+        :returns: the result; `status` "duplicate" when the same content is already indexed (by any owner: the id
+            is the content hash, so the existing record, with its owner, is returned).
         :raises CompromisosError: bad input (type, size, damaged or empty file, bad metadata).
         """
         name = safe_filename(filename)
@@ -160,7 +165,13 @@ class Indexer:
             existing = self.store.get_document(doc_id)
             if existing is not None:
                 return IngestResult(
-                    existing.id, existing.filename, existing.title, existing.pages, existing.chunks, "duplicate"
+                    existing.id,
+                    existing.filename,
+                    existing.title,
+                    existing.pages,
+                    existing.chunks,
+                    "duplicate",
+                    owner=existing.owner,
                 )
             stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
             try:
@@ -189,9 +200,10 @@ class Indexer:
                 tags=tuple(first.get(K.TAGS) or ()),
                 indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 size_bytes=len(data),
+                owner=owner,
             )
             commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
-            replaces = [r.id for r in self.store.documents_by_filename(name) if r.id != doc_id]
+            replaces = [r.id for r in self.store.documents_by_filename(name, owner) if r.id != doc_id]
             terms = chunk_term_counts(c.content or "" for c in chunks)
             self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments, terms=terms)
             if self.term_stats is not None:
@@ -201,4 +213,4 @@ class Indexer:
         logger.info(
             "Indexed %s (%s): %d pages, %d chunks, replaced %d", name, doc_id, record.pages, len(chunks), len(replaces)
         )
-        return IngestResult(doc_id, name, record.title, record.pages, len(chunks), "indexed", replaces)
+        return IngestResult(doc_id, name, record.title, record.pages, len(chunks), "indexed", replaces, owner)

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(default=None, description="API key of that server, if it needs one.")
     llm_timeout: float = Field(default=60.0, gt=0)
 
+    admin_api_key: str | None = Field(
+        default=None,
+        description="Bootstrap admin API key (name «admin»); set = authentication on. Stored keys also turn it on.",
+    )
+
     log_level: str = Field(default="INFO")
 
     @model_validator(mode="after")
@@ -56,6 +61,8 @@ class Settings(BaseSettings):
             raise ValueError("LLM_BASE_URL y LLM_MODEL se configuran juntos (o ninguno)")
         if self.qdrant_api_key and not self.qdrant_url:
             raise ValueError("QDRANT_API_KEY solo tiene sentido con QDRANT_URL")
+        if self.admin_api_key is not None and len(self.admin_api_key.strip()) < 16:
+            raise ValueError("ADMIN_API_KEY debe tener al menos 16 caracteres (genere una con `openssl rand -hex 32`)")
         return self
 
     @property

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexing.constants import LOCAL_OWNER
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -57,3 +59,4 @@ class DocumentRecord:
     tags: tuple[str, ...] = ()
     indexed_at: str | None = None
     size_bytes: int = 0
+    owner: str = LOCAL_OWNER

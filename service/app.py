@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from indexing.engine import Engine
 from indexing.settings import Settings
 from service.errors import install_error_handlers
-from service.routes import briefings, commitments, documents, health, search
+from service.routes import audit, briefings, commitments, documents, health, keys, search
 
 logger = logging.getLogger(__name__)
 
@@ -59,4 +59,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search.router)
     app.include_router(briefings.router)
     app.include_router(commitments.router)
+    app.include_router(keys.router)
+    app.include_router(audit.router)
     return app

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from indexing.errors import CompromisosError
+from indexing.errors import CompromisosError, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(_: Request, exc: CompromisosError) -> JSONResponse:
         if exc.status >= 500:
             logger.error("Domain error %s: %s", exc.code, exc.detail)
-        return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status)
+        # RFC 6750: a 401 names the scheme the client should use.
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

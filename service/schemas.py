@@ -99,6 +99,7 @@ class UploadPublic(BaseModel):
     pages: int
     chunks: int
     status: str
+    owner: str = "local"
 
 
 class DocumentPublic(BaseModel):
@@ -112,10 +113,55 @@ class DocumentPublic(BaseModel):
     doc_type: str | None = None
     tags: list[str] = []
     indexed_at: str | None = None
+    owner: str = "local"
 
 
 class DocumentsPage(BaseModel):
     documents: list[DocumentPublic]
+    total: int
+
+
+class KeyCreateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9._-]{1,64}$", examples=["portal-apci"])
+    scope: Literal["read", "write", "admin"] = Field(examples=["write"])
+
+
+class KeyCreatedPublic(BaseModel):
+    name: str
+    scope: str
+    key: str = Field(description="La clave; solo se muestra ahora.")
+
+
+class KeyPublic(BaseModel):
+    name: str
+    scope: str
+    created_at: str
+
+
+class KeysPage(BaseModel):
+    keys: list[KeyPublic]
+
+
+class AuditEntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    at: str
+    actor: str
+    action: str
+    document_id: str | None = None
+    filename: str | None = None
+    key_name: str | None = None
+    replaced: list[str] = []
+    error: str | None = None
+    client: str | None = None
+    request_id: str | None = None
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntryPublic]
     total: int
 
 

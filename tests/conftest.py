@@ -16,5 +16,14 @@ import indexing  # noqa: E402,F401
 def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     # Nothing a test does may read the developer's .env or write to ./data.
     monkeypatch.chdir(tmp_path)
-    for var in ("DATA_DIR", "QDRANT_URL", "QDRANT_API_KEY", "EMBEDDER", "ST_MODEL", "LLM_BASE_URL", "LLM_MODEL"):
+    for var in (
+        "DATA_DIR",
+        "QDRANT_URL",
+        "QDRANT_API_KEY",
+        "EMBEDDER",
+        "ST_MODEL",
+        "LLM_BASE_URL",
+        "LLM_MODEL",
+        "ADMIN_API_KEY",
+    ):
         monkeypatch.delenv(var, raising=False)

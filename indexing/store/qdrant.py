@@ -8,6 +8,8 @@ Collections (all prefixed by `COLLECTION_PREFIX`):
 - `<prefix>_documents`: one payload-only point per record (the document registry).
 - `<prefix>_commitments`: one payload-only point per extracted commitment, with its `document_id`.
 - `<prefix>_briefings`: payload-only; generated briefings, so export links survive restarts.
+- `<prefix>_keys`: payload-only; API keys (name, scope, key id, salted hash of the secret).
+- `<prefix>_audit`: payload-only; the audit trail of writes, ordered by `ts`.
 
 A record becomes searchable all at once: its chunks and commitments are written as `pending`, then one batch
 flips them to `active`, removes the versions it replaces and registers the record. Searches only see `active`.
@@ -92,6 +94,8 @@ class QdrantStore:
         self.documents = f"{prefix}_documents"
         self.commitments = f"{prefix}_commitments"
         self.briefings = f"{prefix}_briefings"
+        self.keys = f"{prefix}_keys"
+        self.audit = f"{prefix}_audit"
         # Local mode is a single in-process engine without internal locking: serialize every call on it.
         self._lock: AbstractContextManager[Any] = threading.RLock() if self.embedded else nullcontext()
         if self.embedded:
@@ -114,6 +118,7 @@ class QdrantStore:
             except Exception as exc:
                 raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {exc}") from exc
         self._has_collections = False
+        self._access_open = False
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -156,6 +161,30 @@ class QdrantStore:
             if create and not self.embedded:
                 self._create_payload_indexes()
             self._has_collections = True
+            if create:
+                self.open_access_collections()
+
+    def open_access_collections(self) -> None:
+        """Create the keys and audit collections if missing (all the offline `keys` commands need)."""
+        with self._lock:
+            for name in (self.keys, self.audit):
+                if not self.client.collection_exists(name):
+                    self.client.create_collection(name, vectors_config={})
+            if not self.embedded:
+                keyword = qm.PayloadSchemaType.KEYWORD
+                for collection, field, schema in (
+                    (self.keys, "name", keyword),
+                    (self.keys, "key_id", keyword),
+                    (self.audit, "actor", keyword),
+                    (self.audit, "action", keyword),
+                    (self.audit, "ts", qm.PayloadSchemaType.FLOAT),
+                ):
+                    self.client.create_payload_index(collection, field_name=field, field_schema=schema)
+            self._access_open = True
+
+    def _exists(self, collection: str) -> bool:
+        # Keys and audit may be read before any collection was opened (offline `keys list` on a fresh directory).
+        return self._access_open or self.client.collection_exists(collection)
 
     def _create_payload_indexes(self) -> None:
         keyword = qm.PayloadSchemaType.KEYWORD
@@ -170,7 +199,7 @@ class QdrantStore:
                     "meta.date_int": qm.PayloadSchemaType.INTEGER,
                 },
             ),
-            (self.documents, {"state": keyword, K.FILENAME: keyword}),
+            (self.documents, {"state": keyword, K.FILENAME: keyword, K.OWNER: keyword}),
             (
                 self.commitments,
                 {"state": keyword, "document_id": keyword, "actor": keyword, "currency": keyword, "status": keyword},
@@ -227,6 +256,7 @@ class QdrantStore:
             tags=tuple(p.get(K.TAGS) or ()),
             indexed_at=p.get("indexed_at"),
             size_bytes=int(p.get("size_bytes") or 0),
+            owner=p.get(K.OWNER) or K.LOCAL_OWNER,
         )
 
     def _active(self) -> qm.FieldCondition:
@@ -259,14 +289,16 @@ class QdrantStore:
             payload = p.payload or {}
             yield payload["id"], int(payload.get("chunks") or 0), dict(payload.get("terms") or {})
 
-    def documents_by_filename(self, filename: str) -> list[DocumentRecord]:
-        """Active records uploaded under this filename (older versions to replace)."""
+    def documents_by_filename(self, filename: str, owner: str | None = None) -> list[DocumentRecord]:
+        """Active records uploaded under this filename by this owner (older versions to replace); any owner's
+        when `owner` is None. Records from before owners existed belong to "local"."""
         cond = qm.Filter(must=[self._active(), qm.FieldCondition(key=K.FILENAME, match=qm.MatchValue(value=filename))])
         with self._lock:
-            return [
+            records = [
                 self._record_from_payload(p.payload or {})
                 for p in self._scroll(self.documents, cond, payload=_RECORD_PAYLOAD)
             ]
+        return records if owner is None else [r for r in records if r.owner == owner]
 
     def index_state(self) -> str:
         """A short hash of the set of active record ids: names the index state a briefing came from."""
@@ -486,6 +518,95 @@ class QdrantStore:
         with self._lock:
             got = self.client.retrieve(self.briefings, ids=[_uuid("briefing", briefing_id)], with_payload=True)
         return dict(got[0].payload or {}) if got else None
+
+    # ----------------------------------------------------------------- keys and audit
+
+    def put_key(self, payload: dict[str, Any]) -> None:
+        """Store an API key entry (keyed by its `name`)."""
+        with self._lock:
+            self.client.upsert(
+                self.keys,
+                points=[qm.PointStruct(id=_uuid("key", payload["name"]), vector={}, payload=payload)],
+                wait=True,
+            )
+
+    def get_key(self, name: str) -> dict[str, Any] | None:
+        """The key entry with this name, or None."""
+        with self._lock:
+            if not self._exists(self.keys):
+                return None
+            got = self.client.retrieve(self.keys, ids=[_uuid("key", name)], with_payload=True)
+        return dict(got[0].payload or {}) if got else None
+
+    def key_by_id(self, key_id: str) -> dict[str, Any] | None:
+        """The key entry with this key id (the public half of a key), or None."""
+        cond = qm.Filter(must=[qm.FieldCondition(key="key_id", match=qm.MatchValue(value=key_id))])
+        with self._lock:
+            if not self._exists(self.keys):
+                return None
+            points, _ = self.client.scroll(self.keys, scroll_filter=cond, limit=1, with_payload=True)
+        return dict(points[0].payload or {}) if points else None
+
+    def all_keys(self) -> list[dict[str, Any]]:
+        """Every key entry."""
+        with self._lock:
+            if not self._exists(self.keys):
+                return []
+            return [dict(p.payload or {}) for p in self._scroll(self.keys, qm.Filter())]
+
+    def delete_key(self, name: str) -> bool:
+        """Remove a key entry. :returns: False when there was none."""
+        with self._lock:
+            if self.get_key(name) is None:
+                return False
+            self.client.delete(self.keys, points_selector=qm.PointIdsList(points=[_uuid("key", name)]), wait=True)
+        return True
+
+    def count_keys(self) -> int:
+        """Number of stored keys (0 when the collection does not exist yet)."""
+        with self._lock:
+            if not self._exists(self.keys):
+                return 0
+            return self.client.count(self.keys, exact=True).count
+
+    def put_audit(self, payload: dict[str, Any]) -> None:
+        """Append an audit entry (its `id` names the point, its `ts` orders the trail)."""
+        with self._lock:
+            self.client.upsert(
+                self.audit,
+                points=[qm.PointStruct(id=_uuid("audit", payload["id"]), vector={}, payload=payload)],
+                wait=True,
+            )
+
+    def audit_entries(
+        self, *, limit: int, offset: int, actor: str | None = None, action: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of audit entries, newest first, and how many match.
+
+        :param limit: entries to return.
+        :param offset: entries to skip (newest first).
+        :param actor: only this key name's.
+        :param action: only this action.
+        """
+        must: list[Any] = []
+        if actor:
+            must.append(qm.FieldCondition(key="actor", match=qm.MatchValue(value=actor)))
+        if action:
+            must.append(qm.FieldCondition(key="action", match=qm.MatchValue(value=action)))
+        flt = qm.Filter(must=must)
+        with self._lock:
+            if not self._exists(self.audit):
+                return [], 0
+            total = self.client.count(self.audit, count_filter=flt, exact=True).count
+            # Ordered scrolls take no offset: read offset + limit and drop the first ones.
+            points, _ = self.client.scroll(
+                self.audit,
+                scroll_filter=flt,
+                limit=offset + limit,
+                order_by=qm.OrderBy(key="ts", direction=qm.Direction.DESC),
+                with_payload=True,
+            )
+        return [dict(p.payload or {}) for p in points[offset:]], total
 
     # ----------------------------------------------------------------- helpers
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from indexing.briefing import Briefing, BriefingRequest, to_docx, to_markdown
+from service.auth import read_required
 from service.deps import EngineDep
 from service.schemas import BriefingPublic, BriefingRequestBody, ErrorPublic, SummaryRequestBody
 
-router = APIRouter(tags=["ayudas memoria"])
+router = APIRouter(tags=["ayudas memoria"], dependencies=[Depends(read_required)])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

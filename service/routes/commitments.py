@@ -16,11 +16,12 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from indexing.errors import NotFound
 from indexing.register import CommitmentFilters
+from service.auth import read_required
 from service.deps import EngineDep
 from service.schemas import ErrorPublic
 from service.schemas_commitments import CommitmentsPage, CommitmentsSummary, CommitmentTimeline
 
-router = APIRouter(prefix="/v1", tags=["compromisos"])
+router = APIRouter(prefix="/v1", tags=["compromisos"], dependencies=[Depends(read_required)])
 
 Status = Literal["anunciado", "comprometido", "firmado", "desembolsado", "ejecutado"]
 Instrument = Literal["donación", "préstamo", "cooperación técnica", "en especie", "unknown"]

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from indexing.errors import InvalidMetadata, NotFound
 from indexing.types import DocumentRecord
+from service.auth import ReadDep, WriteDep, caller_of
 from service.deps import EngineDep
 from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, UploadPublic
 
 router = APIRouter(prefix="/v1/documents", tags=["documentos"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (404, 413, 415, 422)}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (401, 403, 404, 413, 415, 422)}
 
 
 def to_public(r: DocumentRecord) -> DocumentPublic:
@@ -29,6 +30,7 @@ def to_public(r: DocumentRecord) -> DocumentPublic:
         doc_type=r.doc_type,
         tags=list(r.tags),
         indexed_at=r.indexed_at,
+        owner=r.owner,
     )
 
 
@@ -47,15 +49,21 @@ def _parse_metadata(raw: str | None) -> dict[str, Any] | None:
 @router.post("", status_code=201, response_model=UploadPublic, responses=_ERRORS)
 def upload(
     engine: EngineDep,
+    principal: WriteDep,
+    request: Request,
     response: Response,
     file: Annotated[UploadFile, File(description="Un archivo PDF, TXT o MD.")],
     metadata: Annotated[str | None, Form(description="JSON: title, date, conference, doc_type, tags.")] = None,
+    owner: Annotated[
+        str | None, Form(max_length=64, description="Solo admin: subir en nombre de otro propietario.")
+    ] = None,
 ) -> UploadPublic:
-    """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba."""
+    """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba. Reemplaza el registro
+    del mismo propietario con el mismo nombre de archivo."""
     meta = _parse_metadata(metadata)
     # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
     data = file.file.read(engine.indexer.max_bytes + 1)
-    result = engine.indexer.ingest(data, file.filename, meta)
+    result = engine.upload(data, file.filename, meta, caller_of(request, principal), owner=owner or None)
     if result.status == "duplicate":
         response.status_code = 200
     return UploadPublic(
@@ -65,12 +73,14 @@ def upload(
         pages=result.pages,
         chunks=result.chunks,
         status=result.status,
+        owner=result.owner,
     )
 
 
 @router.get("", response_model=DocumentsPage)
 def list_documents(
     engine: EngineDep,
+    _: ReadDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentsPage:
@@ -80,7 +90,7 @@ def list_documents(
 
 
 @router.get("/{document_id}", response_model=DocumentPublic, responses=_ERRORS)
-def get_document(engine: EngineDep, document_id: str) -> DocumentPublic:
+def get_document(engine: EngineDep, _: ReadDep, document_id: str) -> DocumentPublic:
     """Un registro indexado."""
     record = engine.store.get_document(document_id)
     if record is None:
@@ -89,8 +99,9 @@ def get_document(engine: EngineDep, document_id: str) -> DocumentPublic:
 
 
 @router.delete("/{document_id}", status_code=204, responses=_ERRORS)
-def delete_document(engine: EngineDep, document_id: str) -> Response:
-    """Borra un registro: sus pasajes y compromisos dejan de aparecer en las búsquedas."""
-    if not engine.delete_document(document_id):
+def delete_document(engine: EngineDep, principal: WriteDep, request: Request, document_id: str) -> Response:
+    """Borra un registro: sus pasajes y compromisos dejan de aparecer en las búsquedas. El de otro propietario,
+    solo con una clave admin."""
+    if not engine.delete_document(document_id, caller_of(request, principal)):
         raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
     return Response(status_code=204)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from service.auth import read_required
 from service.deps import EngineDep
 from service.schemas import AskRequest, AskResponse, CitationPublic, SearchRequest, SearchResponse, SearchResultPublic
 
-router = APIRouter(prefix="/v1", tags=["búsqueda"])
+router = APIRouter(prefix="/v1", tags=["búsqueda"], dependencies=[Depends(read_required)])
 
 
 @router.post("/search", response_model=SearchResponse)
