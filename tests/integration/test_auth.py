@@ -224,7 +224,8 @@ class TestKeyManagement:
     ) -> None:
         assert main(["keys", "list", "--data-dir", str(auth_dir)]) == 3
         err = capsys.readouterr().err
-        assert err.startswith(f"No se pudo abrir el almacén: El almacén embebido en «{auth_dir / 'qdrant'}» está en uso")
+        where = auth_dir / "qdrant"
+        assert err.startswith(f"No se pudo abrir el almacén: El almacén embebido en «{where}» está en uso")
 
     def test_cli_list_and_revoke(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         d = str(tmp_path / "d")
