@@ -1,5 +1,6 @@
-"""`python -m indexing ingest PATH... [--data-dir D] [--manifest FILE]`: bulk ingestion with a progress bar and a
-final summary (indexed, duplicate, rejected with the reason). `python -m indexing reset --yes` drops the index."""
+"""`python -m indexing ingest PATH... [--data-dir D] [--manifest FILE] [--owner NAME]`: bulk ingestion with a progress
+bar and a final summary (indexed, duplicate, rejected with the reason), audited as «local» from «cli».
+`python -m indexing reset --yes` drops the index (API keys and the audit trail stay)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from indexing.engine import Engine
+    from indexing.keys import LOCAL, Caller
 
     settings = _settings(args.data_dir)
     configure("WARNING" if not args.verbose else "INFO")
@@ -61,7 +63,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return 0
         for path in tqdm([f for f in files if f.exists()], desc="Indexando", unit="doc", file=sys.stderr):
             try:
-                result = engine.indexer.ingest(path.read_bytes(), path.name, manifest.get(path.name))
+                result = engine.upload(
+                    path.read_bytes(), path.name, manifest.get(path.name), Caller(LOCAL, client="cli"), owner=args.owner
+                )
             except CompromisosError as exc:
                 rejected.append((str(path), exc.detail))
                 continue
@@ -100,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--data-dir", type=Path, default=None)
     ing.add_argument("--manifest", type=Path, default=None, help="JSON con metadatos por nombre de archivo.")
     ing.add_argument("--if-empty", action="store_true", help="No hace nada si el índice ya tiene documentos.")
+    ing.add_argument("--owner", default=None, help="Propietario de los registros (nombre de una clave); «local» si no.")
     ing.add_argument("-v", "--verbose", action="store_true")
-    rst = sub.add_parser("reset", help="Borra el índice (todas las colecciones).")
+    rst = sub.add_parser("reset", help="Borra el índice (las claves y la auditoría se conservan).")
     rst.add_argument("--data-dir", type=Path, default=None)
     rst.add_argument("--yes", action="store_true")
     args = parser.parse_args(argv)
