@@ -41,6 +41,7 @@ eval: install
 bench: install
 	$(PY) -m bench.ingest
 	$(PY) -m bench.latency
+	$(PY) -m bench.auth
 
 pdfs: install
 	$(PY) -m corpus.make_pdfs
