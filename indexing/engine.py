@@ -9,12 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from haystack.core.errors import PipelineRuntimeError
+
 from indexing.answer import Answer, Answerer, question_type
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
 from indexing.briefing.select import SELECTION_VERSION
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
-from indexing.errors import CompromisosError, Forbidden, NotFound
+from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
 from indexing.ingest import CommitmentExtractor, Indexer, IngestResult, safe_filename
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.pipelines import build_search_pipeline
@@ -74,6 +76,11 @@ class Engine:
             sparse=sparse,
             commitment_extractor=commitment_extractor,
             term_stats=self.term_stats,
+            max_pages=settings.max_record_pages,
+            max_chars=settings.max_record_chars,
+            max_chunks=settings.max_record_chunks,
+            max_tags=settings.max_tags,
+            max_tag_chars=settings.max_tag_chars,
         )
         self.indexer.warm_up()
         self.search_pipeline = build_search_pipeline(
@@ -114,14 +121,20 @@ class Engine:
     def search(self, query: str, *, top_k: int = 10, filters: SearchFilters | None = None) -> SearchOutcome:
         """Hybrid search. :returns: chunks best first, the query embedding and the time taken."""
         t0 = time.perf_counter()
-        out = self.search_pipeline.run(
-            {
-                "dense_query": {"text": query},
-                "sparse_query": {"text": query},
-                "retriever": {"filters": filters, "top_k": top_k},
-            },
-            include_outputs_from={"dense_query"},
-        )
+        try:
+            out = self.search_pipeline.run(
+                {
+                    "dense_query": {"text": query},
+                    "sparse_query": {"text": query},
+                    "retriever": {"filters": filters, "top_k": top_k},
+                },
+                include_outputs_from={"dense_query"},
+            )
+        except PipelineRuntimeError as exc:
+            domain = domain_cause(exc)  # e.g. StoreUnavailable from the retriever
+            if domain is not None:
+                raise domain from None
+            raise
         return SearchOutcome(
             out["retriever"]["chunks"], out["dense_query"]["embedding"], (time.perf_counter() - t0) * 1000
         )

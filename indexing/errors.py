@@ -125,3 +125,70 @@ class InvalidKeyName(CompromisosError):
 
     code = "invalid_key"
     status = 422
+
+
+class RecordTooLarge(CompromisosError):
+    """The record exceeds one of the size caps (pages, characters, passages). Subclasses name which."""
+
+    code = "record_too_large"
+    status = 413
+
+
+class TooManyPages(RecordTooLarge):
+    """The record has more pages than `MAX_RECORD_PAGES`."""
+
+    code = "too_many_pages"
+
+
+class TooManyChars(RecordTooLarge):
+    """The cleaned text of the record has more characters than `MAX_RECORD_CHARS`."""
+
+    code = "too_many_chars"
+
+
+class TooManyChunks(RecordTooLarge):
+    """The record splits into more passages than `MAX_RECORD_CHUNKS`."""
+
+    code = "too_many_chunks"
+
+
+class TooManyTags(InvalidMetadata):
+    """The upload metadata has more tags than `MAX_TAGS`."""
+
+    code = "too_many_tags"
+
+
+class TagTooLong(InvalidMetadata):
+    """A tag of the upload metadata is longer than `MAX_TAG_CHARS`."""
+
+    code = "tag_too_long"
+
+
+class FilenameTooLong(InvalidMetadata):
+    """The upload's filename is longer than 255 characters."""
+
+    code = "filename_too_long"
+
+
+class BodyTooLarge(CompromisosError):
+    """A JSON request body exceeds `MAX_JSON_BODY_KB`."""
+
+    code = "body_too_large"
+    status = 413
+
+
+class UnreadableFile(CompromisosError):
+    """Reading the upload failed in a way no specific error describes (a defect of the file or of a parser)."""
+
+    code = "unreadable_file"
+    status = 422
+
+
+def domain_cause(exc: BaseException) -> CompromisosError | None:
+    """The first `CompromisosError` in the cause/context chain of `exc` (Haystack wraps component errors), if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, CompromisosError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -16,10 +16,20 @@ from haystack.core.errors import PipelineRuntimeError
 from haystack.dataclasses import ByteStream
 
 from indexing import constants as K
+from indexing.components.decoding import strip_undecodable
 from indexing.components.sniffer import sniff_content_type
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend
-from indexing.errors import CompromisosError, FileTooLarge, InvalidMetadata, NoText
+from indexing.errors import (
+    FilenameTooLong,
+    FileTooLarge,
+    InvalidMetadata,
+    NoText,
+    TagTooLong,
+    TooManyTags,
+    UnreadableFile,
+    domain_cause,
+)
 from indexing.ids import document_id
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
@@ -32,6 +42,12 @@ CommitmentExtractor = Callable[[list[Document], DocumentRecord], list[dict[str, 
 """Turns the cleaned pages of a record into JSON-able commitment entries (each with an "id")."""
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_FILENAME_CHARS = 255
+# Pipeline components that read the upload (as opposed to embedding it): an unexpected failure there is a defect
+# of the file (or of a parser meeting it), reported as "could not be read", not as an internal error.
+_READING_COMPONENTS = frozenset(
+    {"router", "pdf_converter", "text_converter", "joiner", "cleaner", "limits", "metadata", "chunker"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,21 +65,31 @@ class IngestResult:
 
 
 def safe_filename(name: str | None) -> str:
-    """The upload's name as data: last path component, no control characters, at most 255 characters.
+    """The upload's name as data: last path component, no control characters (nor lone surrogates).
 
     :param name: the name the client sent (may contain directories, "..", NUL...).
     :returns: a display name, never a path; "sin_nombre" when nothing is left.
+    :raises FilenameTooLong: the name is longer than 255 characters.
     """
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C").strip()
     base = base.lstrip(".") or "sin_nombre"
-    return base[:255]
+    if len(base) > MAX_FILENAME_CHARS:
+        raise FilenameTooLong(
+            f"El nombre del archivo tiene {len(base)} caracteres y el límite es {MAX_FILENAME_CHARS}: acórtelo."
+        )
+    return base
 
 
-def validate_metadata(raw: dict[str, Any] | None) -> dict[str, Any]:
+def validate_metadata(raw: dict[str, Any] | None, *, max_tags: int = 50, max_tag_chars: int = 100) -> dict[str, Any]:
     """Check the optional upload metadata (title, date, conference, doc_type, tags).
 
+    :param raw: the metadata object of the upload.
+    :param max_tags: most tags (`MAX_TAGS`).
+    :param max_tag_chars: longest tag (`MAX_TAG_CHARS`).
+    :returns: the checked metadata, texts stripped.
     :raises InvalidMetadata: unknown keys, wrong types or a date that is not YYYY-MM-DD.
+    :raises TooManyTags, TagTooLong: a tag cap is exceeded.
     """
     if raw is None:
         return {}
@@ -79,6 +105,8 @@ def validate_metadata(raw: dict[str, Any] | None) -> dict[str, Any]:
         value = raw.get(key)
         if value is None:
             continue
+        if isinstance(value, str):
+            value = strip_undecodable(value)  # JSON may carry lone surrogates ("\ud800"); they cannot be stored
         if not isinstance(value, str) or not value.strip() or len(value) > 500:
             raise InvalidMetadata(f"«{key}» debe ser un texto no vacío de hasta 500 caracteres.")
         out[key] = value.strip()
@@ -95,17 +123,15 @@ def validate_metadata(raw: dict[str, Any] | None) -> dict[str, Any]:
     if tags is not None:
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
             raise InvalidMetadata("«tags» debe ser una lista de textos.")
-        out[K.TAGS] = [t.strip() for t in tags]
+        if len(tags) > max_tags:
+            raise TooManyTags(f"«tags» tiene {len(tags)} etiquetas y el límite es {max_tags} (MAX_TAGS).")
+        longest = max((len(t.strip()) for t in tags), default=0)
+        if longest > max_tag_chars:
+            raise TagTooLong(
+                f"Una etiqueta de «tags» tiene {longest} caracteres y el límite es {max_tag_chars} (MAX_TAG_CHARS)."
+            )
+        out[K.TAGS] = [t for t in (strip_undecodable(t).strip() for t in tags) if t]
     return out
-
-
-def _domain_error(exc: BaseException) -> CompromisosError | None:
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, CompromisosError):
-            return seen
-        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
-    return None
 
 
 class Indexer:
@@ -115,6 +141,11 @@ class Indexer:
     :param store: the chunk store (collections open).
     :param backend: the dense embedding backend.
     :param max_bytes: upload size limit.
+    :param max_pages: most pages of a record; None = no cap.
+    :param max_chars: most characters of a cleaned record; None = no cap.
+    :param max_chunks: most passages of a record; None = no cap.
+    :param max_tags: most tags in the metadata.
+    :param max_tag_chars: longest tag.
     :param commitment_extractor: optional; extracts the record's commitments at indexing time.
     """
 
@@ -129,11 +160,26 @@ class Indexer:
         sparse: Bm25SparseEncoder | None = None,
         commitment_extractor: CommitmentExtractor | None = None,
         term_stats: TermStats | None = None,
+        max_pages: int | None = None,
+        max_chars: int | None = None,
+        max_chunks: int | None = None,
+        max_tags: int = 50,
+        max_tag_chars: int = 100,
     ) -> None:
         self.store = store
         self.term_stats = term_stats
         self.max_bytes = max_bytes
-        self.pipeline = build_ingestion_pipeline(backend, min_words=min_words, max_words=max_words, sparse=sparse)
+        self.max_tags = max_tags
+        self.max_tag_chars = max_tag_chars
+        self.pipeline = build_ingestion_pipeline(
+            backend,
+            min_words=min_words,
+            max_words=max_words,
+            sparse=sparse,
+            max_pages=max_pages,
+            max_chars=max_chars,
+            max_chunks=max_chunks,
+        )
         self.commitment_extractor = commitment_extractor
         self.lock = threading.Lock()
 
@@ -151,14 +197,15 @@ class Indexer:
         :param owner: who uploads it (an API key name). It replaces only this owner's records of the same filename.
         :returns: the result; `status` "duplicate" when the same content is already indexed (by any owner: the id
             is the content hash, so the existing record, with its owner, is returned).
-        :raises CompromisosError: bad input (type, size, damaged or empty file, bad metadata).
+        :raises CompromisosError: bad input (type, size, caps, damaged or empty file, bad metadata).
+        :raises UnreadableFile: reading the file failed in a way no specific error describes.
         """
         name = safe_filename(filename)
         if len(data) > self.max_bytes:
             raise FileTooLarge(
                 f"El archivo pesa {len(data) / 1048576:.1f} MB y el límite es {self.max_bytes / 1048576:.0f} MB."
             )
-        meta = validate_metadata(metadata)
+        meta = validate_metadata(metadata, max_tags=self.max_tags, max_tag_chars=self.max_tag_chars)
         mime = sniff_content_type(data, name)
         doc_id = document_id(data)
         with self.lock:
@@ -179,9 +226,15 @@ class Indexer:
                     {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
                 )
             except PipelineRuntimeError as exc:
-                domain = _domain_error(exc)
+                domain = domain_cause(exc)
                 if domain is not None:
                     raise domain from None
+                if exc.component_name in _READING_COMPONENTS:
+                    logger.warning("Could not read %s (%s): %s", name, doc_id, exc)
+                    raise UnreadableFile(
+                        f"No se pudo leer el archivo {name}: su contenido está dañado o tiene un formato que este "
+                        "servicio no sabe leer. Pruebe a exportarlo de nuevo (por ejemplo, a PDF o a texto UTF-8)."
+                    ) from exc
                 raise
             chunks: list[Document] = out["dense"]["documents"]
             pages: list[Document] = out["metadata"]["documents"]

@@ -10,6 +10,7 @@ from indexing.components.dense_embedders import DenseDocumentEmbedder, DenseQuer
 from indexing.components.hybrid_retriever import HybridRetriever
 from indexing.components.metadata_extractor import RecordMetadataExtractor
 from indexing.components.pdf_pages_converter import PdfPagesConverter
+from indexing.components.record_limits import RecordLimits
 from indexing.components.spanish_chunker import SpanishSentenceChunker
 from indexing.components.spanish_cleaner import SpanishDocumentCleaner
 from indexing.components.sparse_encoder import Bm25SparseEncoder
@@ -24,7 +25,14 @@ MARKDOWN = "text/markdown"
 
 
 def build_ingestion_pipeline(
-    backend: EmbeddingBackend, *, min_words: int = 120, max_words: int = 250, sparse: Bm25SparseEncoder | None = None
+    backend: EmbeddingBackend,
+    *,
+    min_words: int = 120,
+    max_words: int = 250,
+    sparse: Bm25SparseEncoder | None = None,
+    max_pages: int | None = None,
+    max_chars: int | None = None,
+    max_chunks: int | None = None,
 ) -> Pipeline:
     """File bytes → cleaned pages → chunks with dense and sparse vectors.
 
@@ -36,15 +44,20 @@ def build_ingestion_pipeline(
     :param min_words: smallest chunk, in words, where the page allows.
     :param max_words: largest chunk, in words.
     :param sparse: BM25 encoder to share with the query side.
+    :param max_pages: most pages of a record (checked by the converters, before text extraction).
+    :param max_chars: most characters of a cleaned record (checked before chunking).
+    :param max_chunks: most passages of a record (checked before embedding).
     """
     p = Pipeline()
     p.add_component("router", FileTypeRouter(mime_types=[PDF, TEXT, MARKDOWN]))
-    p.add_component("pdf_converter", PdfPagesConverter())
-    p.add_component("text_converter", TextPagesConverter())
+    p.add_component("pdf_converter", PdfPagesConverter(max_pages=max_pages))
+    p.add_component("text_converter", TextPagesConverter(max_pages=max_pages))
     p.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
     p.add_component("cleaner", SpanishDocumentCleaner())
+    p.add_component("limits", RecordLimits(max_chars=max_chars))
     p.add_component("metadata", RecordMetadataExtractor())
     p.add_component("chunker", SpanishSentenceChunker(min_words=min_words, max_words=max_words, overlap_sentences=1))
+    p.add_component("chunk_limits", RecordLimits(max_chunks=max_chunks))
     p.add_component("sparse", sparse or Bm25SparseEncoder())
     p.add_component("dense", DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"]))
     p.connect("router.application/pdf", "pdf_converter.sources")
@@ -53,9 +66,11 @@ def build_ingestion_pipeline(
     p.connect("pdf_converter.documents", "joiner.documents")
     p.connect("text_converter.documents", "joiner.documents")
     p.connect("joiner.documents", "cleaner.documents")
-    p.connect("cleaner.documents", "metadata.documents")
+    p.connect("cleaner.documents", "limits.documents")
+    p.connect("limits.documents", "metadata.documents")
     p.connect("metadata.documents", "chunker.documents")
-    p.connect("chunker.documents", "sparse.documents")
+    p.connect("chunker.documents", "chunk_limits.documents")
+    p.connect("chunk_limits.documents", "sparse.documents")
     p.connect("sparse.documents", "dense.documents")
     return p
 

@@ -487,36 +487,52 @@ def _csv_number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell that a spreadsheet shows as text: one starting with = + - @, tab or CR gets a leading "'".
+
+    Spreadsheets evaluate such cells as formulas (`=HYPERLINK(...)` from an upload's metadata would be a live
+    link); the apostrophe is the usual "this is text" mark. Only for text columns: numbers are written as numbers.
+
+    :param value: the cell's text.
+    :returns: the text, prefixed when needed.
+    """
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def entries_to_csv(entries: list[dict[str, Any]]) -> bytes:
     """Entries as CSV: UTF-8 with BOM, ";" separator, decimal comma, one row per entry, sources joined by " || ".
 
-    A source is written as «filename p. N: quote»; `documentos` lists the record ids joined by " | ".
+    A source is written as «filename p. N: quote»; `documentos` lists the record ids joined by " | ". Text cells go
+    through `csv_text`, so no cell is read as a formula.
     """
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    amount_column = CSV_HEADER.index("monto")
     for e in entries:
-        writer.writerow(
-            [
-                e["id"],
-                e["actor"],
-                e.get("actor_rollup") or "",
-                e.get("country") or "",
-                _csv_number(e["amount"]),
-                e.get("currency") or "",
-                e.get("amount_text") or "",
-                e.get("instrument") or "",
-                e.get("recipient") or "",
-                e.get("purpose") or "",
-                e.get("status") or "",
-                e.get("event") or "",
-                e.get("event_label") or "",
-                e.get("date") or "",
-                "sí" if e.get("is_total") else "no",
-                " | ".join(dict.fromkeys(s["document_id"] for s in e["sources"])),
-                " || ".join(f"{s['filename']} p. {s['page']}: {s['quote']}" for s in e["sources"]),
-            ]
-        )
+        row = [
+            e["id"],
+            e["actor"],
+            e.get("actor_rollup") or "",
+            e.get("country") or "",
+            _csv_number(e["amount"]),
+            e.get("currency") or "",
+            e.get("amount_text") or "",
+            e.get("instrument") or "",
+            e.get("recipient") or "",
+            e.get("purpose") or "",
+            e.get("status") or "",
+            e.get("event") or "",
+            e.get("event_label") or "",
+            e.get("date") or "",
+            "sí" if e.get("is_total") else "no",
+            " | ".join(dict.fromkeys(s["document_id"] for s in e["sources"])),
+            " || ".join(f"{s['filename']} p. {s['page']}: {s['quote']}" for s in e["sources"]),
+        ]
+        writer.writerow([cell if i == amount_column else csv_text(cell) for i, cell in enumerate(row)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     st_passage_prefix: str = Field(default="", description="Prefix added to passages (e.g. 'passage: ').")
 
     max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload, in MB.")
+    max_record_pages: int = Field(default=1000, ge=1, description="Most pages a record may have.")
+    max_record_chars: int = Field(
+        default=1_000_000, ge=1000, description="Most characters a record may have after cleaning."
+    )
+    max_record_chunks: int = Field(default=3000, ge=1, description="Most passages a record may be split into.")
+    max_tags: int = Field(default=50, ge=0, le=1000, description="Most tags in an upload's metadata.")
+    max_tag_chars: int = Field(default=100, ge=1, le=1000, description="Longest tag, in characters.")
+    max_json_body_kb: int = Field(default=64, ge=1, description="Largest JSON request body, in KB.")
     chunk_min_words: int = Field(default=120, ge=10)
     chunk_max_words: int = Field(default=250, ge=20)
 
@@ -68,6 +76,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_json_body_bytes(self) -> int:
+        return self.max_json_body_kb * 1024
 
     @property
     def embedded(self) -> bool:

@@ -11,7 +11,11 @@ from fastapi import FastAPI
 from indexing.engine import Engine
 from indexing.settings import Settings
 from service.errors import install_error_handlers
-from service.routes import audit, briefings, commitments, documents, health, keys, search
+from service.limits import BodyLimitMiddleware
+from service.metrics import install_metrics
+from service.request_id import RequestIdMiddleware
+from service.routes import audit, briefings, commitments, documents, health, keys, metrics, search
+from service.schemas import ERROR_RESPONSES
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +58,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = None
     install_error_handlers(app)
+    # Outermost last: the request id wraps everything (so every log line and error has it), then the metrics,
+    # then the body limits right around the routes' body parsing.
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    install_metrics(app)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
-    app.include_router(documents.router)
-    app.include_router(search.router)
-    app.include_router(briefings.router)
-    app.include_router(commitments.router)
-    app.include_router(keys.router)
-    app.include_router(audit.router)
+    for router in (
+        documents.router,
+        search.router,
+        briefings.router,
+        commitments.router,
+        keys.router,
+        audit.router,
+        metrics.router,
+    ):
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app

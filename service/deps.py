@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from indexing.engine import Engine
 from indexing.errors import StoreUnavailable
 from indexing.settings import Settings
+from service.metrics import Metrics
 
 
 def get_engine(request: Request) -> Engine:
@@ -22,5 +23,10 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

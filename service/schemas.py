@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from indexing.types import SearchFilters
+
+# Length caps of request strings (part of the public schema, so portals see them in the OpenAPI document).
+MAX_ID_CHARS = 128
+MAX_FILTER_CHARS = 500
+MAX_QUERY_CHARS = 2000
+MAX_TOPIC_CHARS = 500
+
+IdStr = Annotated[str, StringConstraints(max_length=MAX_ID_CHARS)]
+IdPath = Annotated[str, Path(max_length=MAX_ID_CHARS)]
 
 
 class Filters(BaseModel):
@@ -16,11 +26,11 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    conference: str | None = Field(default=None, examples=["bruselas-2023"])
-    doc_type: str | None = Field(default=None, examples=["acta"])
+    conference: str | None = Field(default=None, max_length=MAX_FILTER_CHARS, examples=["bruselas-2023"])
+    doc_type: str | None = Field(default=None, max_length=MAX_FILTER_CHARS, examples=["acta"])
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    document_ids: list[str] | None = Field(default=None, max_length=1000)
+    document_ids: list[IdStr] | None = Field(default=None, max_length=1000)
 
     def to_domain(self) -> SearchFilters:
         return SearchFilters(
@@ -46,7 +56,7 @@ def _not_blank(value: str) -> str:
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=2000, examples=["aportes de España en 2020"])
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, examples=["aportes de España en 2020"])
     top_k: int = Field(default=10, ge=1, le=100)
     filters: Filters | None = None
 
@@ -69,7 +79,7 @@ class SearchResponse(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000, examples=["¿Cuánto comprometió España en 2020?"])
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, examples=["¿Cuánto comprometió España en 2020?"])
     top_k: int = Field(default=5, ge=1, le=50)
     filters: Filters | None = None
 
@@ -170,10 +180,22 @@ class ErrorPublic(BaseModel):
     detail: str
 
 
+ERROR_RESPONSES: dict[int | str, dict] = {
+    400: {"model": ErrorPublic, "description": "Cuerpo ilegible"},
+    401: {"model": ErrorPublic, "description": "Falta una clave de API válida (con autenticación activa)"},
+    403: {"model": ErrorPublic, "description": "La clave no tiene el ámbito necesario"},
+    413: {"model": ErrorPublic, "description": "Cuerpo, archivo o registro demasiado grande"},
+    422: {"model": ErrorPublic, "description": "Solicitud no válida"},
+    500: {"model": ErrorPublic, "description": "Error interno"},
+    503: {"model": ErrorPublic, "description": "Almacén no disponible"},
+}
+"""Error answers any /v1 route can give, all in the one error shape (documented on every operation)."""
+
+
 class BriefingRequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    topic: str = Field(min_length=1, max_length=500, examples=["Compromisos y desembolsos de España"])
+    topic: str = Field(min_length=1, max_length=MAX_TOPIC_CHARS, examples=["Compromisos y desembolsos de España"])
     filters: Filters | None = None
     max_points: int = Field(default=8, ge=1, le=30)
     group_by: Literal["document", "date", "actor"] = "document"

@@ -78,3 +78,39 @@ def make_scanned_pdf(n_pages: int = 1) -> bytes:
 def truncate(data: bytes, n: int) -> bytes:
     """The first `n` bytes of `data` (a damaged download)."""
     return data[:n]
+
+
+def make_surrogate_pdf(text: str, broken: str) -> bytes:
+    """A one-page PDF showing `text` (ASCII) in Helvetica, whose ToUnicode character map sends the character
+    `broken` to a lone surrogate (U+D800), as a damaged map does: pypdf then extracts "\\ud800" for it.
+
+    Written by hand (reportlab cannot write a custom ToUnicode map); byte-for-byte deterministic.
+    """
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Broken def /CMapType 2 def\n"
+        "1 begincodespacerange <00> <FF> endcodespacerange\n"
+        "1 beginbfrange <20> <7E> <0020> endbfrange\n"
+        f"1 beginbfchar <{ord(broken):02X}> <D800> endbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode()
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -93,6 +93,22 @@ def format_number_es(x: int | float | Decimal | str, decimals: int | None = None
     return f"{sign}{out},{frac}" if frac else f"{sign}{out}"
 
 
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_[]|~#"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_SPECIAL_RE = re.compile("[" + re.escape("".join(_MD_ESCAPES)) + "]")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the records (titles, quotes, filenames, headings) made inert in Markdown and HTML.
+
+    Emphasis, code, links, tables, strikethrough and headings marks get a backslash; `&`, `<` and `>` become
+    entities, so no tag (`<script>`) or autolink reaches a renderer. Linear time.
+
+    :param text: the text, already on one line.
+    :returns: the escaped text; it renders as the original text.
+    """
+    return _MD_SPECIAL_RE.sub(lambda m: _MD_ESCAPES[m.group(0)], text)
+
+
 def one_line(text: str) -> str:
     """Collapse whitespace (page line breaks) so a quote fits on one Markdown or DOCX line."""
     return _SPACES_RE.sub(" ", text).strip()
@@ -120,26 +136,32 @@ def to_markdown(briefing: Briefing) -> str:
 
         [^1]: *Título* (17 de julio de 2023), p. 3: «cita»
 
+    Every text that comes from the records or the request (title, headings, points, quotes, source titles and
+    filenames, warnings) goes through `escape_markdown`.
+
     :param briefing: the briefing.
     :returns: the Markdown text, ending with a newline.
     """
-    lines = [f"# {briefing.title}", ""]
+    lines = [f"# {escape_markdown(one_line(briefing.title))}", ""]
     generated = format_date_es(briefing.generated_at)
     if generated:
         lines += [f"*Generado el {generated}.*", ""]
     if not briefing.found:
         lines += [NO_RESULTS_ES, ""]
     for section in briefing.sections:
-        lines += [f"## {section.heading}", ""]
+        lines += [f"## {escape_markdown(one_line(section.heading))}", ""]
         for point in section.points:
             markers = "".join(f"[^{n}]" for n in point.citations)
-            lines.append(f"- {one_line(point.text)}{markers}")
+            lines.append(f"- {escape_markdown(one_line(point.text))}{markers}")
         lines.append("")
     if briefing.warnings:
         lines += ["## Advertencias", ""]
-        lines += [f"- {one_line(w)}" for w in briefing.warnings]
+        lines += [f"- {escape_markdown(one_line(w))}" for w in briefing.warnings]
         lines.append("")
     for citation in briefing.citations:
         title, where = citation_source_es(citation)
-        lines.append(f"[^{citation.n}]: *{title}*{where}: «{one_line(citation.quote)}»")
+        lines.append(
+            f"[^{citation.n}]: *{escape_markdown(one_line(title))}*{escape_markdown(where)}: "
+            f"«{escape_markdown(one_line(citation.quote))}»"
+        )
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -48,6 +48,21 @@ def _repair_mojibake(text: str) -> str:
     return _MOJIBAKE_RE.sub(fix, text)
 
 
+# Code points that are not text: lone UTF-16 surrogates (pypdf decodes character maps with "surrogatepass", and
+# they cannot be encoded as UTF-8 later, e.g. for ids), NUL, the replacement character of undecodable bytes, and
+# the noncharacters U+FFFE/U+FFFF.
+_NOT_TEXT_RE = re.compile("[\x00\ud800-\udfff\ufffd\ufffe\uffff]")
+
+
+def strip_undecodable(text: str) -> str:
+    """Remove lone surrogates and other code points that are not text (linear time).
+
+    :param text: decoded text, as a converter got it.
+    :returns: the text without them; always encodable as UTF-8.
+    """
+    return _NOT_TEXT_RE.sub("", text)
+
+
 def bom_encoding(data: bytes) -> str | None:
     """The encoding announced by a byte order mark, or implied by the NUL pattern of BOM-less UTF-16 text.
 
@@ -94,7 +109,8 @@ def decode_text(data: bytes) -> str:
 
     Order: a BOM (UTF-8, UTF-16 LE/BE, UTF-32) or the NUL pattern of BOM-less UTF-16 decides; else strict UTF-8;
     else cp1252 when every byte is defined there; else latin-1 (never fails). Runs of double-encoded UTF-8
-    ("reuniÃ³n") are repaired. The result is NFC with "\\r\\n" and lone "\\r" turned into "\\n".
+    ("reuniÃ³n") are repaired; code points that are not text are removed (`strip_undecodable`). The result is NFC
+    with "\\r\\n" and lone "\\r" turned into "\\n".
     charset-normalizer is deliberately not used: this fixed order is deterministic and covers the encodings
     Spanish records come in, while statistical detection is unreliable on short files.
 
@@ -103,4 +119,4 @@ def decode_text(data: bytes) -> str:
     """
     text = _repair_mojibake(_decode(data))
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_undecodable(text))

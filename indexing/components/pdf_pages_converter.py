@@ -14,8 +14,9 @@ from haystack.dataclasses import ByteStream
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
+from indexing.components.decoding import strip_undecodable
 from indexing.constants import FILENAME, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
-from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer
+from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer, TooManyPages
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ class PdfPagesConverter:
 
     Each page Document carries the ByteStream's meta plus `page` (1-based), `pages` (total), `pdf_title` (the
     PDF's /Title, stripped, or None) and `source_kind` = "pdf". Blank pages give a Document with empty content, so
-    page numbering stays right. Text comes from pypdf's `extract_text()` (default layout mode).
+    page numbering stays right. Text comes from pypdf's `extract_text()` (default layout mode), without lone
+    surrogates and other code points that are not text (a broken character map yields them).
 
     ### Usage example
 
@@ -52,18 +54,21 @@ class PdfPagesConverter:
     ```
     """
 
-    def __init__(self, min_text_chars: int = 20) -> None:
+    def __init__(self, min_text_chars: int = 20, max_pages: int | None = None) -> None:
         """
         Creates a PdfPagesConverter.
 
         :param min_text_chars: a PDF with fewer letters and digits than this, over all its pages, has no usable
             text layer (a scan) and is refused with `NoTextLayer`.
+        :param max_pages: a PDF with more pages is refused with `TooManyPages` before any text is extracted;
+            None = no cap.
         """
         self.min_text_chars = min_text_chars
+        self.max_pages = max_pages
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, min_text_chars=self.min_text_chars)
+        return default_to_dict(self, min_text_chars=self.min_text_chars, max_pages=self.max_pages)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PdfPagesConverter:
@@ -84,6 +89,7 @@ class PdfPagesConverter:
         :raises CorruptPdf: the PDF cannot be parsed (damaged, truncated, no pages) or a page's text cannot be read.
         :raises EncryptedPdf: the PDF needs a user password (one that opens with the empty password is read).
         :raises NoTextLayer: the PDF has pages but essentially no extractable text (a scan that needs OCR).
+        :raises TooManyPages: the PDF has more than `max_pages` pages.
         """
         documents: list[Document] = []
         streams = [get_bytestream_from_source(s) for s in sources]
@@ -96,6 +102,11 @@ class PdfPagesConverter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = self._open(source.data, name)
+            if self.max_pages is not None and len(reader.pages) > self.max_pages:
+                raise TooManyPages(
+                    f"{name} tiene {len(reader.pages)} páginas y el límite es {self.max_pages} por registro "
+                    "(MAX_RECORD_PAGES): divídalo en varios archivos."
+                )
             title = self._title(reader)
             texts = self._page_texts(reader, name)
         if sum(_word_chars(t) for t in texts) < self.min_text_chars:
@@ -140,14 +151,14 @@ class PdfPagesConverter:
             return None
         if not isinstance(title, str):
             return None
-        return title.strip() or None
+        return strip_undecodable(title).strip() or None
 
     @staticmethod
     def _page_texts(reader: PdfReader, name: str) -> list[str]:
         texts: list[str] = []
         try:
             for page in reader.pages:
-                texts.append(page.extract_text() or "")
+                texts.append(strip_undecodable(page.extract_text() or ""))
         except Exception as exc:  # damaged content streams surface here, not when opening
             raise CorruptPdf(f"No se puede extraer el texto de la página {len(texts) + 1} de {name} ({exc}).") from exc
         return texts

@@ -12,7 +12,7 @@ from haystack.dataclasses import ByteStream
 
 from indexing.components.decoding import decode_text
 from indexing.constants import FILENAME, PAGE, PAGES, SOURCE_KIND
-from indexing.errors import NoText
+from indexing.errors import NoText, TooManyPages
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
@@ -25,7 +25,8 @@ class TextPagesConverter:
     Bytes are decoded with `decode_text` (BOM, UTF-8, cp1252, latin-1; NFC; "\\n" line ends). A form feed ("\\f")
     separates pages, as `pdftotext` writes them (a final form feed does not open an empty page); without one the
     record is a single page. Each Document carries the
-    ByteStream's meta plus `page` (1-based), `pages` (total) and `source_kind` = "text".
+    ByteStream's meta plus `page` (1-based), `pages` (total) and `source_kind` = "text". Lone surrogates and other
+    code points that are not text are removed by `decode_text`.
 
     ### Usage example
 
@@ -38,9 +39,17 @@ class TextPagesConverter:
     ```
     """
 
+    def __init__(self, max_pages: int | None = None) -> None:
+        """
+        Creates a TextPagesConverter.
+
+        :param max_pages: a record with more pages (form feeds) is refused with `TooManyPages`; None = no cap.
+        """
+        self.max_pages = max_pages
+
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self)
+        return default_to_dict(self, max_pages=self.max_pages)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TextPagesConverter:
@@ -59,6 +68,7 @@ class TextPagesConverter:
         :returns: A dictionary with the following key:
             - `documents`: the pages of every source, in order.
         :raises NoText: a record decodes but holds no word at all (not a single letter).
+        :raises TooManyPages: a record has more than `max_pages` pages.
         """
         documents: list[Document] = []
         streams = [get_bytestream_from_source(s) for s in sources]
@@ -72,6 +82,12 @@ class TextPagesConverter:
             if len(pages) > 1 and not pages[-1].strip():
                 pages.pop()  # pdftotext ends every page, the last one included, with a form feed
             total = len(pages)
+            if self.max_pages is not None and total > self.max_pages:
+                name = base_meta.get(FILENAME) or "El archivo"
+                raise TooManyPages(
+                    f"{name} tiene {total} páginas y el límite es {self.max_pages} por registro "
+                    "(MAX_RECORD_PAGES): divídalo en varios archivos."
+                )
             documents.extend(
                 Document(content=page, meta={**base_meta, PAGE: number, PAGES: total, SOURCE_KIND: "text"})
                 for number, page in enumerate(pages, start=1)

@@ -40,6 +40,7 @@ from qdrant_client import models as qm
 
 from indexing import constants as K
 from indexing.errors import EmbedderMismatch, StoreLocked, StoreUnavailable
+from indexing.store.guard import guard_client
 from indexing.types import Chunk, DocumentRecord, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -112,11 +113,12 @@ class QdrantStore:
                     ) from exc
                 raise
         else:
-            self.client = QdrantClient(url=url, api_key=api_key, timeout=30)
+            self.client = guard_client(QdrantClient(url=url, api_key=api_key, timeout=30), str(url))
             try:
                 self.client.get_collections()
             except Exception as exc:
-                raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {exc}") from exc
+                cause = exc.__cause__ if isinstance(exc, StoreUnavailable) and exc.__cause__ else exc
+                raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {cause}") from exc
         self._has_collections = False
         self._access_open = False
 

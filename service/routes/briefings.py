@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from indexing.briefing import Briefing, BriefingRequest, to_docx, to_markdown
 from service.auth import read_required
 from service.deps import EngineDep
-from service.schemas import BriefingPublic, BriefingRequestBody, ErrorPublic, SummaryRequestBody
+from service.schemas import BriefingPublic, BriefingRequestBody, ErrorPublic, IdPath, SummaryRequestBody
 
 router = APIRouter(tags=["ayudas memoria"], dependencies=[Depends(read_required)])
 
@@ -33,7 +33,7 @@ def create_briefing(engine: EngineDep, body: BriefingRequestBody) -> BriefingPub
 @router.post(
     "/v1/documents/{document_id}/summary", response_model=BriefingPublic, responses={404: {"model": ErrorPublic}}
 )
-def summarize(engine: EngineDep, document_id: str, body: SummaryRequestBody | None = None) -> BriefingPublic:
+def summarize(engine: EngineDep, document_id: IdPath, body: SummaryRequestBody | None = None) -> BriefingPublic:
     """Resume un registro completo (todos sus pasajes), con citas."""
     return to_public(engine.document_summary(document_id, max_points=(body or SummaryRequestBody()).max_points))
 
@@ -48,7 +48,7 @@ def summarize(engine: EngineDep, document_id: str, body: SummaryRequestBody | No
 )
 def get_briefing(
     engine: EngineDep,
-    briefing_id: str,
+    briefing_id: IdPath,
     format: Annotated[Literal["json", "docx", "md"], Query(description="json, docx o md")] = "json",  # noqa: A002
 ) -> Response | BriefingPublic:
     """Devuelve una ayuda memoria guardada, en JSON, Word (docx) o Markdown."""

@@ -18,7 +18,7 @@ from indexing.errors import NotFound
 from indexing.register import CommitmentFilters
 from service.auth import read_required
 from service.deps import EngineDep
-from service.schemas import ErrorPublic
+from service.schemas import ErrorPublic, IdPath
 from service.schemas_commitments import CommitmentsPage, CommitmentsSummary, CommitmentTimeline
 
 router = APIRouter(prefix="/v1", tags=["compromisos"], dependencies=[Depends(read_required)])
@@ -104,7 +104,7 @@ def commitments_csv(engine: EngineDep, filters: FiltersDep) -> Response:
     response_model=CommitmentTimeline,
     responses={404: {"model": ErrorPublic}},
 )
-def timeline(engine: EngineDep, commitment_id: str) -> CommitmentTimeline:
+def timeline(engine: EngineDep, commitment_id: IdPath) -> CommitmentTimeline:
     """Etapas de un compromiso (anuncio, firma, desembolsos) ordenadas por fecha, y su estado de desembolso."""
     found = engine.register.timeline(commitment_id)
     if found is None:

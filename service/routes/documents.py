@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from indexing.errors import InvalidMetadata, NotFound
+from indexing.errors import BodyTooLarge, InvalidMetadata, NotFound
 from indexing.types import DocumentRecord
 from service.auth import ReadDep, WriteDep, caller_of
-from service.deps import EngineDep
-from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, UploadPublic
+from service.deps import EngineDep, MetricsDep
+from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, IdPath, UploadPublic
 
 router = APIRouter(prefix="/v1/documents", tags=["documentos"])
 
@@ -34,13 +34,17 @@ def to_public(r: DocumentRecord) -> DocumentPublic:
     )
 
 
-def _parse_metadata(raw: str | None) -> dict[str, Any] | None:
+def _parse_metadata(raw: str | None, max_bytes: int) -> dict[str, Any] | None:
     if raw is None or not raw.strip():
         return None
+    if len(raw) > max_bytes:
+        raise BodyTooLarge(f"«metadata» supera el límite de {max_bytes // 1024} KB (MAX_JSON_BODY_KB).")
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InvalidMetadata(f"«metadata» no es JSON válido: {exc.msg} (posición {exc.pos}).") from exc
+    except RecursionError as exc:
+        raise InvalidMetadata("«metadata» anida demasiados niveles de JSON.") from exc
     if not isinstance(value, dict):
         raise InvalidMetadata('«metadata» debe ser un objeto JSON, por ejemplo {"title": "..."}.')
     return value
@@ -51,6 +55,7 @@ def upload(
     engine: EngineDep,
     principal: WriteDep,
     request: Request,
+    metrics: MetricsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="Un archivo PDF, TXT o MD.")],
     metadata: Annotated[str | None, Form(description="JSON: title, date, conference, doc_type, tags.")] = None,
@@ -60,10 +65,12 @@ def upload(
 ) -> UploadPublic:
     """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba. Reemplaza el registro
     del mismo propietario con el mismo nombre de archivo."""
-    meta = _parse_metadata(metadata)
-    # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
-    data = file.file.read(engine.indexer.max_bytes + 1)
-    result = engine.upload(data, file.filename, meta, caller_of(request, principal), owner=owner or None)
+    with metrics.track_upload() as outcome:
+        meta = _parse_metadata(metadata, engine.settings.max_json_body_bytes)
+        # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
+        data = file.file.read(engine.indexer.max_bytes + 1)
+        result = engine.upload(data, file.filename, meta, caller_of(request, principal), owner=owner or None)
+        outcome.status = result.status
     if result.status == "duplicate":
         response.status_code = 200
     return UploadPublic(
@@ -90,7 +97,7 @@ def list_documents(
 
 
 @router.get("/{document_id}", response_model=DocumentPublic, responses=_ERRORS)
-def get_document(engine: EngineDep, _: ReadDep, document_id: str) -> DocumentPublic:
+def get_document(engine: EngineDep, _: ReadDep, document_id: IdPath) -> DocumentPublic:
     """Un registro indexado."""
     record = engine.store.get_document(document_id)
     if record is None:
@@ -99,7 +106,7 @@ def get_document(engine: EngineDep, _: ReadDep, document_id: str) -> DocumentPub
 
 
 @router.delete("/{document_id}", status_code=204, responses=_ERRORS)
-def delete_document(engine: EngineDep, principal: WriteDep, request: Request, document_id: str) -> Response:
+def delete_document(engine: EngineDep, principal: WriteDep, request: Request, document_id: IdPath) -> Response:
     """Borra un registro: sus pasajes y compromisos dejan de aparecer en las búsquedas. El de otro propietario,
     solo con una clave admin."""
     if not engine.delete_document(document_id, caller_of(request, principal)):

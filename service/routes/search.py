@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from service.auth import read_required
-from service.deps import EngineDep
+from service.deps import EngineDep, MetricsDep
 from service.schemas import AskRequest, AskResponse, CitationPublic, SearchRequest, SearchResponse, SearchResultPublic
 
 router = APIRouter(prefix="/v1", tags=["búsqueda"], dependencies=[Depends(read_required)])
@@ -32,10 +32,11 @@ def search(engine: EngineDep, body: SearchRequest) -> SearchResponse:
 
 
 @router.post("/ask", response_model=AskResponse)
-def ask(engine: EngineDep, body: AskRequest) -> AskResponse:
+def ask(engine: EngineDep, metrics: MetricsDep, body: AskRequest) -> AskResponse:
     """Responde con frases textuales de los registros y sus citas, o dice que ningún registro responde."""
     filters = body.filters.to_domain() if body.filters else None
     answer = engine.ask(body.question, top_k=body.top_k, filters=filters)
+    metrics.count_answer(answer.found)
     return AskResponse(
         answer=answer.answer,
         found=answer.found,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from haystack import Document
@@ -10,6 +12,7 @@ from indexing.register import (
     CSV_HEADER,
     CommitmentFilters,
     Register,
+    csv_text,
     event_label,
     event_slug,
     extract_for_record,
@@ -230,6 +233,31 @@ class TestCsv:
     def test_decimal_comma(self) -> None:
         data = register([entry("x", "Suiza", 4.25, "CHF")]).csv()
         assert ";4,25;CHF;" in data.decode("utf-8-sig")
+
+
+    def test_formula_cells_are_text(self) -> None:
+        formula = '=HYPERLINK("http://example.org/x";"clic")'
+        e = entry("f1", "@España", 5e6, event=formula)
+        e["purpose"] = "-ayuda\tlocal"
+        e["amount_text"] = "\r5 millones"
+        e["sources"][0]["filename"] = "=cmd.txt"
+        header, row = list(csv.reader(io.StringIO(register([e]).csv().decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert header[:5] == ["id", "actor", "actor_agregado", "pais", "monto"]
+        assert row[1] == "'@España"
+        assert row[4] == "5000000"
+        assert row[6] == "'\r5 millones"
+        assert row[9] == "'-ayuda\tlocal"
+        assert row[11] == "'=HYPERLINK(\"http://example.org/x\";\"clic\")"
+        assert row[12] == row[11]  # the label of an unknown event is the event itself
+        assert row[16] == "'=cmd.txt p. 1: cita"
+
+    def test_csv_text_leaves_ordinary_text_alone(self) -> None:
+        assert [csv_text(v) for v in ("España", "", "50 millones", "'ya", "a=b", "x-1")] == [
+            "España", "", "50 millones", "'ya", "a=b", "x-1"
+        ]
+        assert [csv_text(v) for v in ("=1+1", "+34", "-5", "@SUM(A1)", "\tx", "\rx")] == [
+            "'=1+1", "'+34", "'-5", "'@SUM(A1)", "'\tx", "'\rx"
+        ]
 
 
 class TestTimeline:

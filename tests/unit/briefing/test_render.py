@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from indexing.briefing import Briefing, Citation, Point, Section, format_date_es, format_number_es, to_markdown
+from indexing.briefing.render import escape_markdown
 
 
 def small_briefing(**overrides) -> Briefing:
@@ -106,3 +107,27 @@ def test_format_number_es_fixed_decimals():
 def test_format_number_es_rejects_text():
     with pytest.raises(ValueError):
         format_number_es("mil")
+
+
+def test_markdown_escapes_markdown_and_html_from_the_records():
+    b = small_briefing(
+        title="Ayuda memoria: <script>alert(1)</script> *urgente*",
+        sections=[Section(heading="## Acta_final [borrador]", points=[Point("Pago de **5** € <b>x</b> & más.", [1])])],
+        citations=[Citation(1, "d1", "a|b`c`.pdf", "", None, 3, "Cita con [enlace](http://x) y ~tachado~.")],
+    )
+    assert to_markdown(b) == (
+        "# Ayuda memoria: &lt;script&gt;alert(1)&lt;/script&gt; \\*urgente\\*\n"
+        "\n"
+        "*Generado el 17 de julio de 2023.*\n"
+        "\n"
+        "## \\#\\# Acta\\_final \\[borrador\\]\n"
+        "\n"
+        "- Pago de \\*\\*5\\*\\* € &lt;b&gt;x&lt;/b&gt; &amp; más.[^1]\n"
+        "\n"
+        "[^1]: *a\\|b\\`c\\`.pdf*, p. 3: «Cita con \\[enlace\\](http://x) y \\~tachado\\~.»\n"
+    )
+
+
+def test_escape_markdown_leaves_plain_spanish_alone():
+    text = "Canadá desembolsó 1.500,5 millones (USD) el 17-07-2023: «sí»."
+    assert escape_markdown(text) == text
