@@ -165,7 +165,11 @@ class Engine:
         :raises Forbidden: another owner named by a caller that is not admin.
         :raises CompromisosError: see `Indexer.ingest`.
         """
-        name = safe_filename(filename)
+        try:
+            name = safe_filename(filename)
+        except CompromisosError as exc:  # a name over the length cap: audited by its first 255 characters
+            self.access.log.record(caller, "document.rejected", filename=(filename or "")[:255], error=exc.code)
+            raise
         try:
             owner = check_name(owner) if owner else caller.principal.name
             if owner != caller.principal.name and caller.principal.scope is not Scope.ADMIN:

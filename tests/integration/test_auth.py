@@ -109,7 +109,7 @@ def protected_routes(c: TestClient) -> list[tuple[str, str]]:
 class TestAuthentication:
     def test_every_route_but_health_needs_a_key(self, api: TestClient, keys: dict[str, str]) -> None:
         routes = protected_routes(api)
-        assert len(routes) == 17
+        assert len(routes) == 18  # /metrics included
         for method, path in routes:
             r = api.request(method, path)
             assert (r.status_code, r.json()) == (401, MISSING), (method, path)
@@ -153,6 +153,16 @@ class TestAuthentication:
         assert api.get("/v1/audit", headers=h).json() == admin
         r = api.post("/v1/keys", json={"name": "otra", "scope": "admin"}, headers=h)
         assert (r.status_code, r.json()) == (403, admin)
+
+    def test_metrics_need_the_admin_scope(self, api: TestClient, keys: dict[str, str]) -> None:
+        for name, scope in (("lector", "read"), ("apci", "write")):
+            r = api.get("/metrics", headers=bearer(keys[name]))
+            assert (r.status_code, r.json()) == (403, forbidden(name, scope, "administración (admin)"))
+        ok = api.get("/metrics", headers=bearer(ADMIN))
+        assert ok.status_code == 200
+        assert ok.headers["content-type"].startswith("text/plain; version=")
+        # The two refusals above are counted (with those of earlier tests on this app).
+        assert any(line.startswith('compromisos_errors_total{code="forbidden"} ') for line in ok.text.splitlines())
 
     def test_openapi_declares_both_schemes(self, api: TestClient) -> None:
         schema = api.get("/openapi.json").json()
@@ -322,28 +332,36 @@ class TestAudit:
     def test_every_write_is_audited(self, api: TestClient, keys: dict[str, str]) -> None:
         admin = bearer(ADMIN)
         key = api.post("/v1/keys", json={"name": "auditado", "scope": "write"}, headers=admin).json()["key"]
-        v1 = upload(api, key, "informe.txt", ACTA_A1).json()["id"]
-        v2 = upload(api, key, "informe.txt", ACTA_A2).json()["id"]
-        assert upload(api, key, "otro.txt", ACTA_A2).json()["status"] == "duplicate"
-        assert upload(api, key, "vacio.txt", "   ").status_code == 422
-        assert api.delete(f"/v1/documents/{v2}", headers=bearer(key)).status_code == 204
+        first = upload(api, key, "informe.txt", ACTA_A1)
+        second_version = upload(api, key, "informe.txt", ACTA_A2)
+        v1, v2 = first.json()["id"], second_version.json()["id"]
+        duplicate = upload(api, key, "otro.txt", ACTA_A2)
+        assert duplicate.json()["status"] == "duplicate"
+        empty = upload(api, key, "vacio.txt", "   ")
+        assert empty.status_code == 422
+        deleted_r = api.delete(f"/v1/documents/{v2}", headers=bearer(key))
+        assert deleted_r.status_code == 204
         assert api.delete("/v1/keys/auditado", headers=admin).status_code == 204
 
         page = api.get("/v1/audit", params={"actor": "auditado"}, headers=bearer(keys["ops"])).json()
         assert page["total"] == 5
         rows = page["entries"]
-        common = {"actor": "auditado", "key_name": None, "client": "testclient", "request_id": None}
+        common = {"actor": "auditado", "key_name": None, "client": "testclient"}
+
+        def rid(r) -> str:  # noqa: ANN001 - the id the request-id middleware gave that write
+            return r.headers["X-Request-ID"]
+
         assert [{k: v for k, v in e.items() if k not in ("id", "at")} for e in rows] == [
             {**common, "action": "document.deleted", "document_id": v2, "filename": "informe.txt",
-             "replaced": [], "error": None},
+             "replaced": [], "error": None, "request_id": rid(deleted_r)},
             {**common, "action": "document.rejected", "document_id": None, "filename": "vacio.txt",
-             "replaced": [], "error": "empty_file"},
+             "replaced": [], "error": "empty_file", "request_id": rid(empty)},
             {**common, "action": "document.duplicate", "document_id": v2, "filename": "informe.txt",
-             "replaced": [], "error": None},
+             "replaced": [], "error": None, "request_id": rid(duplicate)},
             {**common, "action": "document.replaced", "document_id": v2, "filename": "informe.txt",
-             "replaced": [v1], "error": None},
+             "replaced": [v1], "error": None, "request_id": rid(second_version)},
             {**common, "action": "document.indexed", "document_id": v1, "filename": "informe.txt",
-             "replaced": [], "error": None},
+             "replaced": [], "error": None, "request_id": rid(first)},
         ]
         times = [dt.datetime.fromisoformat(e["at"]) for e in rows]
         assert times == sorted(times, reverse=True)

@@ -28,12 +28,16 @@ from tests.integration.records import shared_records
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 EXAMPLES_PER_OPERATION = 12
+# Authentication on, as in production: the fuzzer calls with the admin key, and its own check sends requests
+# without it and expects 401.
+ADMIN = "clave-admin-del-fuzzing-0123456789"
 
 
 @pytest.fixture(scope="module")
 def fuzz_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz_store")
-    engine = Engine.open(Settings(data_dir=data_dir, max_upload_mb=1, _env_file=None))  # type: ignore[call-arg]
+    settings = Settings(data_dir=data_dir, max_upload_mb=1, admin_api_key=ADMIN, _env_file=None)  # type: ignore[call-arg]
+    engine = Engine.open(settings)
     for name, data, meta in shared_records()[:2]:
         engine.indexer.ingest(data, name, meta)
     yield engine
@@ -78,7 +82,9 @@ def test_no_server_error_and_conforming_responses(api_schema: Any, mode: Generat
         )
         def run(case: Any) -> None:
             # A schema-valid upload may still be refused for its content (empty, not a PDF, no text): 4xx by design.
-            response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            response = case.call_and_validate(
+                headers={"Authorization": f"Bearer {ADMIN}"}, excluded_checks=[positive_data_acceptance]
+            )
             statuses[(case.operation.label, response.status_code)] += 1
 
         try:
