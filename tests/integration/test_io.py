@@ -215,6 +215,7 @@ class TestBrokenInput:
         )
 
 
+@pytest.mark.filterwarnings("ignore:Failed to obtain server version")  # nobody listens there, on purpose
 class TestStoreUnavailable:
     def test_server_gone_after_start_up_is_503(
         self, client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
