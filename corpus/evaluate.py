@@ -65,7 +65,7 @@ def states_gold_fact(cited: str, gold: str) -> bool:
     """The cited quote states the gold quote's fact, whichever record it comes from: every number of the gold quote
     and at least half of its content terms are in it (the same pledge is often in a table, a press release and the
     minutes)."""
-    from indexing.spanish import content_terms
+    from indexing.text.tokens import content_terms
 
     numbers = set(_NUMBER_RE.findall(gold))
     gold_terms = set(content_terms(gold))

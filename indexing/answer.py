@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexing import spanish
 from indexing.embedders import EmbeddingBackend
 from indexing.term_stats import TermStats
+from indexing.text.amounts import has_amount
+from indexing.text.dates import find_spanish_dates
+from indexing.text.headings import is_heading_or_label
+from indexing.text.sentences import is_bullet_line, split_sentences
+from indexing.text.tokens import content_terms, fold, tokens
 from indexing.types import Chunk
 
 NOT_FOUND_MESSAGE = (
@@ -29,8 +33,8 @@ _QUESTION_WORDS = (
     "cómo dónde cuándo cuánto cuánta cuántos cuántas fecha fechas dia día monto montos cantidad cantidades total "
     "lista listado informacion información dato datos sabe saber decir dice dijo hay existe existen según"
 )
-QUESTION_TERMS = frozenset(spanish.content_terms(_QUESTION_WORDS)) | frozenset(
-    spanish.fold(w) for w in _QUESTION_WORDS.split()
+QUESTION_TERMS = frozenset(content_terms(_QUESTION_WORDS)) | frozenset(
+    fold(w) for w in _QUESTION_WORDS.split()
 )
 
 _AMOUNT_Q = re.compile(r"\b(cu[aá]nt[oa]s?|monto|montos|cifra|suma|importe|aporte|aportes|financiamiento)\b", re.I)
@@ -61,7 +65,7 @@ def question_type(question: str) -> str:
 
 def question_terms(question: str) -> set[str]:
     """Content terms of a question, without question words."""
-    return {t for t in spanish.content_terms(question) if t not in QUESTION_TERMS}
+    return {t for t in content_terms(question) if t not in QUESTION_TERMS}
 
 
 _KEY_TOKEN_RE = re.compile(r"[0-9]{4}|[^\W\d_]+")
@@ -75,7 +79,7 @@ def key_terms(question: str) -> set[str]:
     keys: set[str] = set()
     for i, tok in enumerate(_KEY_TOKEN_RE.findall(question)):
         if (i > 0 and tok[0].isupper()) or tok.isdigit() or (tok.isupper() and len(tok) > 1):
-            keys.update(spanish.content_terms(tok))
+            keys.update(content_terms(tok))
     return keys & question_terms(question)
 
 
@@ -83,15 +87,15 @@ def coverage(q_terms: set[str], text: str | set[str]) -> float:
     """Share of the question's content terms present in `text` (1.0 when the question has none)."""
     if not q_terms:
         return 1.0
-    have = text if isinstance(text, set) else set(spanish.content_terms(text))
+    have = text if isinstance(text, set) else set(content_terms(text))
     return len(q_terms & have) / len(q_terms)
 
 
 def _type_boost(qtype: str, sentence: str) -> float:
     if qtype == "amount":
-        return 0.12 if spanish.find_amounts(sentence) else 0.0
+        return 0.12 if has_amount(sentence) else 0.0
     if qtype == "date":
-        return 0.12 if spanish.find_spanish_dates(sentence) else 0.0
+        return 0.12 if find_spanish_dates(sentence) else 0.0
     if qtype == "entities":
         names = len(_ENTITY_RE.findall(sentence))
         return min(0.2, 0.05 * names) if names >= 2 else 0.0
@@ -146,29 +150,9 @@ def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item
     institution are kept for "¿qué entidades / quiénes?" questions, however short."""
     if qtype == "entities" and item and _ENTITY_RE.search(text):
         return True
-    if _is_heading_or_label(text):
+    if is_heading_or_label(text):
         return False
-    return len(spanish.tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
-
-
-_TERMINAL_RE = re.compile(r"[.!?…»\"”)\]]\s*$")
-_DIGITS_RE = re.compile(r"\d+")
-
-
-def _is_heading_or_label(text: str) -> bool:
-    """Titles, headlines, datelines, list introductions and table header rows: they frame an answer, they are not
-    one ("# Cuadro de compromisos…", "**Elaborado por:** …", "MESA DE TRABAJO…", "Bruselas, 17 de marzo de 2023",
-    "…prioriza tres componentes:", "| Cooperante | Compromiso | Estado |")."""
-    stripped = text.strip()
-    if stripped.startswith("#") or "**" in stripped or stripped.endswith(":"):
-        return True
-    letters = [ch for ch in stripped if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) / len(letters) >= 0.7:
-        return True
-    if "|" in stripped:
-        # A table row answers with its figures; a row without any (beyond a year) is the header.
-        return not spanish.find_amounts(stripped) and all(len(d) == 4 for d in _DIGITS_RE.findall(stripped))
-    return not _TERMINAL_RE.search(stripped)
+    return len(tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
 
 
 # Shorter lines are headings, datelines or labels ("17 de julio de 2023"), not answers.
@@ -218,8 +202,8 @@ def _read_passages(query_embedding: list[float], chunks: list[Chunk]) -> list[_P
         _Passage(
             c,
             float(np.dot(q, np.asarray(c.embedding, dtype=np.float32))) if c.embedding else 0.0,
-            set(spanish.content_terms(c.text)),
-            set(spanish.content_terms(_record_context(c))),
+            set(content_terms(c.text)),
+            set(content_terms(_record_context(c))),
         )
         for c in chunks
     ]
@@ -367,10 +351,10 @@ class Answerer:
             }
             previous: set[str] = set()
             headers: list[set[str]] = []  # the last two non-list sentences: what a list item is a part of
-            for idx, (s, e) in enumerate(spanish.split_sentences(c.text)):
+            for idx, (s, e) in enumerate(split_sentences(c.text)):
                 text = c.text[s:e]
-                terms = set(spanish.content_terms(text))
-                item = spanish.is_bullet_line(text)
+                terms = set(content_terms(text))
+                item = is_bullet_line(text)
                 context = previous | terms | (set().union(*headers) if item else set())
                 previous = terms
                 if not item:

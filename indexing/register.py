@@ -35,7 +35,6 @@ from haystack import Document
 from indexing import constants as K
 from indexing.answer import Answer, Citation, coverage, question_terms
 from indexing.commitments._data import load
-from indexing.commitments._text import fold_same_length
 from indexing.commitments.actors import actor_info, find_actors, normalize_actor, rollup_name
 from indexing.commitments.extract import (
     PLEDGE_STATUSES,
@@ -48,6 +47,8 @@ from indexing.commitments.extract import (
     extract_commitments,
 )
 from indexing.commitments.link import DISBURSED, Chain, link_commitments
+from indexing.text.formatting import format_amount
+from indexing.text.tokens import fold_same_length
 from indexing.types import DocumentRecord, SearchFilters
 
 __all__ = [
@@ -64,7 +65,6 @@ __all__ = [
     "event_slug",
     "extract_for_record",
     "filter_entries",
-    "format_amount",
     "summarize",
 ]
 
@@ -534,24 +534,6 @@ def entries_to_csv(entries: list[dict[str, Any]]) -> bytes:
         ]
         writer.writerow([cell if i == amount_column else csv_text(cell) for i, cell in enumerate(row)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-# --- amounts in Spanish ---------------------------------------------------------------------------------------
-
-
-def _spanish_number(value: float, decimals: int = 2) -> str:
-    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-
-
-def format_amount(amount: float, currency: str | None) -> str:
-    """Amount in Spanish: "EUR 50 millones", "USD 12,3 millones", "USD 1.554 millones", "CHF 450.000"."""
-    prefix = f"{currency} " if currency else ""
-    if amount >= 1_000_000:
-        millions = amount / 1_000_000
-        unit = "millón" if millions == 1 else "millones"
-        return f"{prefix}{_spanish_number(millions)} {unit}"
-    return f"{prefix}{_spanish_number(amount)}"
 
 
 # --- the register ---------------------------------------------------------------------------------------------

@@ -12,14 +12,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
-from indexing import spanish
+from indexing.text.tokens import content_terms
 
 
 def chunk_term_counts(texts: Iterable[str]) -> dict[str, int]:
     """term → number of the given chunks that contain it."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(set(spanish.content_terms(text)))
+        counts.update(set(content_terms(text)))
     return dict(counts)
 
 

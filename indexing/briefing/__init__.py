@@ -5,8 +5,7 @@
 
 from indexing.briefing.docx_export import to_docx
 from indexing.briefing.model import Briefing, BriefingRequest, Citation, Point, Section
-from indexing.briefing.numbers import normalize_numbers
-from indexing.briefing.render import format_date_es, format_number_es, to_markdown
+from indexing.briefing.render import to_markdown
 from indexing.briefing.select import DEFAULT_MIN_RELEVANCE, briefing_id, build_briefing, summarize_document
 
 __all__ = [
@@ -18,9 +17,6 @@ __all__ = [
     "Section",
     "briefing_id",
     "build_briefing",
-    "format_date_es",
-    "format_number_es",
-    "normalize_numbers",
     "summarize_document",
     "to_docx",
     "to_markdown",

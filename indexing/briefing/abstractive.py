@@ -18,8 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from indexing.briefing.model import Briefing, Citation, Point, Section
-from indexing.briefing.numbers import extract_facts, normalize_numbers
 from indexing.briefing.render import citation_source_es, one_line, to_markdown
+from indexing.text.facts import extract_facts, normalize_numbers
 
 logger = logging.getLogger(__name__)
 

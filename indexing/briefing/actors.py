@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from indexing.spanish import fold
+from indexing.text.tokens import fold
 
 # canonical name → aliases. Aliases written in capitals are matched case-sensitively (acronyms such as "BID").
 DEFAULT_ACTORS: dict[str, tuple[str, ...]] = {

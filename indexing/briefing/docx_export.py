@@ -10,7 +10,8 @@ from typing import Any
 from docx import Document
 
 from indexing.briefing.model import Briefing
-from indexing.briefing.render import NO_RESULTS_ES, citation_source_es, format_date_es, one_line
+from indexing.briefing.render import NO_RESULTS_ES, citation_source_es, one_line
+from indexing.text.formatting import format_date_es
 
 # Characters XML 1.0 forbids (python-docx refuses them): C0 controls other than tab/newline/CR, and non-characters.
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -1,96 +1,15 @@
-"""Markdown rendering of a briefing and Spanish date / number formatting."""
+"""Markdown rendering of a briefing (Spanish dates and numbers are formatted by `indexing.text.formatting`)."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from indexing.briefing.model import Briefing, Citation
+from indexing.text.formatting import format_date_es
 
-MONTH_NAMES = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-
-_ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SPACES_RE = re.compile(r"\s+")
 
 NO_RESULTS_ES = "No se encontraron pasajes pertinentes en los registros indexados."
-
-
-def format_date_es(iso: str | None) -> str:
-    """Spanish long date: "2023-07-17" → "17 de julio de 2023", "2023-07" → "julio de 2023", "2023" → "2023".
-
-    A timestamp ("2023-07-17T10:00:00+00:00") is formatted by its date part. Anything else is returned unchanged.
-
-    :param iso: ISO date (or prefix of one).
-    :returns: the formatted date, "" for None or "".
-    """
-    if not iso:
-        return ""
-    m = _ISO_RE.match(iso.strip())
-    if not m:
-        return iso
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    if month is None:
-        return year
-    if not 1 <= int(month) <= 12:
-        return iso
-    if day is None:
-        return f"{MONTH_NAMES[int(month) - 1]} de {year}"
-    return f"{int(day)} de {MONTH_NAMES[int(month) - 1]} de {year}"
-
-
-def month_heading_es(iso: str | None) -> str:
-    """Capitalized month and year of an ISO date ("2023-03-15" → "Marzo de 2023"); "Sin fecha" when unknown."""
-    if not iso:
-        return "Sin fecha"
-    m = _ISO_RE.match(iso.strip())
-    if not m:
-        return "Sin fecha"
-    if m.group(2) is None or not 1 <= int(m.group(2)) <= 12:
-        return m.group(1)
-    return f"{MONTH_NAMES[int(m.group(2)) - 1].capitalize()} de {m.group(1)}"
-
-
-def format_number_es(x: int | float | Decimal | str, decimals: int | None = None) -> str:
-    """Spanish number: "." groups thousands, "," separates decimals (1500000 → "1.500.000", 2.5 → "2,5").
-
-    :param x: the number (a float is taken by its shortest representation, so 1500.5 → "1.500,5").
-    :param decimals: fixed number of decimals; None keeps the significant ones.
-    :returns: the formatted number.
-    :raises ValueError: when `x` is not a number.
-    """
-    try:
-        value = Decimal(str(x)) if not isinstance(x, Decimal) else x
-    except InvalidOperation as exc:
-        raise ValueError(f"not a number: {x!r}") from exc
-    if decimals is not None:
-        value = value.quantize(Decimal(1).scaleb(-decimals))
-        text = format(value, "f")
-    else:
-        text = format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "-", text[1:]
-    whole, _, frac = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = ".".join(groups)
-    return f"{sign}{out},{frac}" if frac else f"{sign}{out}"
 
 
 _MD_ESCAPES = {c: "\\" + c for c in "\\`*_[]|~#"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

@@ -2,7 +2,7 @@
 
 Pipeline (all deterministic; ties are broken by the chronological key, never by input order):
 
-1. Split every candidate chunk into sentences (`indexing.spanish.split_sentences`); a sentence's quote is the
+1. Split every candidate chunk into sentences (`indexing.text.sentences.split_sentences`); a sentence's quote is the
    exact substring of the chunk text. Short sentences (< `MIN_WORDS` words) and headings are skipped; the same
    sentence seen in two overlapping chunks is kept once.
 2. Relevance to the topic: ``DENSE_WEIGHT * dot(chunk embedding, query embedding) + LEXICAL_WEIGHT * share of
@@ -38,9 +38,12 @@ import numpy as np
 
 from indexing.briefing.actors import default_actor_finder
 from indexing.briefing.model import GROUP_BY_VALUES, Briefing, BriefingRequest, Citation, Point, Section
-from indexing.briefing.numbers import extract_facts
-from indexing.briefing.render import format_date_es, month_heading_es, to_markdown
-from indexing.spanish import STOPWORDS, content_terms, fold, split_sentences, tokens
+from indexing.briefing.render import to_markdown
+from indexing.text.facts import extract_facts
+from indexing.text.formatting import format_date_es, month_heading_es
+from indexing.text.headings import is_heading_line, is_headline
+from indexing.text.sentences import split_sentences
+from indexing.text.tokens import content_terms, fold, tokens
 from indexing.types import Chunk
 
 logger = logging.getLogger(__name__)
@@ -72,7 +75,6 @@ _COMMITMENT_VERB_RE = re.compile(
     r"|asign\w+|promet\w+|prometi\w+|suscrib\w+|suscrit\w+)\b"
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-_TERMINAL_RE = re.compile(r"[.!?…:;»\"”)\]]\s*$")
 
 
 @dataclass
@@ -142,38 +144,13 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _is_heading(text: str) -> bool:
-    """Titles, headlines and labels: not statements a briefing should make."""
-    stripped = text.lstrip()
-    if stripped.startswith("#") or "**" in text:  # Markdown headings and bold labels
-        return True
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) >= 0.7:
-        return True
-    # A line without final punctuation is a headline, unless it is a table row (those carry the figures).
-    return not _TERMINAL_RE.search(text) and "|" not in text and len(tokens(text)) <= 30
-
-
-def _is_heading_line(line: str, next_line: str) -> bool:
-    """A line that is a title rather than part of a wrapped sentence ("ACTA DE LA REUNIÓN", "2. Compromisos")."""
-    words = tokens(line)
-    if not words or _TERMINAL_RE.search(line):
-        return False
-    letters = [c for c in line if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) >= 0.7:
-        return True
-    starts_title = line.lstrip()[:1].isupper() or line.lstrip()[:1].isdigit()
-    ends_content = fold(words[-1]) not in STOPWORDS
-    return len(words) <= 8 and starts_title and ends_content and next_line.lstrip()[:1].isupper()
-
-
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """`split_sentences`, with heading lines peeled off the front of a sentence (they carry no full stop)."""
     out = []
     for start, end in split_sentences(text):
         while True:
             newline = text.find("\n", start, end)
-            if newline < 0 or not _is_heading_line(text[start:newline], text[newline + 1 : end]):
+            if newline < 0 or not is_heading_line(text[start:newline], text[newline + 1 : end]):
                 break
             start = newline + 1
             while start < end and text[start].isspace():
@@ -198,7 +175,7 @@ def _sentences(
         embedding = _unit(chunk.embedding)
         for start, end in _sentence_spans(chunk.text):
             text = chunk.text[start:end]
-            if len(tokens(text)) < MIN_WORDS or _is_heading(text):
+            if len(tokens(text)) < MIN_WORDS or is_headline(text):
                 continue
             facts = extract_facts(text)
             amounts = frozenset(f.value for f in facts if f.kind == "amount")

@@ -2,7 +2,6 @@
 
 Pure Python and deterministic (rules, shipped gazetteers, number parsing). Public API:
 
-- `amounts.parse_amount`, `amounts.find_amounts`
 - `actors.normalize_actor`, `actors.find_actors`
 - `extract.extract_commitments`, `extract.deduplicate`
 - `link.link_commitments`

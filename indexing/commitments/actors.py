@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexing.commitments._data import load
-from indexing.commitments._text import PhraseMatcher
+from indexing.text.gazetteer import PhraseMatcher
 
 __all__ = [
     "ActorInfo",

@@ -31,6 +31,7 @@ Quotes are verbatim substrings of the input text; offsets index the page text (`
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field, replace
@@ -38,10 +39,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from indexing.commitments._data import load
-from indexing.commitments._text import PhraseMatcher, fold_same_length
 from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
-from indexing.commitments.amounts import ParsedAmount, find_amounts, parse_number
-from indexing.spanish import MONTHS, split_sentences
+from indexing.text.amounts import Amount, find_amounts
+from indexing.text.dates import first_written_date
+from indexing.text.gazetteer import PhraseMatcher
+from indexing.text.numbers import parse_number
+from indexing.text.sentences import split_sentences
+from indexing.text.tokens import fold_same_length
 
 __all__ = [
     "Commitment",
@@ -153,16 +157,9 @@ def detect_event(text: str, window: int = 160) -> str | None:
     return None
 
 
-_MONTHS = MONTHS
-_DATE_RE = re.compile(r"\b(\d{1,2})(?:º|°)?\s+de\s+(" + "|".join(_MONTHS) + r")\s+(?:de|del)\s+(\d{4})\b")
-
-
 def find_record_date(text: str, head_chars: int = 600) -> str | None:
     """ISO date of a record from the first "17 de julio de 2023" in its first `head_chars` characters."""
-    m = _DATE_RE.search(fold_same_length(text[:head_chars]))
-    if not m:
-        return None
-    return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2)]:02d}-{int(m.group(1)):02d}"
+    return first_written_date(text[:head_chars])
 
 
 # --- units: sentences, list items, table rows -----------------------------------------------------------------
@@ -220,6 +217,29 @@ def _is_header(line: str) -> bool:
     return any(c.startswith(keys) for c in cells for keys in _HEADER_KEYS.values())
 
 
+# The rules below relate every amount of a unit to every actor, status and instrument mention of it, so a unit's
+# cost grows with the square of its length. Real sentences and table rows are far shorter (the longest in the
+# corpus is under 500 characters); a longer unit (a record exported without punctuation) is read in pieces of at
+# most this many characters, cut at a space, so extraction stays linear in the page.
+MAX_UNIT_CHARS = 1200
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] in pieces of at most `MAX_UNIT_CHARS` characters, cut after the last space of each piece."""
+    pieces = []
+    while end - start > MAX_UNIT_CHARS:
+        limit = start + MAX_UNIT_CHARS
+        cut = text.rfind(" ", start + MAX_UNIT_CHARS // 2, limit)
+        cut = limit if cut < 0 else cut
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
 def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     block: list[tuple[int, int]] = []
@@ -231,7 +251,7 @@ def _units(text: str) -> list[_Unit]:
         if block:
             b_start, b_end = block[0][0], block[-1][1]
             for s, e in split_sentences(text[b_start:b_end]):
-                units.append(_Unit(b_start + s, b_start + e, ""))
+                units.extend(_Unit(a, b, "") for a, b in _bounded(text, b_start + s, b_start + e))
         block = []
 
     lines: list[tuple[int, int]] = []
@@ -262,7 +282,10 @@ def _units(text: str) -> list[_Unit]:
                 header = tuple(fold_same_length(raw[a:b]) for a, b in _cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
                 continue
-            units.append(_Unit(start, end, lead, header))
+            if end - start <= MAX_UNIT_CHARS:
+                units.append(_Unit(start, end, lead, header))
+            else:  # not a table row any real table has: read it as prose, in bounded pieces
+                units.extend(_Unit(a, b, "") for a, b in _bounded(text, start, end))
             continue
         header = None
         if _BULLET_RE.match(raw):
@@ -383,10 +406,18 @@ _GENERIC_RECIPIENTS = frozenset(
 )
 
 
+def _amount_between(others: tuple[list[int], list[int]], lo: int, hi: int) -> bool:
+    """Whether an amount lies within [lo, hi]; `others` are the (starts, ends) of a unit's amounts, which are
+    sorted and disjoint, so the first amount starting at or after `lo` has the smallest end of those."""
+    starts, ends = others
+    i = bisect.bisect_left(starts, lo)
+    return i < len(starts) and ends[i] <= hi
+
+
 def _nearest(
     hits,
-    amount: ParsedAmount,
-    others: list[ParsedAmount],
+    amount: Amount,
+    others: tuple[list[int], list[int]],
     text_folded: str,
     base: int,
     max_dist: int = 140,
@@ -404,7 +435,7 @@ def _nearest(
             lo, hi, d = amount.end, h.start, (h.start - amount.end) * 1.5
         else:
             continue
-        if d > max_dist or any(o is not amount and o.start >= lo and o.end <= hi for o in others):
+        if d > max_dist or _amount_between(others, lo, hi):
             continue
         between = text_folded[lo - base : hi - base]
         if _PERCENT_RE.search(between) or (h.start >= amount.end and _CLAUSE_BREAK_RE.search(between)):
@@ -537,6 +568,7 @@ def _extract_unit(
             state.prev_total = False
         return []
 
+    bounds = ([a.start for a in amounts], [a.end for a in amounts])
     status_hits = [_shift(h, s) for h in _status_matcher().find(quote)]
     instrument_hits = [_shift(h, s) for h in _instrument_matcher().find(quote)]
     recipient_phrases = [(v, a + s, b + s) for v, a, b in find_recipient_phrases(quote)]
@@ -553,7 +585,7 @@ def _extract_unit(
         before = fold_same_length(text[zone_start : amount.start])
         after = fold_same_length(text[amount.end : min(zone_end, amount.end + 25)])
         kind = "compromiso"
-        status_hit = _nearest(status_hits, amount, amounts, folded, s)
+        status_hit = _nearest(status_hits, amount, bounds, folded, s)
         req = None
         for m in _REQUIREMENT_RE.finditer(before):
             req = m
@@ -588,7 +620,7 @@ def _extract_unit(
             continue
         # After the amount, another donor's name starts another clause: its verb and instrument are not ours.
         barriers = tuple(m.start for m in donors if m.start >= amount.end and m.canonical != actor)
-        status_hit = _nearest(status_hits, amount, amounts, folded, s, barriers=barriers)
+        status_hit = _nearest(status_hits, amount, bounds, folded, s, barriers=barriers)
 
         currency = (
             amount.currency
@@ -614,7 +646,7 @@ def _extract_unit(
             if pct and int(pct.group(1)) < 100:
                 status, explicit = "comprometido", False  # "ha ejecutado el 45 %" of the amount: progress only
         previous_status = (status, explicit)
-        instrument_hit = _nearest(instrument_hits, amount, amounts, folded, s, max_dist=120, barriers=barriers)
+        instrument_hit = _nearest(instrument_hits, amount, bounds, folded, s, max_dist=120, barriers=barriers)
         instrument = _table_field(unit, text, "instrument") if unit.header is not None else None
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
@@ -709,7 +741,7 @@ def _lead_status(unit: _Unit) -> str | None:
     return str(hits[-1].value) if hits else None
 
 
-def _next_currency(amounts: list[ParsedAmount], i: int) -> str | None:
+def _next_currency(amounts: list[Amount], i: int) -> str | None:
     for a in amounts[i + 1 :]:
         if a.currency:
             return a.currency
@@ -740,7 +772,7 @@ def _recipient(mentions, roles, phrases, amount, zone_start, zone_end, actor, un
     return None
 
 
-def _purpose(text: str, amount: ParsedAmount, zone_end: int, mentions) -> str | None:
+def _purpose(text: str, amount: Amount, zone_end: int, mentions) -> str | None:
     tail = text[amount.end : zone_end]
     folded = fold_same_length(tail)
     for m in _PURPOSE_RE.finditer(folded):
@@ -784,7 +816,7 @@ def _cell_of(text: str, unit: _Unit, pos: int) -> int | None:
     return None
 
 
-def _table_row(text: str, unit: _Unit, amounts: list[ParsedAmount]) -> tuple[str | None, list[ParsedAmount]]:
+def _table_row(text: str, unit: _Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
     """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
     column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
     and have no single actor."""
@@ -806,13 +838,14 @@ def _table_row(text: str, unit: _Unit, amounts: list[ParsedAmount]) -> tuple[str
         ca, cb = cells[amount_col]
         if not any(ca <= x.start < cb for x in amounts):
             m = re.search(r"\d+(?:[.,\u00a0]\d+)*", text[ca:cb])
-            if m:
-                value, _ = parse_number(m.group(0))
+            parsed = parse_number(m.group(0)) if m else None
+            if m and parsed is not None:
+                value = parsed[0]
                 header_cell = unit.header[amount_col] if unit.header else ""
                 if "millon" in header_cell or re.search(r"(?i)mill", text[ca:cb]):
                     value *= Decimal(10) ** 6
                 start = ca + m.start()
-                amounts.append(ParsedAmount(value, None, start, ca + m.end(), m.group(0)))
+                amounts.append(Amount(value, None, start, ca + m.end(), m.group(0)))
                 amounts.sort(key=lambda x: x.start)
     return actor, amounts
 
@@ -854,7 +887,7 @@ def _header_currency(unit: _Unit) -> str | None:
     return None
 
 
-def _cell_status(text: str, unit: _Unit, amount: ParsedAmount) -> tuple[str, bool] | None:
+def _cell_status(text: str, unit: _Unit, amount: Amount) -> tuple[str, bool] | None:
     idx = _cell_of(text, unit, amount.start)
     cells = _row_cells(text, unit)
     if idx is not None:
@@ -873,7 +906,7 @@ def _cell_status(text: str, unit: _Unit, amount: ParsedAmount) -> tuple[str, boo
     return None
 
 
-def _pending_column(text: str, unit: _Unit, amount: ParsedAmount) -> bool:
+def _pending_column(text: str, unit: _Unit, amount: Amount) -> bool:
     """True for an amount in a "Pendiente" / "Saldo" column: what is still due is not a commitment stage."""
     if unit.header is None:
         return False

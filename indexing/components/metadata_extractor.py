@@ -10,7 +10,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from indexing.constants import CONFERENCE, DATE, DOC_TYPE, FILENAME, PDF_TITLE, TAGS, TITLE
 from indexing.errors import InvalidMetadata
-from indexing.spanish import first_spanish_date
+from indexing.text.dates import first_spanish_date
 
 MAX_TITLE_CHARS = 200
 _MARKUP_PREFIX_RE = re.compile(r"^\s*(?:#{1,6}\s+|[*_=]+\s*)")  # Markdown heading or emphasis marks

@@ -9,7 +9,7 @@ from haystack import Document, component, default_from_dict, default_to_dict
 
 from indexing.constants import CHAR_END, CHAR_START, CHUNK_INDEX, DOCUMENT_ID, PAGE
 from indexing.ids import chunk_point_id
-from indexing.spanish import find_amounts, find_spanish_dates, split_sentences
+from indexing.text.sentences import SpanIndex, protected_spans, split_sentences
 
 _WORD_RE = re.compile(r"\S+")
 _SOFT_BREAK_RE = re.compile(r"[;:,](?=\s)")
@@ -25,16 +25,12 @@ def _count_words(text: str, start: int, end: int) -> int:
     return sum(1 for _ in _WORD_RE.finditer(text, start, end))
 
 
-def _inside(position: int, protected: list[Span]) -> bool:
-    return any(a < position < b for a, b in protected)
-
-
 @component
 class SpanishSentenceChunker:
     """
     Splits the cleaned pages of one record into chunks of whole sentences, never across pages.
 
-    Sentences (`indexing.spanish.split_sentences`) are packed greedily: when adding the next sentence would exceed
+    Sentences (`indexing.text.sentences.split_sentences`) are packed greedily: when adding the next one would exceed
     `max_words`, the chunk is emitted and the next one starts with its last `overlap_sentences` sentences. A short
     final remainder (fewer than `min_words / 2` new words) is merged into the previous chunk when that stays within
     `max_words * 1.2`. A sentence longer than `max_words` is cut at the last ";", ":" or "," before the limit, else
@@ -119,16 +115,19 @@ class SpanishSentenceChunker:
         words = [_count_words(text, s, e) for s, e in units]
         groups: list[list[int]] = []  # indexes into units
         current: list[int] = []
+        current_words = 0  # words of `current`, kept as a running sum so packing is linear
         fresh_start = 0  # position in `current` where the sentences not shared with the previous chunk begin
         for i in range(len(units)):
-            if current and sum(words[j] for j in current) + words[i] > self.max_words:
+            if current and current_words + words[i] > self.max_words:
                 groups.append(current)
                 overlap = current[-self.overlap_sentences :] if self.overlap_sentences else []
                 while overlap and sum(words[j] for j in overlap) + words[i] > self.max_words:
                     overlap = overlap[1:]
                 current = list(overlap)
+                current_words = sum(words[j] for j in current)
                 fresh_start = len(current)
             current.append(i)
+            current_words += words[i]
         if current:
             fresh = current[fresh_start:]
             fresh_words = sum(words[j] for j in fresh)
@@ -144,44 +143,50 @@ class SpanishSentenceChunker:
 
     def _units(self, text: str) -> list[Span]:
         """Sentence spans, with sentences longer than `max_words` cut into pieces."""
-        protected = find_amounts(text) + [(s, e) for _, s, e in find_spanish_dates(text)]
+        protected = SpanIndex(protected_spans(text))
         units: list[Span] = []
         for start, end in split_sentences(text):
             units.extend(self._split_long(text, start, end, protected))
         return units
 
-    def _split_long(self, text: str, start: int, end: int, protected: list[Span]) -> list[Span]:
+    def _split_long(self, text: str, start: int, end: int, protected: SpanIndex) -> list[Span]:
         pieces: list[Span] = []
+        # The words of the sentence are read once; each piece starts at a word start, so the words of the rest
+        # are a suffix of them (from `first`), and no piece re-reads the sentence.
+        spans = _word_spans(text, start, end)
+        first = 0
         while True:
-            spans = _word_spans(text, start, end)
-            if len(spans) <= self.max_words:
+            if len(spans) - first <= self.max_words:
                 pieces.append((start, end))
                 return pieces
-            limit = spans[self.max_words - 1][1]  # end of the last word that still fits
-            floor = spans[self.max_words // 2][0]  # pieces keep at least half the limit, not a stray clause
-            cut = self._soft_cut(text, floor, limit, protected) or self._word_cut(spans, protected)
+            limit = spans[first + self.max_words - 1][1]  # end of the last word that still fits
+            floor = spans[first + self.max_words // 2][0]  # pieces keep at least half the limit, not a stray clause
+            cut = self._soft_cut(text, floor, limit, protected) or self._word_cut(spans, first, protected)
             pieces.append((start, cut))
             start = cut
             while start < end and text[start].isspace():
                 start += 1
+            while first < len(spans) and spans[first][0] < start:
+                first += 1
 
     @staticmethod
-    def _soft_cut(text: str, floor: int, limit: int, protected: list[Span]) -> int | None:
+    def _soft_cut(text: str, floor: int, limit: int, protected: SpanIndex) -> int | None:
         """End (after the punctuation) of the last ";", ":" or "," in [floor, limit] outside protected spans."""
         for m in reversed(list(_SOFT_BREAK_RE.finditer(text, floor, limit + 1))):
-            if not _inside(m.start(), protected) and not _inside(m.end(), protected):
+            if not protected.strictly_inside(m.start()) and not protected.strictly_inside(m.end()):
                 return m.end()
         return None
 
-    def _word_cut(self, spans: list[Span], protected: list[Span]) -> int:
-        """End of the last word within `max_words` not inside a protected span; past the limit if there is none.
+    def _word_cut(self, spans: list[Span], first: int, protected: SpanIndex) -> int:
+        """End of the last word within `max_words` (counting from word `first`) not inside a protected span; past
+        the limit if there is none.
 
         An amount or date longer than the whole limit still stays in one piece: the piece grows to its end.
         """
-        for index in range(self.max_words - 1, 0, -1):
-            if not _inside(spans[index][1], protected):
+        for index in range(first + self.max_words - 1, first, -1):
+            if not protected.strictly_inside(spans[index][1]):
                 return spans[index][1]
-        for index in range(self.max_words, len(spans)):
-            if not _inside(spans[index][1], protected):
+        for index in range(first + self.max_words, len(spans)):
+            if not protected.strictly_inside(spans[index][1]):
                 return spans[index][1]
         return spans[-1][1]

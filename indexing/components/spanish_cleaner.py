@@ -10,7 +10,7 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from indexing.spanish import is_bullet_line, is_table_line
+from indexing.text.sentences import is_bullet_line, is_table_line
 
 _PAGE_NUMBER_RES = (
     re.compile(r"^[-–—\s]*\d{1,4}[-–—\s]*$"),
@@ -59,12 +59,19 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i].rstrip()
-        while i + 1 < len(lines) and _HYPHEN_END_RE.search(line):
-            following = lines[i + 1].lstrip()
-            if not following or not (following[0].isalpha() or following[0].isdigit()):
-                break
-            line = (line[:-1] if following[0].islower() else line) + following.rstrip()
-            i += 1
+        if i + 1 < len(lines) and _HYPHEN_END_RE.search(line[-2:]):
+            # A run of joins builds one line: collect its characters instead of re-copying (and re-searching) the
+            # growing line at every join ("ab-\n" repeated is one word, read once).
+            chars = list(line)
+            while i + 1 < len(lines) and _HYPHEN_END_RE.search("".join(chars[-2:])):
+                following = lines[i + 1].lstrip()
+                if not following or not (following[0].isalpha() or following[0].isdigit()):
+                    break
+                if following[0].islower():
+                    chars.pop()
+                chars.extend(following.rstrip())
+                i += 1
+            line = "".join(chars)
         out.append(line)
         i += 1
     return out

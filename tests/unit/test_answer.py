@@ -141,6 +141,6 @@ class TestAnswerLike:
     ],
 )
 def test_headings_and_labels_are_not_answers(text: str, framing: bool) -> None:
-    from indexing.answer import _is_heading_or_label
+    from indexing.text.headings import is_heading_or_label
 
-    assert _is_heading_or_label(text) is framing
+    assert is_heading_or_label(text) is framing

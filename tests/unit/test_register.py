@@ -16,8 +16,8 @@ from indexing.register import (
     event_label,
     event_slug,
     extract_for_record,
-    format_amount,
 )
+from indexing.text.formatting import format_amount
 from indexing.types import DocumentRecord, SearchFilters
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from indexing.briefing import Briefing, Citation, Point, Section, format_date_es, format_number_es, to_markdown
+from indexing.briefing import Briefing, Citation, Point, Section, to_markdown
 from indexing.briefing.render import escape_markdown
+from indexing.text.formatting import format_date_es, format_number_es
 
 
 def small_briefing(**overrides) -> Briefing:

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from indexing.briefing.numbers import amounts, extract_facts, normalize_numbers, parse_number
+from indexing.text.facts import amount_values, extract_facts, normalize_numbers
+from indexing.text.numbers import parse_number
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_date_day_is_not_also_a_number():
 
 
 def test_amounts_only_keeps_money_like_values():
-    assert amounts("En 2023, Canadá aportó US$ 30 millones a 4 agencias.") == {"30000000"}
+    assert amount_values("En 2023, Canadá aportó US$ 30 millones a 4 agencias.") == {"30000000"}
 
 
 @pytest.mark.parametrize(
@@ -74,4 +75,4 @@ def test_amounts_only_keeps_money_like_values():
     [("1.500", "1500"), ("1,5", "1.5"), ("1.500,5", "1500.5"), ("1,500.5", "1500.5"), ("1.500.000", "1500000")],
 )
 def test_parse_number_separators(raw, value):
-    assert parse_number(raw) == Decimal(value)
+    assert parse_number(raw) == (Decimal(value), raw in ("1.500", "1,500"))

@@ -1,4 +1,5 @@
-"""Amount parsing: real-world Spanish formats, both separator conventions, and what is not money."""
+"""Amounts: parsing of real-world Spanish formats, both separator conventions, what is not money, and the
+spans of amount-like expressions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from indexing.commitments.amounts import find_amounts, parse_amount, parse_number
+from indexing.text.amounts import amount_spans, find_amounts, parse_amount
+from indexing.text.numbers import parse_number
 
 M = Decimal(1_000_000)
 
@@ -112,3 +114,28 @@ def test_find_amounts_spans_index_the_text() -> None:
 )
 def test_separator_rule(raw: str, value: Decimal, ambiguous: bool) -> None:
     assert parse_number(raw) == (value, ambiguous)
+
+
+class TestAmountSpans:
+    @pytest.mark.parametrize(
+        "amount",
+        [
+            "US$ 1.500 millones",
+            "USD 12.300.000",
+            "1,5 mil millones de dólares",
+            "EUR 50 M",
+            "€ 2,5 millones",
+            "S/ 18,6 millones",
+            "S/. 18,6 millones",
+            "cincuenta millones de euros",
+            "CAD 30 millones",
+            "653 millones de dólares",
+            "un millón de dólares estadounidenses",
+        ],
+    )
+    def test_whole_amount_is_one_span(self, amount: str) -> None:
+        text = f"Se anunció {amount} para la región."
+        assert [text[s:e] for s, e in amount_spans(text)] == [amount]
+
+    def test_plain_numbers_are_not_amounts(self) -> None:
+        assert amount_spans("Asistieron 120 países en 2023.") == []
