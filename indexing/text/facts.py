@@ -28,7 +28,7 @@ from indexing.text.tokens import fold
 _GROUP_SEP = "\u00a0\u202f"
 # A number with optional grouping (".", ",", no-break spaces), optionally followed by a scale word and a percent.
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.,])(?P<num>\d++(?:[.,{_GROUP_SEP}]\d++)*+)"
+    rf"(?=\d)(?<![\w.,])(?P<num>\d++(?:[.,{_GROUP_SEP}]\d++)*+)"
     r"(?P<scale>\s*+(?:mil\s+millones|millardos?|billones|bill[oó]n|millones|mill[oó]n|mil|mm|m)\b)?"
     r"(?P<pct>\s*+(?:%|por\s*ciento\b))?",
     re.IGNORECASE,

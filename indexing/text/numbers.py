@@ -90,6 +90,7 @@ WORD_SCALES = {
 _ARTICLES = frozenset({"un", "una", "uno"})
 _GROUP_SEPARATORS = "\u00a0\u202f"
 _LETTERS_RE = re.compile(r"[^\W\d_]++")
+_MAX_INT_DIGITS = 1000
 
 
 def parse_number(raw: str) -> tuple[Decimal, bool] | None:
@@ -130,8 +131,9 @@ def canonical_decimal(value: Decimal) -> str:
     :param value: any finite decimal.
     :returns: its canonical string.
     """
-    if value == value.to_integral_value():
+    if value == value.to_integral_value() and value.adjusted() < _MAX_INT_DIGITS:
         return str(int(value))
+    # Also the form of absurdly long numbers (a run of 50 000 digits): no int conversion, which Python limits.
     return format(value.normalize(), "f")
 
 

@@ -35,7 +35,7 @@ _WORD_WINDOW = 48
 # Starts only at the first mark of a run ("...", "?!"); every repetition is possessive: what follows each run
 # never belongs to it, so giving characters back could not make a match.
 _SENTENCE_END_RE = re.compile(
-    r"(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?=\s++[«“\"'(\[¿¡—–-]*+(?P<next>[A-ZÁÉÍÓÚÑÜ0-9]))"
+    r"(?=[.!?…])(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?=\s++[«“\"'(\[¿¡—–-]*+(?P<next>[A-ZÁÉÍÓÚÑÜ0-9]))"
 )
 _TOKEN_BEFORE_RE = re.compile(r"[^\s(«“\"'\[]*+$")
 _DOTTED_ABBREVIATION_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
@@ -46,6 +46,7 @@ _LIST_MARKER_RE = re.compile(r"\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]")
 _LIST_MARKER_MAX = 6  # len("(viii)")
 _OPENERS = {"(": ")", "[": "]", "«": "»", "“": "”"}
 _CLOSERS = "\"'»”’)]"
+_BRACKET_RE = re.compile(r"[(\[«“)\]»”\"]")
 _NEWLINE_RE = re.compile(r"\n")
 
 
@@ -149,8 +150,8 @@ def _enclosed_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     stack: list[tuple[str, int]] = []
     straight_quote: int | None = None
-    for i in range(start, end):
-        ch = text[i]
+    for m in _BRACKET_RE.finditer(text, start, end):  # only these characters change the state
+        ch, i = m.group(), m.start()
         if ch in _OPENERS:
             stack.append((_OPENERS[ch], i))
         elif stack and ch == stack[-1][0]:

@@ -53,6 +53,24 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table folding one character to one character, filled on first use of each character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        base = unicodedata.normalize("NFD", low)[0]
+        if code < _CACHED_CODEPOINTS:  # the table stays small whatever characters a text holds
+            self[code] = base
+        return base
+
+
+_CACHED_CODEPOINTS = 0x3000
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_same_length(text: str) -> str:
     """Lowercase and strip accents one character at a time, so offsets in the result index `text`.
 
@@ -62,14 +80,7 @@ def fold_same_length(text: str) -> str:
     :param text: any text.
     :returns: folded text with exactly ``len(text)`` characters ("Perú" → "peru").
     """
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        base = unicodedata.normalize("NFD", low)[0]
-        out.append(base)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 def tokens(text: str) -> list[str]:
