@@ -2,10 +2,11 @@
 
 Prints, per routine that reads uploaded text, the time on each adversarial input (`--size` characters, default
 50 KB: dots, "dos dos …", "ab-\\n" repeated, "1.1.1…", "(((", "«««", digits, digits and separators, "|" and
-table lines, "Sr. Sr. …", "mil mil …", date fragments, "!? ", ". A") and on an ordinary single-line record of
-`--line` characters (default 1 MB of real Spanish sentences from the sample corpus joined on one line). Then the
-whole ingestion path minus embedding (converter → cleaner → metadata → chunker → sparse encoder → commitment
-extraction) on a `--record`-byte single-line text record (default 2 MiB).
+table lines, "Sr. Sr. …", "mil mil …", date fragments, "!? ", ". A", spaces, and amounts and pledges without a
+full stop) and on an ordinary single-line record of `--line` characters (default 1 MB of real Spanish sentences
+from the sample corpus joined on one line). Then the whole ingestion path minus embedding (converter → cleaner →
+metadata → chunker → sparse encoder → commitment extraction) on a `--record`-byte single-line text record
+(default 2 MiB).
 
 The same inputs are used by the hang guards of `tests/unit/text/test_linear_time.py`.
 """
@@ -55,6 +56,9 @@ ADVERSARIAL = {
     "dates": "1 de enero de ",
     "bang": "!? ",
     "dots_cap": ". A",
+    "spaces": " ",
+    "amounts": "US$ 1,5 millones ",
+    "pledges": "España anunció US$ 1 millón para el Perú, ",
 }
 
 

@@ -687,6 +687,16 @@ def _shift(hit, s):
     return type(hit)(hit.value, hit.start + s, hit.end + s, hit.surface)
 
 
+@lru_cache(maxsize=16)
+def _unit_signals(folded: str) -> tuple[bool, bool, bool]:
+    """(host budget, strong total, total) phrases of a folded unit: read once per unit, not once per amount."""
+    return (
+        bool(_BUDGET_RE.search(folded)),
+        bool(_STRONG_TOTAL_RE.search(folded)) and not _ANAPHORA_RE.match(folded),
+        bool(_TOTAL_RE.search(folded)),
+    )
+
+
 def _choose_actor(
     mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors, folded, base
 ) -> tuple[str | None, bool]:
@@ -712,12 +722,13 @@ def _choose_actor(
         return agents[0].canonical, False
     if preceding:
         return preceding[-1].canonical, False
-    if not donors and _BUDGET_RE.search(folded):
+    budget, strong_total, total = _unit_signals(folded)
+    if not donors and budget:
         return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
         if state.prev_total:
             return TOTAL_ACTOR, True
-        if _STRONG_TOTAL_RE.search(folded) and not _ANAPHORA_RE.match(folded):
+        if strong_total:
             return TOTAL_ACTOR, True
         if state.prev_actor:
             return state.prev_actor, False
@@ -729,7 +740,7 @@ def _choose_actor(
     fallback = [m for m in mentions if m.end <= amount.start and m.info.implementer and roles[id(m)] in usable]
     if fallback:
         return fallback[-1].canonical, False
-    if any(m.canonical == TOTAL_ACTOR for m in mentions) or _TOTAL_RE.search(folded):
+    if any(m.canonical == TOTAL_ACTOR for m in mentions) or total:
         return TOTAL_ACTOR, True
     return None, False
 

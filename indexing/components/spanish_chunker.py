@@ -145,7 +145,7 @@ class SpanishSentenceChunker:
         """Sentence spans, with sentences longer than `max_words` cut into pieces."""
         protected = SpanIndex(protected_spans(text))
         units: list[Span] = []
-        for start, end in split_sentences(text):
+        for start, end in split_sentences(text, protected):
             units.extend(self._split_long(text, start, end, protected))
         return units
 

@@ -196,10 +196,12 @@ def _not_monetary_after(text: str, end: int) -> bool:
     return not any(w.split(" ")[0] == noun for w in words)
 
 
-def _digit_amounts(text: str) -> list[Amount]:
+def _digit_amounts(text: str) -> tuple[list[Amount], list[Amount]]:
+    """(amounts, unreadable numbers such as "1.2,3.4" that are still no place for a spelled-out amount)."""
     digits_re, _ = _patterns()
     _, words, _ = _currency_tables()
     found: list[Amount] = []
+    unreadable: list[Amount] = []
     for m in digits_re.finditer(text):
         flags: list[str] = []
         currency = None
@@ -222,6 +224,7 @@ def _digit_amounts(text: str) -> list[Amount]:
             continue
         parsed = parse_number(m.group("num"))
         if parsed is None:
+            unreadable.append(Amount(Decimal(0), None, m.start(), m.end(), m.group(0)))
             continue
         value, ambiguous = parsed
         if ambiguous:
@@ -234,7 +237,7 @@ def _digit_amounts(text: str) -> list[Amount]:
                 flags.append(flag)
         start, end = m.start(), m.end()
         found.append(Amount(value, currency, start, end, text[start:end], tuple(flags), scale))
-    return found
+    return found, unreadable
 
 
 def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
@@ -251,8 +254,9 @@ def find_amounts(text: str) -> list[Amount]:
     """
     _, spelled_re = _patterns()
     _, words, _ = _currency_tables()
-    found = _digit_amounts(text)
-    starts, ends = [a.start for a in found], [a.end for a in found]
+    found, unreadable = _digit_amounts(text)
+    taken = sorted(found + unreadable, key=lambda a: a.start)
+    starts, ends = [a.start for a in taken], [a.end for a in taken]
     spelled: list[Amount] = []
     folded = fold_same_length(text)
     for m in spelled_re.finditer(folded):

@@ -225,7 +225,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     return amount_spans(text) + [(s, e) for _, s, e in find_spanish_dates(text)]
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, protected: SpanIndex | None = None) -> list[tuple[int, int]]:
     """Character spans (start, end) of the sentences of `text`, end exclusive, whitespace trimmed.
 
     A sentence ends at ". ! ? …" (plus closing quotes or brackets) followed by whitespace and an uppercase letter,
@@ -236,10 +236,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ("Alemania | 50 | EUR") is its own sentence. Other single line breaks are treated as spaces.
 
     :param text: Spanish text (one page).
+    :param protected: `SpanIndex(protected_spans(text))` when the caller has it already (the chunker).
     :returns: spans covering every non-blank sentence, in order.
     """
     # A protected span that does not overlap a segment cannot hold a boundary inside it, so one index serves all.
-    protected = SpanIndex(protected_spans(text))
+    protected = protected or SpanIndex(protected_spans(text))
     out = []
     for seg_start, seg_end in _segments(text):
         for s, e in _split_segment(text, seg_start, seg_end, protected):

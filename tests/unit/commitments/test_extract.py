@@ -200,3 +200,15 @@ def test_two_amounts_of_one_row_never_merge() -> None:
             "| España | € 2,5 millones | € 2,5 millones desembolsados |\n")
     merged = deduplicate(extract(text))
     assert [(m.amount, m.status) for m in merged] == [(2.5e6, "comprometido"), (2.5e6, "desembolsado")]
+
+
+def test_a_sentence_longer_than_the_unit_bound_is_read_in_pieces() -> None:
+    from indexing.commitments.extract import MAX_UNIT_CHARS
+
+    clause = "y Alemania anunció una donación de EUR 12 millones para el Perú "
+    text = "En la reunión " + clause * (3 * MAX_UNIT_CHARS // len(clause))  # one sentence, no full stop
+    got = extract(text)
+    assert len(got) == text.count("EUR 12 millones")
+    assert {(c.actor, c.amount, c.currency, c.status) for c in got} == {("Alemania", 12e6, "EUR", "anunciado")}
+    assert all(len(c.sources[0].quote) <= MAX_UNIT_CHARS for c in got)
+    assert all(text[c.sources[0].char_start : c.sources[0].char_end] == c.sources[0].quote for c in got)

@@ -139,3 +139,17 @@ class TestAmountSpans:
 
     def test_plain_numbers_are_not_amounts(self) -> None:
         assert amount_spans("Asistieron 120 países en 2023.") == []
+
+
+def test_malformed_separators_are_not_an_amount_and_do_not_fail() -> None:
+    assert find_amounts("US$ 1.2,3.4 millones") == []
+
+
+def test_long_runs_of_number_words_are_read_in_bounded_pieces() -> None:
+    text = "dos " * 40 + "millones de euros"
+    amounts = find_amounts(text)
+    # Runs of 16 words: "dos" x 16, "dos" x 16 (no scale, no currency: not money), then the last 8 and the scale.
+    assert [(a.text, a.value, a.currency) for a in amounts] == [
+        (text[-len("dos " * 8 + "millones de euros") :], 16 * M, "EUR")
+    ]
+    assert amount_spans(text) == [(len(text) - len("dos " * 16 + "millones de euros"), len(text))]

@@ -76,3 +76,19 @@ def test_amounts_only_keeps_money_like_values():
 )
 def test_parse_number_separators(raw, value):
     assert parse_number(raw) == (Decimal(value), raw in ("1.500", "1,500"))
+
+
+def test_weekday_is_part_of_the_date_span():
+    facts = extract_facts("Lima, martes 22 de marzo de 2022.")
+    assert {(f.surface, f.value) for f in facts} == {
+        ("martes 22 de marzo de 2022", v) for v in ("2022-03-22", "2022-03", "2022", "--03-22")
+    }
+
+
+def test_impossible_dates_and_day_zero_are_not_dates():
+    assert normalize_numbers("el 0/1/2023") == {"0", "1", "2023"}
+    assert normalize_numbers("el 31 de junio") == {"31"}
+
+
+def test_absurd_numbers_do_not_fail():
+    assert normalize_numbers("9" * 5000) == {"1" + "0" * 5000}

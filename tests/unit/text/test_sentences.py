@@ -86,3 +86,16 @@ class TestSplitSentences:
         assert not is_bullet_line("1.500 millones")
         assert is_table_line("Alemania | 50 | EUR") and is_table_line("Alemania    50    EUR")
         assert not is_table_line("Alemania aportó 50 EUR")
+
+
+def test_a_full_stop_after_a_very_long_token_ends_the_sentence() -> None:
+    text = "x" * 100 + ". Sigue otra frase."
+    assert sentences(text) == ["x" * 100 + ".", "Sigue otra frase."]
+
+
+def test_span_index() -> None:
+    from indexing.text.sentences import SpanIndex
+
+    index = SpanIndex([(10, 20), (0, 5), (12, 30)])
+    assert [p for p in range(32) if index.strictly_inside(p)] == [1, 2, 3, 4, *range(11, 30)]
+    assert index.inside_or_at_end(30) and not index.inside_or_at_end(31) and not index.inside_or_at_end(0)
