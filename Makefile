@@ -42,6 +42,7 @@ bench: install
 	$(PY) -m bench.ingest
 	$(PY) -m bench.latency
 	$(PY) -m bench.auth
+	$(PY) -m bench.text
 
 pdfs: install
 	$(PY) -m corpus.make_pdfs
