@@ -97,12 +97,20 @@ class Engine:
         )
 
     @classmethod
-    def open(cls, settings: Settings, *, commitment_extractor: CommitmentExtractor | None = None) -> Engine:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        commitment_extractor: CommitmentExtractor | None = None,
+        backend: EmbeddingBackend | None = None,
+    ) -> Engine:
         """Open the store, warm the model, check the collection matches the embedder, clean crash leftovers.
 
+        :param backend: an already warmed backend to share (tests reopening data directories); default: the one
+            the settings name, built and warmed here.
         :raises StoreLocked, StoreUnavailable, EmbedderMismatch: see `indexing.errors`.
         """
-        backend = make_backend(settings)
+        backend = backend or make_backend(settings)
         backend.warm_up()
         store = open_store(settings)
         try:

@@ -11,15 +11,23 @@ Collections (all prefixed by `COLLECTION_PREFIX`):
 - `<prefix>_keys`: payload-only; API keys (name, scope, key id, salted hash of the secret).
 - `<prefix>_audit`: payload-only; the audit trail of writes, ordered by `ts`.
 
-A record becomes searchable all at once: its chunks and commitments are written as `pending`, then one batch
-flips them to `active`, removes the versions it replaces and registers the record. Searches only see `active`.
-Pending leftovers of a crash are removed by `recover()` at start-up.
+The registry entry is the commit point: a record, its chunks and its commitments exist for readers only through it.
+A write puts chunks and commitments as `pending`, then the registry entry (the commit), then flips them to `active`
+and removes the versions it replaced; a delete removes the registry entry first. Searches see `active` chunks of
+listed records only. `recover()` at start-up rolls committed writes forward and removes what no registry entry
+claims (see `commit_document` for the steps and `recover` for the rules).
+
+Crash points: the named steps call `crash_point(name)`. A test-only hook: with `COMPROMISOS_FAULT=<name>` in the
+environment (e.g. `commit:after_registry`) the process SIGKILLs itself there, so the fault-injection tests can stop
+a real write at each step. Unset (always, outside those tests) it does nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
 import threading
 import time
 import uuid
@@ -53,11 +61,20 @@ _RECORD_PAYLOAD = qm.PayloadSelectorExclude(exclude=["terms"])
 # The constant of reciprocal rank fusion, 1 / (k + rank). k=60 is the value of the original RRF paper; on the dev set
 # it beat Qdrant's default (k=2): recall@5 0.83 → 0.89, MRR@10 0.63 → 0.66.
 RRF_K = 60
+# Server mode: points of no listed record are left to their writer this long (another API process may be writing
+# them now; the slowest upload takes minutes), then `recover` removes them.
+_UNCOMMITTED_MAX_AGE = 3600.0
 _UUID_NS = uuid.UUID("6f1d3c2e-5b1a-4f0e-9a49-8a1f2f6c0b7e")
 
 
 def _uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(_UUID_NS, f"{kind}:{key}"))
+
+
+def crash_point(name: str) -> None:
+    """Test-only fault hook: SIGKILL this process here when `COMPROMISOS_FAULT` names this point."""
+    if os.environ.get("COMPROMISOS_FAULT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def date_int(iso: str | None) -> int | None:
@@ -121,6 +138,9 @@ class QdrantStore:
                 raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {cause}") from exc
         self._has_collections = False
         self._access_open = False
+        # Set when a write failed half-way in this process: pending or unlisted points may then exist until
+        # `recover()`, so searches can no longer skip the state condition (see `hybrid_search`).
+        self._dirty = False
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -218,29 +238,97 @@ class QdrantStore:
                     self.client.delete_collection(name)
 
     def recover(self) -> int:
-        """Remove what a crashed write left pending. Embedded mode: all pending (one process per store);
-        server mode: pending older than an hour (another replica may be writing now).
+        """Finish or undo what a crashed write left, so the registry and the collections agree again.
 
-        :returns: number of documents whose pending leftovers were removed.
+        - A registry entry that still lists versions it replaces: those versions are unlisted (rolled forward).
+        - Pending chunks and commitments of a listed record: flipped to active (the write had committed).
+        - Chunks and commitments, pending or active, of a record with no registry entry: removed, if written
+          before the cutoff. Embedded mode: all of them (one process per store). Server mode: only those written
+          more than `_UNCOMMITTED_MAX_AGE` seconds ago, so another process's write in flight is left alone.
+
+        Every step is idempotent and safe to run while another process writes (server mode): it only rolls forward
+        committed writes and removes points no registry entry can still claim.
+
+        :returns: number of records whose leftovers were rolled forward or removed.
         """
-        cutoff = time.time() - (0 if self.embedded else 3600)
-        cond = qm.Filter(
+        cutoff = time.time() - (0 if self.embedded else _UNCOMMITTED_MAX_AGE)
+        touched: set[str] = set()
+        with self._lock:
+            for point in list(self._scroll(self.documents, None, payload=["id", "replaces"])):
+                entry = point.payload or {}
+                old = [r for r in entry.get("replaces") or [] if r != entry["id"]]
+                if old:
+                    self._unlist(old)
+                    for doc_id in old:
+                        self._remove_points(doc_id)
+                    self._clear_replaces(entry["id"])
+                    touched.update(old)
+            listed = self._listed_ids()
+            for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
+                pending = qm.Filter(must=[qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING))])
+                for doc_id in sorted(self._doc_ids(collection, key, pending)):
+                    if doc_id in listed:
+                        self._flip(collection, key, doc_id)
+                        touched.add(doc_id)
+                orphans = qm.Filter(
+                    must=[qm.FieldCondition(key="written_at", range=qm.Range(lte=cutoff))],
+                    must_not=[qm.FieldCondition(key=key, match=qm.MatchAny(any=sorted(listed)))] if listed else None,
+                )
+                found = self._doc_ids(collection, key, orphans)
+                if found:
+                    self.client.delete(collection, points_selector=qm.FilterSelector(filter=orphans), wait=True)
+                    touched.update(found)
+        if touched:
+            logger.warning("Recovered %d records left half-written or half-deleted by a crash", len(touched))
+        return len(touched)
+
+    def _doc_ids(self, collection: str, key: str, flt: qm.Filter) -> set[str]:
+        field = "meta" if key.startswith("meta.") else key
+        out: set[str] = set()
+        for p in self._scroll(collection, flt, payload=[field]):
+            payload = p.payload or {}
+            value = (payload.get("meta") or {}).get(K.DOCUMENT_ID) if field == "meta" else payload.get(key)
+            if value is not None:
+                out.add(value)
+        return out
+
+    def _listed_ids(self) -> set[str]:
+        return {(p.payload or {})["id"] for p in self._scroll(self.documents, None, payload=["id"])}
+
+    def _unlisted(self, document_ids: set[str]) -> set[str]:
+        """Those of `document_ids` that have no active registry entry."""
+        if not document_ids:
+            return set()
+        got = self.client.retrieve(
+            self.documents, ids=[_uuid("doc", d) for d in sorted(document_ids)], with_payload=["id", "state"]
+        )
+        listed = {(p.payload or {}).get("id") for p in got if (p.payload or {}).get("state") == ACTIVE}
+        return document_ids - listed
+
+    def _unlist(self, document_ids: list[str]) -> None:
+        self.client.delete(
+            self.documents, points_selector=qm.PointIdsList(points=[_uuid("doc", d) for d in document_ids]), wait=True
+        )
+
+    def _clear_replaces(self, document_id: str) -> None:
+        self.client.set_payload(
+            self.documents, payload={"replaces": []}, points=[_uuid("doc", document_id)], wait=True
+        )
+
+    def _flip(self, collection: str, key: str, document_id: str) -> None:
+        mine = qm.Filter(
             must=[
+                qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id)),
                 qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
-                qm.FieldCondition(key="written_at", range=qm.Range(lte=cutoff)),
             ]
         )
-        with self._lock:
-            doc_ids = {
-                (p.payload or {}).get("meta", {}).get(K.DOCUMENT_ID)
-                for p in self._scroll(self.chunks, cond, payload=["meta"])
-            }
-            for name in (self.chunks, self.commitments, self.documents):
-                self.client.delete(name, points_selector=qm.FilterSelector(filter=cond), wait=True)
-        doc_ids.discard(None)
-        if doc_ids:
-            logger.warning("Removed pending leftovers of %d interrupted uploads", len(doc_ids))
-        return len(doc_ids)
+        self.client.set_payload(collection, payload={"state": ACTIVE}, points=mine, wait=True)
+
+    def _remove_points(self, document_id: str) -> None:
+        for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
+            by_doc = qm.Filter(must=[qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id))])
+            self.client.delete(collection, points_selector=qm.FilterSelector(filter=by_doc), wait=True)
+            crash_point(f"remove:after_{'chunks' if collection == self.chunks else 'commitments'}")
 
     # ----------------------------------------------------------------- documents
 
@@ -316,7 +404,18 @@ class QdrantStore:
         commitments: list[dict[str, Any]] = (),  # type: ignore[assignment]
         terms: dict[str, int] | None = None,
     ) -> None:
-        """Write a record's chunks and commitments, then make them searchable in one step.
+        """Write a record's chunks and commitments, then make them searchable in one step: its registry entry.
+
+        The protocol (every crash point leaves the old state or the new one once `recover()` has run):
+
+        1. chunks and commitments are written `pending` (invisible: searches need `active` and a registry entry);
+        2. the registry entry is written, naming the versions it replaces: **the commit point**;
+        3. the record's pending points are flipped to `active`;
+        4. the replaced versions are unlisted, then their chunks and commitments removed;
+        5. the registry entry's list of replaced versions is cleared.
+
+        A crash before 2 leaves pending points of an unlisted record (removed by `recover`); after 2, `recover`
+        rolls the write forward (steps 3-5).
 
         :param record: the registry entry.
         :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta (see `constants`).
@@ -325,6 +424,7 @@ class QdrantStore:
         :param terms: term → number of the record's chunks holding it (kept with the record for term statistics).
         """
         now = time.time()
+        old = [r for r in replaces if r != record.id]
         points = convert_haystack_documents_to_qdrant_points(chunks, use_sparse_embeddings=True)
         for point, doc in zip(points, chunks, strict=True):
             payload = point.payload or {}
@@ -345,60 +445,74 @@ class QdrantStore:
             "terms": terms or {},
             "state": ACTIVE,
             "written_at": now,
+            "replaces": old,
         }
-        mine = qm.Filter(
-            must=[
-                qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=record.id)),
-                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
-            ]
-        )
-        mine_commitments = qm.Filter(
-            must=[
-                qm.FieldCondition(key="document_id", match=qm.MatchValue(value=record.id)),
-                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
-            ]
-        )
         with self._lock:
             try:
                 for i in range(0, len(points), _BATCH):
                     self.client.upsert(self.chunks, points=points[i : i + _BATCH], wait=True)
+                    crash_point("commit:after_chunk_batch")
                 for i in range(0, len(commitment_points), _BATCH):
                     self.client.upsert(self.commitments, points=commitment_points[i : i + _BATCH], wait=True)
-            except Exception:
-                # Nothing was visible yet: drop the half-written pending points and let the caller report it.
-                self.client.delete(self.chunks, points_selector=qm.FilterSelector(filter=mine), wait=True)
-                self.client.delete(self.commitments, points_selector=qm.FilterSelector(filter=mine_commitments))
+                crash_point("commit:after_pending")
+                self.client.upsert(
+                    self.documents,
+                    points=[qm.PointStruct(id=_uuid("doc", record.id), vector={}, payload=doc_payload)],
+                    wait=True,
+                )
+            except BaseException:
+                # Not committed: drop the half-written pending points and let the caller report it.
+                self._undo_pending(record.id)
                 raise
-            # The switch: old versions out, new version in. In embedded mode the lock makes it atomic for
-            # readers; on a server each operation is atomic and readers see either version, never half of one.
-            self.client.set_payload(self.chunks, payload={"state": ACTIVE}, points=mine, wait=True)
-            self.client.set_payload(self.commitments, payload={"state": ACTIVE}, points=mine_commitments, wait=True)
-            self.client.upsert(
-                self.documents,
-                points=[qm.PointStruct(id=_uuid("doc", record.id), vector={}, payload=doc_payload)],
-                wait=True,
-            )
-            for old in replaces:
-                if old != record.id:
-                    self._delete_unlocked(old)
+            crash_point("commit:after_registry")
+            try:
+                self._finish_commit(record.id, old)
+            except BaseException:
+                # Committed but not finished: `recover()` at the next start completes it. Until then searches
+                # filter by state, since pending points of this record may be left.
+                self._dirty = True
+                raise
+
+    def _undo_pending(self, document_id: str) -> None:
+        try:
+            for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
+                mine = qm.Filter(
+                    must=[
+                        qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id)),
+                        qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+                    ]
+                )
+                self.client.delete(collection, points_selector=qm.FilterSelector(filter=mine), wait=True)
+        except Exception:
+            self._dirty = True
+            logger.exception("Could not remove the pending points of %s; recover() will", document_id)
+
+    def _finish_commit(self, document_id: str, replaced: list[str]) -> None:
+        """Steps 3-5 of `commit_document` (also what `recover` does for a committed, unfinished write)."""
+        self._flip(self.chunks, f"meta.{K.DOCUMENT_ID}", document_id)
+        crash_point("commit:after_flip_chunks")
+        self._flip(self.commitments, "document_id", document_id)
+        crash_point("commit:after_flip")
+        if replaced:
+            self._unlist(replaced)
+            crash_point("commit:after_unlist_old")
+            for old in replaced:
+                self._remove_points(old)
+            self._clear_replaces(document_id)
 
     def delete_document(self, document_id: str) -> bool:
-        """Remove a record, its chunks and its commitments. :returns: False when it did not exist."""
+        """Remove a record: its registry entry first (from then on it is gone), then its chunks and commitments.
+
+        A crash after the first step leaves points of an unlisted record: invisible, and removed by `recover`.
+
+        :returns: False when it did not exist.
+        """
         with self._lock:
             existed = self.get_document(document_id) is not None
-            self._delete_unlocked(document_id)
+            self._unlist([document_id])
+            crash_point("delete:after_registry")
+            self._remove_points(document_id)
         return existed
-
-    def _delete_unlocked(self, document_id: str) -> None:
-        # Registry first: a crash half-way leaves invisible chunks (removed by recover), never a listed
-        # record without chunks.
-        self.client.delete(self.documents, points_selector=qm.PointIdsList(points=[_uuid("doc", document_id)]))
-        by_doc = qm.Filter(
-            must=[qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=document_id))]
-        )
-        self.client.delete(self.chunks, points_selector=qm.FilterSelector(filter=by_doc), wait=True)
-        by_doc_c = qm.Filter(must=[qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id))])
-        self.client.delete(self.commitments, points_selector=qm.FilterSelector(filter=by_doc_c), wait=True)
 
     # ----------------------------------------------------------------- retrieval
 
@@ -461,9 +575,11 @@ class QdrantStore:
         :returns: chunks best first, each with its fused `score` and its stored dense `embedding`.
         """
         # Embedded mode evaluates payload filters point by point (measured: 9 ms → 135 ms for a dense search over 5k
-        # chunks). There, every write holds the store lock from the first pending point to the switch to active, so
-        # a search never sees pending points and the state condition can go; results are still checked below.
-        flt = self._chunk_filter(filters, state=not self.embedded)
+        # chunks). There, every write holds the store lock from its first pending point to its last step, and
+        # `recover()` runs before the first search, so a search never meets a pending or unlisted point and the state
+        # condition can go — unless a write failed half-way in this process (`_dirty`). Results are still checked
+        # below: active, and of a listed record.
+        flt = self._chunk_filter(filters, state=not self.embedded or self._dirty)
         prefetch = [qm.Prefetch(query=dense, using=DENSE_VECTORS_NAME, limit=candidates, filter=flt)]
         if sparse and sparse[0]:
             prefetch.append(
@@ -484,7 +600,13 @@ class QdrantStore:
                 with_payload=True,
                 with_vectors=[DENSE_VECTORS_NAME],
             )
-        return [self._chunk_from_point(p, p.score) for p in res.points if (p.payload or {}).get("state") == ACTIVE]
+            found = [p for p in res.points if (p.payload or {}).get("state") == ACTIVE]
+            unlisted = self._unlisted({(p.payload or {}).get("meta", {}).get(K.DOCUMENT_ID) for p in found} - {None})
+        return [
+            self._chunk_from_point(p, p.score)
+            for p in found
+            if (p.payload or {}).get("meta", {}).get(K.DOCUMENT_ID) not in unlisted
+        ]
 
     def document_chunks(self, document_id: str) -> list[Chunk]:
         """All active chunks of a record, in reading order, with their dense embeddings."""
@@ -501,12 +623,17 @@ class QdrantStore:
     # ----------------------------------------------------------------- commitments and briefings
 
     def commitments_payloads(self, document_id: str | None = None) -> list[dict[str, Any]]:
-        """Every active commitment entry (optionally of one record)."""
+        """Every active commitment entry of a listed record (optionally of one record)."""
         must: list[Any] = [self._active()]
         if document_id:
             must.append(qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id)))
         with self._lock:
-            return [dict(p.payload or {}) for p in self._scroll(self.commitments, qm.Filter(must=must))]
+            listed = self._listed_ids()
+            return [
+                dict(p.payload or {})
+                for p in self._scroll(self.commitments, qm.Filter(must=must))
+                if (p.payload or {}).get("document_id") in listed
+            ]
 
     def put_briefing(self, briefing_id: str, payload: dict[str, Any]) -> None:
         with self._lock:
@@ -615,7 +742,7 @@ class QdrantStore:
     def _scroll(
         self,
         collection: str,
-        flt: qm.Filter,
+        flt: qm.Filter | None,
         *,
         payload: bool | list[str] | qm.PayloadSelectorExclude = True,
         vectors: bool | list[str] = False,
