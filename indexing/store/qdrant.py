@@ -311,9 +311,7 @@ class QdrantStore:
         )
 
     def _clear_replaces(self, document_id: str) -> None:
-        self.client.set_payload(
-            self.documents, payload={"replaces": []}, points=[_uuid("doc", document_id)], wait=True
-        )
+        self.client.set_payload(self.documents, payload={"replaces": []}, points=[_uuid("doc", document_id)], wait=True)
 
     def _flip(self, collection: str, key: str, document_id: str) -> None:
         mine = qm.Filter(
@@ -755,4 +753,3 @@ class QdrantStore:
             yield from points
             if offset is None:
                 return
-
