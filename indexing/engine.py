@@ -165,11 +165,13 @@ class Engine:
         caller: Caller,
         *,
         owner: str | None = None,
+        ticket: int | None = None,
     ) -> IngestResult:
         """Index an upload for `caller` and write it to the audit trail (rejections too).
 
         :param owner: upload on behalf of this owner (replacing that owner's record of the same filename); only an
             admin may name another owner. Default: the caller.
+        :param ticket: the upload's arrival ticket (`Indexer.ticket`, taken when the request was accepted).
         :raises Forbidden: another owner named by a caller that is not admin.
         :raises CompromisosError: see `Indexer.ingest`.
         """
@@ -184,12 +186,12 @@ class Engine:
                 raise Forbidden(
                     f"Solo una clave «admin» puede subir registros en nombre de otro propietario («{owner}»)."
                 )
-            result = self.indexer.ingest(data, filename, metadata, owner=owner)
+            result = self.indexer.ingest(data, filename, metadata, owner=owner, ticket=ticket)
         except CompromisosError as exc:
             self.access.log.record(caller, "document.rejected", filename=name, error=exc.code)
             raise
-        if result.status == "duplicate":
-            action = "document.duplicate"
+        if result.status in ("duplicate", "superseded"):
+            action = f"document.{result.status}"
         else:
             action = "document.replaced" if result.replaced else "document.indexed"
         self.access.log.record(

@@ -125,8 +125,6 @@ class InvalidKeyName(CompromisosError):
 
     code = "invalid_key"
     status = 422
-
-
 class RecordTooLarge(CompromisosError):
     """The record exceeds one of the size caps (pages, characters, passages). Subclasses name which."""
 
@@ -192,3 +190,14 @@ def domain_cause(exc: BaseException) -> CompromisosError | None:
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+class TooManyUploads(CompromisosError):
+    """More uploads are in progress than the queue admits (`MAX_PENDING_UPLOADS`); retry after `retry_after` s."""
+
+    code = "too_many_uploads"
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

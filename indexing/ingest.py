@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,9 +60,11 @@ class IngestResult:
     title: str
     pages: int
     chunks: int
-    status: str  # "indexed" | "duplicate"
+    status: str  # "indexed" | "duplicate" | "superseded"
     replaced: list[str] = field(default_factory=list)
     owner: str = K.LOCAL_OWNER
+    superseded_by: str | None = None
+    """With status "superseded": the record of the same file that arrived later and stays."""
 
 
 def safe_filename(name: str | None) -> str:
@@ -138,6 +141,12 @@ class Indexer:
     """Indexes records one at a time (the embedder saturates the CPU anyway; one at a time keeps
     duplicate/replace decisions race-free).
 
+    Versions of one file: the last upload to *arrive* wins, whatever order they finish in. Each upload takes an
+    arrival ticket when it is accepted (`ticket()`; the service takes it before reading the body); the ticket is
+    stored in the registry entry, and a write whose ticket is older than that of a listed version of the same file
+    is dropped and answered as "superseded" (nothing of it is stored). Versions of a file are the records
+    `store.documents_by_filename` returns, so scoping them by owner scopes this rule too.
+
     :param store: the chunk store (collections open).
     :param backend: the dense embedding backend.
     :param max_bytes: upload size limit.
@@ -182,12 +191,37 @@ class Indexer:
         )
         self.commitment_extractor = commitment_extractor
         self.lock = threading.Lock()
+        self._ticket_lock = threading.Lock()
+        self._last_ticket = 0
+
+    def ticket(self) -> int:
+        """An arrival ticket: strictly increasing in this process, and wall-clock nanoseconds so that tickets of
+        several API processes on one Qdrant server compare by arrival too (to their clocks' precision)."""
+        with self._ticket_lock:
+            self._last_ticket = max(self._last_ticket + 1, time.time_ns())
+            return self._last_ticket
 
     def warm_up(self) -> None:
         self.pipeline.warm_up()
 
+    def _newer_version(
+        self, name: str, owner: str, ticket: int, versions: list[DocumentRecord] | None = None
+    ) -> DocumentRecord | None:
+        found = versions if versions is not None else self.store.documents_by_filename(name, owner)
+        return max((r for r in found if r.arrival > ticket), key=lambda r: r.arrival, default=None)
+
+    def _superseded(self, doc_id: str, name: str, owner: str, newer: DocumentRecord) -> IngestResult:
+        logger.info("Dropped %s (%s): a later upload of the same file (%s) is indexed", name, doc_id, newer.id)
+        return IngestResult(doc_id, name, name, 0, 0, "superseded", owner=owner, superseded_by=newer.id)
+
     def ingest(
-        self, data: bytes, filename: str | None, metadata: dict[str, Any] | None = None, *, owner: str = K.LOCAL_OWNER
+        self,
+        data: bytes,
+        filename: str | None,
+        metadata: dict[str, Any] | None = None,
+        *,
+        owner: str = K.LOCAL_OWNER,
+        ticket: int | None = None,
     ) -> IngestResult:
         """Index one file.
 
@@ -195,11 +229,14 @@ class Indexer:
         :param filename: the name it was uploaded under (data only, never a path on disk).
         :param metadata: optional title, date, conference, doc_type, tags.
         :param owner: who uploads it (an API key name). It replaces only this owner's records of the same filename.
+        :param ticket: the upload's arrival ticket (`ticket()`); default: taken now.
         :returns: the result; `status` "duplicate" when the same content is already indexed (by any owner: the id
-            is the content hash, so the existing record, with its owner, is returned).
+            is the content hash, so the existing record, with its owner, is returned); "superseded" when a version
+            of the same file (same owner) that arrived later is already indexed (this one is dropped).
         :raises CompromisosError: bad input (type, size, caps, damaged or empty file, bad metadata).
         :raises UnreadableFile: reading the file failed in a way no specific error describes.
         """
+        ticket = ticket if ticket is not None else self.ticket()
         name = safe_filename(filename)
         if len(data) > self.max_bytes:
             raise FileTooLarge(
@@ -220,6 +257,9 @@ class Indexer:
                     "duplicate",
                     owner=existing.owner,
                 )
+            newer = self._newer_version(name, owner, ticket)
+            if newer is not None:
+                return self._superseded(doc_id, name, owner, newer)
             stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
             try:
                 out = self.pipeline.run(
@@ -254,9 +294,15 @@ class Indexer:
                 indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 size_bytes=len(data),
                 owner=owner,
+                arrival=ticket,
             )
             commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
-            replaces = [r.id for r in self.store.documents_by_filename(name, owner) if r.id != doc_id]
+            versions = self.store.documents_by_filename(name, owner)
+            # Checked again: another API process on the same server may have committed a later arrival meanwhile.
+            newer = self._newer_version(name, owner, ticket, versions)
+            if newer is not None:
+                return self._superseded(doc_id, name, owner, newer)
+            replaces = [r.id for r in versions if r.id != doc_id]
             terms = chunk_term_counts(c.content or "" for c in chunks)
             self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments, terms=terms)
             if self.term_stats is not None:

@@ -102,8 +102,8 @@ class StoredKey:
 class AuditEntry:
     """One write, as the audit trail keeps it.
 
-    :param action: "document.indexed" | "document.duplicate" | "document.replaced" | "document.rejected" |
-        "document.deleted" | "key.created" | "key.revoked".
+    :param action: "document.indexed" | "document.duplicate" | "document.superseded" | "document.replaced" |
+        "document.rejected" | "document.deleted" | "key.created" | "key.revoked".
     :param actor: the key name that did it ("local" with authentication off).
     :param at: UTC time, ISO 8601 with microseconds (orders the trail).
     :param document_id: the record concerned (uploads, deletes).

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     max_tags: int = Field(default=50, ge=0, le=1000, description="Most tags in an upload's metadata.")
     max_tag_chars: int = Field(default=100, ge=1, le=1000, description="Longest tag, in characters.")
     max_json_body_kb: int = Field(default=64, ge=1, description="Largest JSON request body, in KB.")
+    max_pending_uploads: int = Field(
+        default=4, ge=1, description="Uploads accepted at once (one indexes, the rest wait); beyond it: 429."
+    )
+    upload_retry_after: int = Field(default=5, ge=1, description="Retry-After (s) of that 429.")
     chunk_min_words: int = Field(default=120, ge=10)
     chunk_max_words: int = Field(default=250, ge=20)
 

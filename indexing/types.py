@@ -60,3 +60,6 @@ class DocumentRecord:
     indexed_at: str | None = None
     size_bytes: int = 0
     owner: str = LOCAL_OWNER
+    arrival: int = 0
+    """Arrival ticket of the upload that wrote it (`Indexer.ticket`): among versions of one file, the last to
+    arrive wins."""

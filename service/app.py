@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from indexing.engine import Engine
 from indexing.settings import Settings
+from service.backpressure import UploadQueue, UploadSlots
 from service.errors import install_error_handlers
 from service.limits import BodyLimitMiddleware
 from service.metrics import install_metrics
@@ -59,8 +60,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = None
     install_error_handlers(app)
     # Outermost last: the request id wraps everything (so every log line and error has it), then the metrics,
-    # then the body limits right around the routes' body parsing.
+    # then the upload queue (a 429 before any body is read), then the body limits right around the routes' body
+    # parsing.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.state.upload_slots = UploadSlots(settings.max_pending_uploads, settings.upload_retry_after)
+    app.add_middleware(UploadQueue, slots=app.state.upload_slots)
     install_metrics(app)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from indexing.errors import CompromisosError, Unauthorized
+from indexing.errors import CompromisosError, TooManyUploads, Unauthorized
 from service.metrics import count_error
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status >= 500:
             logger.error("Domain error %s: %s", exc.code, exc.detail)
         count_error(request.app, exc.code)
-        # RFC 6750: a 401 names the scheme the client should use.
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        # RFC 6750: a 401 names the scheme the client should use; a 429 says when to retry.
+        headers: dict[str, str] | None = None
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, TooManyUploads):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -110,6 +110,7 @@ class UploadPublic(BaseModel):
     chunks: int
     status: str
     owner: str = "local"
+    superseded_by: str | None = None
 
 
 class DocumentPublic(BaseModel):

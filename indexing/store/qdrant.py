@@ -345,6 +345,7 @@ class QdrantStore:
             indexed_at=p.get("indexed_at"),
             size_bytes=int(p.get("size_bytes") or 0),
             owner=p.get(K.OWNER) or K.LOCAL_OWNER,
+            arrival=int(p.get("arrival") or 0),
         )
 
     def _active(self) -> qm.FieldCondition:

@@ -15,7 +15,9 @@ from service.schemas import DocumentPublic, DocumentsPage, ErrorPublic, IdPath, 
 
 router = APIRouter(prefix="/v1/documents", tags=["documentos"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (401, 403, 404, 413, 415, 422)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorPublic} for code in (401, 403, 404, 413, 415, 422, 429)
+}
 
 
 def to_public(r: DocumentRecord) -> DocumentPublic:
@@ -63,15 +65,23 @@ def upload(
         str | None, Form(max_length=64, description="Solo admin: subir en nombre de otro propietario.")
     ] = None,
 ) -> UploadPublic:
-    """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba. Reemplaza el registro
-    del mismo propietario con el mismo nombre de archivo."""
+    """Sube e indexa un registro. 201 si se indexó; 200 con status «duplicate» si ya estaba, o «superseded» si una
+    versión del mismo archivo y propietario llegada después ya está indexada (gana la última en llegar). Reemplaza
+    el registro del mismo propietario con el mismo nombre de archivo. 429 si hay demasiadas subidas en curso."""
     with metrics.track_upload() as outcome:
         meta = _parse_metadata(metadata, engine.settings.max_json_body_bytes)
         # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
         data = file.file.read(engine.indexer.max_bytes + 1)
-        result = engine.upload(data, file.filename, meta, caller_of(request, principal), owner=owner or None)
+        result = engine.upload(
+            data,
+            file.filename,
+            meta,
+            caller_of(request, principal),
+            owner=owner or None,
+            ticket=getattr(request.state, "upload_ticket", None),
+        )
         outcome.status = result.status
-    if result.status == "duplicate":
+    if result.status != "indexed":
         response.status_code = 200
     return UploadPublic(
         id=result.id,
@@ -81,6 +91,7 @@ def upload(
         chunks=result.chunks,
         status=result.status,
         owner=result.owner,
+        superseded_by=result.superseded_by,
     )
 
 

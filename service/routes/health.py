@@ -9,8 +9,9 @@ router = APIRouter(tags=["salud"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """El proceso está vivo."""
+    # async: answered on the event loop, never queued behind uploads and searches holding the worker threads.
     return {"status": "ok"}
 
 
