@@ -13,7 +13,7 @@ from haystack.core.errors import PipelineRuntimeError
 
 from indexing.answer import Answer, Answerer, question_type
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
-from indexing.briefing.select import SELECTION_VERSION
+from indexing.briefing.select import SELECTION_VERSION, summary_id
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
@@ -307,10 +307,13 @@ class Engine:
         return briefing
 
     def document_summary(self, document_id: str, *, max_points: int = 8) -> Briefing:
-        """Summary of one record from all of its chunks, stored like a briefing."""
+        """Summary of one record from all of its chunks, stored like a briefing (a stored one is served as is)."""
         if self.store.get_document(document_id) is None:
             raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
         state = self._briefing_state()
+        cached = self.store.get_briefing(summary_id(state, document_id, max_points))
+        if cached is not None:
+            return Briefing.from_dict(cached)
         briefing = summarize_document(
             self.store.document_chunks(document_id),
             max_points=max_points,

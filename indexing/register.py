@@ -310,13 +310,17 @@ def build_view(payloads: list[dict[str, Any]]) -> RegisterView:
     originals = [commitment_from_payload(p) for p in payloads]
     merged = deduplicate(originals)
     alias: dict[str, str] = {}
+    merged_ids = {m.id for m in merged}
+    holders: dict[Source, list[Commitment]] = defaultdict(list)  # source -> merged commitments citing it, in order
+    for m in merged:
+        for src in dict.fromkeys(m.sources):
+            holders[src].append(m)
     for c in originals:
-        if any(m.id == c.id for m in merged):
+        if c.id in merged_ids:
             alias[c.id] = c.id
             continue
         home = next(
-            (m for m in merged if c.sources[0] in m.sources and m.amount == c.amount and m.currency == c.currency),
-            None,
+            (m for m in holders.get(c.sources[0], ()) if m.amount == c.amount and m.currency == c.currency), None
         )
         if home is not None:
             alias[c.id] = home.id

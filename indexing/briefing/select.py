@@ -445,6 +445,21 @@ def _page_sections(clusters: list[_Cluster], pages: list[int]) -> list[tuple[tup
     return out
 
 
+def _summary_request(document_ids: list[str], max_points: int) -> dict[str, Any]:
+    return {"kind": "document_summary", "document_ids": document_ids, "max_points": max_points}
+
+
+def summary_id(index_state: str, document_id: str, max_points: int) -> str:
+    """The id `summarize_document` gives the summary of one record with chunks (to look up a stored one first).
+
+    :param index_state: as passed to `summarize_document`.
+    :param document_id: the record.
+    :param max_points: as passed to `summarize_document`.
+    :returns: the briefing id.
+    """
+    return briefing_id(index_state, _summary_request([document_id], max_points))
+
+
 def summarize_document(
     chunks: list[Chunk],
     *,
@@ -474,7 +489,7 @@ def summarize_document(
     ordered = sorted(_unique_chunks(chunks), key=lambda c: (c.document_id, c.chunk_index, c.page, c.char_start))
     first = ordered[0] if ordered else None
     document_ids = sorted({c.document_id for c in ordered})
-    request: dict[str, Any] = {"kind": "document_summary", "document_ids": document_ids, "max_points": max_points}
+    request = _summary_request(document_ids, max_points)
 
     vectors = [v for v in (_unit(c.embedding) for c in ordered) if v is not None]
     centroid = _unit(np.mean(np.stack(vectors), axis=0).tolist()) if vectors else None

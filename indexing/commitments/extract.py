@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -1000,18 +1001,34 @@ def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
     announced/committed merge. Two amounts of one sentence or table row never merge. The merged commitment keeps
     the most advanced explicit status and the first statement's id.
 
+    Time: n log n plus the candidates actually compared. Only a commitment of the same currency, kind, total-ness
+    and actor family (rollup) and an equal amount can merge, so merged commitments are indexed by those fields
+    (amounts kept sorted per group) and each statement is compared with the few that share them, never with all.
+
     :param commitments: extracted commitments, in document order.
     :returns: merged commitments, in order of first appearance.
     """
     merged: list[Commitment] = []
+    # (currency, is_total, kind, actor family) -> sorted [(amount, position in merged)]
+    index: dict[tuple[str | None, bool, str, str], list[tuple[float, int]]] = {}
+    families: dict[str, str] = {}
     for c in commitments:
-        candidates = [m for m in merged if _compatible(m, c)]
-        docs = {x.document_id for x in c.sources}
-        target = next((m for m in candidates if docs & {x.document_id for x in m.sources}), None)
-        target = target or (candidates[0] if candidates else None)
-        if target is None:
+        family = families.get(c.actor)
+        if family is None:
+            family = families[c.actor] = rollup_name(c.actor)
+        group = index.setdefault((c.currency, c.is_total, c.kind, family), [])
+        # A superset of the amounts `_compatible` accepts (equal within 1e-6); it then decides exactly.
+        tol = 2e-6 * max(abs(c.amount), 1.0) + 1e-9
+        lo, hi = bisect_left(group, (c.amount - tol, -1)), bisect_right(group, (c.amount + tol, len(merged)))
+        positions = sorted(pos for _, pos in group[lo:hi])
+        candidates = [merged[pos] for pos in positions if _compatible(merged[pos], c)]
+        if not candidates:
+            insort(group, (c.amount, len(merged)))
             merged.append(replace(c, sources=list(c.sources)))
             continue
+        docs = {x.document_id for x in c.sources}
+        target = next((m for m in candidates if docs & {x.document_id for x in m.sources}), None)
+        target = target or candidates[0]
         for src in c.sources:
             if src not in target.sources:
                 target.sources.append(src)

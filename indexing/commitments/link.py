@@ -20,9 +20,10 @@ disbursement record is not assumed unpaid.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
-from indexing.commitments.actors import same_family
+from indexing.commitments.actors import rollup_name
 from indexing.commitments.extract import (
     PLEDGE_STATUSES,
     STATUS_ORDER,
@@ -105,7 +106,8 @@ def _close(a: float, b: float, tol: float = 0.01) -> bool:
 
 
 def _fits(chain: Chain, c: Commitment) -> bool:
-    if not all(same_family(s.actor, c.actor) for s in chain.stages) or chain.currency != c.currency:
+    # Same actor family: guaranteed by the caller, which only offers chains of c's family (`_ChainIndex`).
+    if chain.currency != c.currency:
         return False
     anchor = chain.pledged
     if c.status in DISBURSED:
@@ -144,8 +146,51 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     return (same_unit, exact, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
 
 
+class _ChainIndex:
+    """The chains of one actor family and currency, indexed by the amount a new stage is compared with.
+
+    `_fits` needs the same family and currency (the index key), and then an amount near the chain's pledge (pledge
+    or signature) or not above it (disbursement), or a chain without pledge. So a stage is compared with the
+    chains whose pledge lies in that range and with the pledge-less ones, never with every chain.
+    """
+
+    def __init__(self) -> None:
+        self.by_pledge: list[tuple[float, int]] = []  # sorted (pledged, chain position)
+        self.no_pledge: list[int] = []  # positions of chains with only disbursements
+
+    def candidates(self, c: Commitment) -> list[int]:
+        """Positions of the chains that may fit `c` (a superset; `_fits` decides), in chain order."""
+        if c.status in DISBURSED:
+            lo = bisect_left(self.by_pledge, (c.amount / 1.01 * (1 - 1e-9), -1))
+            hits = [pos for _, pos in self.by_pledge[lo:]]
+        else:
+            lo = bisect_left(self.by_pledge, (c.amount * 0.99 * (1 - 1e-9), -1))
+            hi = bisect_right(self.by_pledge, (c.amount / 0.99 * (1 + 1e-9), 1 << 62))
+            hits = [pos for _, pos in self.by_pledge[lo:hi]]
+        return sorted(hits + self.no_pledge)
+
+    def add(self, pos: int, pledged: float | None) -> None:
+        if pledged is None:
+            self.no_pledge.append(pos)
+        else:
+            insort(self.by_pledge, (pledged, pos))
+
+    def move(self, pos: int, before: float | None, after: float | None) -> None:
+        """A stage changed the chain's pledge from `before` to `after`."""
+        if before == after:
+            return
+        if before is None:
+            self.no_pledge.remove(pos)
+        else:
+            del self.by_pledge[bisect_left(self.by_pledge, (before, pos))]
+        self.add(pos, after)
+
+
 def link_commitments(commitments: list[Commitment]) -> list[Chain]:
     """Group deduplicated commitments into chains of stages of the same commitment.
+
+    Time: n log n plus the candidate chains compared — those of the same actor family and currency whose pledge
+    the stage's amount can match (see `_ChainIndex`), not all chains.
 
     :param commitments: commitments from any number of records (conference totals and requirements are skipped).
     :returns: chains in order of their first stage; every eligible commitment is in exactly one chain.
@@ -155,13 +200,24 @@ def link_commitments(commitments: list[Commitment]) -> list[Chain]:
         eligible, key=lambda c: (_when(c), STATUS_ORDER.index(c.status) if c.status in STATUS_ORDER else 0, c.id)
     )
     chains: list[Chain] = []
+    indexes: dict[tuple[str, str | None], _ChainIndex] = {}
+    families: dict[str, str] = {}
     for c in ordered:
-        candidates = [ch for ch in chains if _fits(ch, c)]
-        if candidates:
-            best = max(candidates, key=lambda ch: _score(ch, c))
-            best.stages.append(c)
+        # Same family = same rollup (`same_family`); every stage of a chain is of its first stage's family.
+        family = families.get(c.actor)
+        if family is None:
+            family = families[c.actor] = rollup_name(c.actor)
+        index = indexes.setdefault((family, c.currency), _ChainIndex())
+        fitting = [pos for pos in index.candidates(c) if _fits(chains[pos], c)]
+        if fitting:
+            # The first best in chain order, as a scan of all chains would pick.
+            pos = max(fitting, key=lambda p: _score(chains[p], c))
+            before = chains[pos].pledged
+            chains[pos].stages.append(c)
+            index.move(pos, before, chains[pos].pledged)
             continue
         chains.append(Chain(id="", stages=[c]))
+        index.add(len(chains) - 1, chains[-1].pledged)
     for ch in chains:
         ch.stages.sort(key=lambda c: (_when(c), STATUS_ORDER.index(c.status)))
         ch.id = hashlib.sha256("|".join(sorted(c.id for c in ch.stages)).encode()).hexdigest()[:16]

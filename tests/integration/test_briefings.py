@@ -93,6 +93,20 @@ class TestDocumentSummary:
         for c in b["citations"]:
             assert any(c["quote"] in t for t in page_texts(engine, doc_id, c["page"]))
 
+    def test_a_stored_summary_is_served_without_reading_the_record(
+        self, client: TestClient, doc_ids: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        doc_id = doc_ids["acta_bruselas_2023.pdf"]
+        first = client.post(f"/v1/documents/{doc_id}/summary", json={"max_points": 4}).json()
+
+        def must_not_run(*_: object) -> None:
+            raise AssertionError("the stored summary was not checked first")
+
+        monkeypatch.setattr(engine.store, "document_chunks", must_not_run)
+        again = client.post(f"/v1/documents/{doc_id}/summary", json={"max_points": 4})
+        assert again.status_code == 200
+        assert again.json() == first
+
     def test_unknown_document_is_404(self, client: TestClient) -> None:
         r = client.post("/v1/documents/nope/summary")
         assert r.status_code == 404
