@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     )
 
     log_level: str = Field(default="INFO")
+
+    @field_validator("omp_wait_policy", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        # OpenMP spells it PASSIVE / ACTIVE; the same env var configures both.
+        return value.lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

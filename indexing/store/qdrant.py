@@ -278,6 +278,8 @@ class QdrantStore:
                 if found:
                     self.client.delete(collection, points_selector=qm.FilterSelector(filter=orphans), wait=True)
                     touched.update(found)
+            if self.embedded:
+                self._dirty = False  # nothing pending or unlisted is left (one process per embedded store)
         if touched:
             logger.warning("Recovered %d records left half-written or half-deleted by a crash", len(touched))
         return len(touched)

@@ -143,3 +143,28 @@ def test_recover_on_a_server_spares_a_recent_uncommitted_write(engine: Engine, t
     finally:
         store.embedded = True
         eng.close()
+
+
+def test_a_write_failing_after_its_commit_point_is_finished_by_recover(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng = Engine.open(Settings(data_dir=tmp_path, _env_file=None), backend=engine.backend)  # type: ignore[call-arg]
+    try:
+        store = eng.store
+
+        def disk_full(*_: object) -> None:
+            raise RuntimeError("disco lleno")
+
+        monkeypatch.setattr(store, "_flip", disk_full)
+        with pytest.raises(RuntimeError, match="disco lleno"):
+            eng.indexer.ingest(V1, FILENAME)
+        monkeypatch.undo()
+        # Committed (listed) but its chunks are still pending: searches now check the state, so none is returned.
+        assert store._dirty
+        assert [r.id for r in store.all_documents()] == [OLD]
+        assert eng.search("contribución de España para la integración", top_k=5).chunks == []
+        assert store.recover() == 1
+        found = eng.search("contribución de España para la integración", top_k=5).chunks
+        assert [c.document_id for c in found] == [OLD]
+    finally:
+        eng.close()
