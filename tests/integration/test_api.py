@@ -88,8 +88,8 @@ class TestDocuments:
         first = upload(client, "nota_noruega.txt", data, {"doc_type": "nota_prensa", "tags": ["noruega"]})
         assert first.status_code == 201
         body = first.json()
-        assert set(body) == {"id", "filename", "title", "pages", "chunks", "status", "owner"}
-        assert body["owner"] == "local"
+        assert set(body) == {"id", "filename", "title", "pages", "chunks", "status", "owner", "superseded_by"}
+        assert (body["owner"], body["superseded_by"]) == ("local", None)
         assert (body["filename"], body["title"], body["pages"], body["chunks"], body["status"]) == (
             "nota_noruega.txt",
             "Nota breve",
