@@ -41,6 +41,7 @@ eval: install
 bench: install
 	$(PY) -m bench.ingest
 	$(PY) -m bench.latency
+	$(PY) -m bench.contention
 	$(PY) -m bench.auth
 	$(PY) -m bench.text
 

@@ -5,11 +5,11 @@ opens the sample corpus index and times `Engine.search` and `Engine.ask` over th
 thread as the service does, in three conditions:
 
 - idle: nothing else running (on a shared machine: nothing else *of ours*);
-- contended: one CPU-bound process beside it (a Python busy loop);
+- contended: one CPU-bound process beside it (a Python busy loop; `--busy N` for more);
 - ingest: a long record being indexed in the same process (the embedder busy on passage batches).
 
 Bounded: every loop has a fixed number of rounds and the helpers are stopped at the end. Prints medians (ms) side
-by side, one line per configuration and condition.
+by side, one line per configuration and condition: the query embedding alone, search, ask.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def _long_record(i: int) -> bytes:
     return f"Informe consolidado número {i}\n\n{body}".encode()
 
 
-def _measure(data_dir: Path, wait_policy: str | None, query_threads: int | None, rounds: int) -> dict[str, float]:
+def _measure(
+    data_dir: Path, wait_policy: str | None, query_threads: int | None, rounds: int, busy: int
+) -> dict[str, float]:
     import indexing  # noqa: F401
     from corpus.evaluate import load_questions
     from indexing.engine import Engine
@@ -57,7 +59,12 @@ def _measure(data_dir: Path, wait_policy: str | None, query_threads: int | None,
 
     def timed(prefix: str) -> None:
         def body() -> None:
-            for kind, fn in (("search", lambda q: engine.search(q, top_k=10)), ("ask", engine.ask)):
+            kinds = (
+                ("embed", engine.backend.embed_query),
+                ("search", lambda q: engine.search(q, top_k=10)),
+                ("ask", engine.ask),
+            )
+            for kind, fn in kinds:
                 ms = []
                 for q in questions:
                     t0 = time.perf_counter()
@@ -73,13 +80,14 @@ def _measure(data_dir: Path, wait_policy: str | None, query_threads: int | None,
         for q in questions[:3]:
             engine.ask(q)  # warm caches (register view, term statistics)
         timed("idle")
-        busy = subprocess.Popen([sys.executable, "-c", _BUSY])
+        loops = [subprocess.Popen([sys.executable, "-c", _BUSY]) for _ in range(busy)]
         try:
             time.sleep(0.5)
             timed("contended")
         finally:
-            busy.kill()
-            busy.wait()
+            for loop in loops:
+                loop.kill()
+                loop.wait()
         stop = threading.Event()
 
         def ingest_loop() -> None:
@@ -125,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.contention")
     parser.add_argument("--rounds", type=int, default=12, help="questions timed per condition")
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--busy", type=int, default=1, help="CPU-bound processes of the contended condition")
     parser.add_argument("--child-index", help=argparse.SUPPRESS)
     parser.add_argument("--child-measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -139,20 +148,25 @@ def main() -> None:
         shutil.copytree(data_dir, copy, dirs_exist_ok=True)
         try:
             wait_policy, threads = CONFIGS[config]
-            sys.stdout.write(json.dumps(_measure(copy, wait_policy, threads, args.rounds)) + "\n")
+            sys.stdout.write(json.dumps(_measure(copy, wait_policy, threads, args.rounds, args.busy)) + "\n")
         finally:
             shutil.rmtree(copy, ignore_errors=True)
         return
     with tempfile.TemporaryDirectory() as tmp:
         _child("--child-index", tmp)
-        sys.stdout.write(f"{os.cpu_count()} CPUs; medians in ms over {args.rounds} dev questions\n")
-        sys.stdout.write(f"{'config':12s} {'condition':10s} {'search':>8s} {'ask':>8s}   (x idle)\n")
+        sys.stdout.write(
+            f"{os.cpu_count()} CPUs, {args.busy} busy process(es) when contended; "
+            f"medians in ms over {args.rounds} dev questions\n"
+        )
+        sys.stdout.write(f"{'config':12s} {'condition':10s} {'embed':>8s} {'search':>8s} {'ask':>8s}   (x idle)\n")
         for config in args.configs:
-            res = json.loads(_child("--child-measure", tmp, config, "--rounds", str(args.rounds)))
+            res = json.loads(
+                _child("--child-measure", tmp, config, "--rounds", str(args.rounds), "--busy", str(args.busy))
+            )
             for cond in ("idle", "contended", "ingest"):
-                s, a = res[f"{cond}_search"], res[f"{cond}_ask"]
-                ratio = f"x{s / res['idle_search']:.1f} / x{a / res['idle_ask']:.1f}"
-                sys.stdout.write(f"{config:12s} {cond:10s} {s:8.1f} {a:8.1f}   ({ratio})\n")
+                e, s, a = res[f"{cond}_embed"], res[f"{cond}_search"], res[f"{cond}_ask"]
+                ratio = " / ".join(f"x{res[f'{cond}_{k}'] / res[f'idle_{k}']:.1f}" for k in ("embed", "search", "ask"))
+                sys.stdout.write(f"{config:12s} {cond:10s} {e:8.1f} {s:8.1f} {a:8.1f}   ({ratio})\n")
             sys.stdout.flush()
 
 
