@@ -40,6 +40,7 @@ from indexing.commitments.extract import (
     PLEDGE_STATUSES,
     STATUS_ORDER,
     Commitment,
+    Equivalent,
     Source,
     deduplicate,
     detect_event,
@@ -158,6 +159,8 @@ def _to_payload(c: Commitment, sources_meta: dict[str, dict[str, Any]]) -> dict[
         "is_total": c.is_total,
         "kind": c.kind,
         "flags": list(c.flags),
+        "equivalents": [{"amount": e.amount, "currency": e.currency} for e in c.equivalents],
+        "qualifier": c.qualifier,
         "sources": [
             {
                 "document_id": s.document_id,
@@ -198,6 +201,8 @@ def commitment_from_payload(p: dict[str, Any]) -> Commitment:
         actor_rollup=p.get("actor_rollup"),
         amount_text=p.get("amount_text") or "",
         flags=tuple(p.get("flags") or ()),
+        equivalents=tuple(Equivalent(float(e["amount"]), e["currency"]) for e in p.get("equivalents") or ()),
+        qualifier=p.get("qualifier"),
     )
 
 

@@ -15,6 +15,11 @@ class CommitmentSourcePublic(BaseModel):
     char_end: int
 
 
+class EquivalentPublic(BaseModel):
+    amount: float
+    currency: str
+
+
 class CommitmentPublic(BaseModel):
     id: str
     actor: str
@@ -34,6 +39,8 @@ class CommitmentPublic(BaseModel):
     date: str | None = None
     is_total: bool = False
     flags: list[str] = []
+    equivalents: list[EquivalentPublic] = []
+    qualifier: str | None = None
     sources: list[CommitmentSourcePublic]
 
 

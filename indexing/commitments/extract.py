@@ -50,6 +50,7 @@ from indexing.text.tokens import fold_same_length
 
 __all__ = [
     "Commitment",
+    "Equivalent",
     "Source",
     "deduplicate",
     "detect_event",
@@ -76,6 +77,14 @@ class Source:
     char_end: int
 
 
+@dataclass(frozen=True)
+class Equivalent:
+    """The same amount stated in another currency, in parentheses after it ("(unos 160 millones de euros)")."""
+
+    amount: float
+    currency: str
+
+
 @dataclass
 class Commitment:
     """One statement of a funding commitment (after deduplication: one commitment, several sources).
@@ -100,11 +109,14 @@ class Commitment:
     actor_rollup: str | None = None
     amount_text: str = ""
     flags: tuple[str, ...] = ()
+    equivalents: tuple[Equivalent, ...] = ()
+    qualifier: str | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict."""
         out = asdict(self)
         out["flags"] = list(self.flags)
+        out["equivalents"] = [asdict(e) for e in self.equivalents]
         return out
 
 
@@ -175,6 +187,7 @@ class _Unit:
     end: int
     lead: str = ""  # lead-in text of a list or table ("Los principales anuncios fueron:")
     header: tuple[str, ...] | None = None  # table header cells, for table rows
+    caption: str = ""  # text stating a table's units ("Cuadro 2. ... en millones de USD", "Los montos se expresan ...")
 
 
 def _is_table_row(line: str) -> bool:
@@ -208,12 +221,28 @@ _HEADER_KEYS = {
     "instrument": ("instrumento", "modalidad", "tipo"),
     "status": ("estado", "situacion", "fase"),
     "recipient": ("destino", "beneficiario", "receptor", "destinatario"),
+    "event": ("conferencia", "evento"),
 }
+# Columns whose bare numbers are amounts of one stage: "Anunciado | Firmado | Desembolsado", "Parte del Perú".
+_AMOUNT_COLUMN_KEYS = (
+    *_HEADER_KEYS["amount"],
+    "anunciado",
+    "comprometido",
+    "firmado",
+    "desembolsado",
+    "ejecutado",
+    "parte ",
+)
+_BARE_NUMBER_RE = re.compile(r"\s*(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*(millones|mill\.)?\s*")
+# A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
+_SCALE_NOTE_RE = re.compile(
+    r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+millones\b"
+)
 
 
 def _is_header(line: str) -> bool:
     cells = [fold_same_length(line[a:b]) for a, b in _cell_spans(line)]
-    if any(find_amounts(c) for c in cells):
+    if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
         return False
     return any(c.startswith(keys) for c in cells for keys in _HEADER_KEYS.values())
 
@@ -245,7 +274,7 @@ def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     block: list[tuple[int, int]] = []
     header: tuple[str, ...] | None = None
-    lead = ""
+    lead = caption = ""
 
     def flush() -> None:
         nonlocal block
@@ -266,7 +295,14 @@ def _units(text: str) -> list[_Unit]:
         if merged:
             prev = text[merged[-1][0] : merged[-1][1]].strip()
             # A table row wrapped by the PDF text layer: "| BID | 12.300.000 | ... | Superintendencia de\nMigraciones |"
-            if prev.startswith("|") and not prev.endswith("|") and raw.endswith("|") and not raw.startswith("|"):
+            # A row broken anywhere: "| Suiza | 2021 | CHF 4,5\nmillones | Vía socios | CHF 2,9\nmillones | Lima |"
+            if (
+                prev.startswith("|")
+                and not prev.endswith("|")
+                and raw
+                and not raw.startswith("|")
+                and end - merged[-1][0] <= MAX_UNIT_CHARS
+            ):
                 merged[-1] = (merged[-1][0], end)
                 continue
         merged.append((start, end))
@@ -282,9 +318,19 @@ def _units(text: str) -> list[_Unit]:
             if _is_header(raw):
                 header = tuple(fold_same_length(raw[a:b]) for a, b in _cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
+                caption = lead if _SCALE_NOTE_RE.search(fold_same_length(lead)) or "millon" in fold_same_length(
+                    lead
+                ) else next(
+                    (
+                        text[u.start : u.end]
+                        for u in reversed(units[-12:])
+                        if u.header is None and _SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end]))
+                    ),
+                    lead,
+                )
                 continue
             if end - start <= MAX_UNIT_CHARS:
-                units.append(_Unit(start, end, lead, header))
+                units.append(_Unit(start, end, lead, header, caption))
             else:  # not a table row any real table has: read it as prose, in bounded pieces
                 units.extend(_Unit(a, b, "") for a, b in _bounded(text, start, end))
             continue
@@ -446,6 +492,57 @@ def _nearest(
     return best
 
 
+# --- equivalents and qualifiers ------------------------------------------------------------------------------
+
+# "171 millones de dólares (unos 160 millones de euros)": what may stand between the amount and its equivalent.
+_EQUIV_OPEN_RE = re.compile(
+    r"\s{0,3}\(\s{0,3}(?:(?:unos|unas|alrededor\s+de|cerca\s+de|aproximadamente|aprox\.|casi|mas\s+de|"
+    r"equivalentes?\s+a|equivale\s+a|equivalentes?\s+de|o\s+sea|es\s+decir)\s{1,3})?$"
+)
+_EQUIV_CLOSE_RE = re.compile(r"\s{0,3}(?:aprox\.?\s{0,3})?[),;]")
+_QUALIFIERS = (
+    (re.compile(r"(?:mas\s+de|superior(?:es)?\s+a|por\s+encima\s+de)\s{1,3}$"), "más de"),
+    (re.compile(r"(?:alrededor\s+de|cerca\s+de|unos|unas|aproximadamente|aprox\.|casi|del\s+orden\s+de)\s{1,3}$"),
+     "alrededor de"),
+    (re.compile(r"(?<![^\W\d_])hasta\s{1,3}$"), "hasta"),
+)
+
+
+def pair_equivalents(text: str, amounts: list[Amount]) -> tuple[list[Amount], dict[int, tuple[Amount, ...]]]:
+    """Fold an amount stated in parentheses in another currency right after an amount into that amount.
+
+    :param text: the text the amounts' offsets index.
+    :param amounts: amounts of one unit, sorted by offset.
+    :returns: (the amounts left, {start of an amount: its equivalents}).
+    """
+    kept: list[Amount] = []
+    equivalents: dict[int, tuple[Amount, ...]] = {}
+    i = 0
+    while i < len(amounts):
+        a = amounts[i]
+        kept.append(a)
+        j = i + 1
+        while j < len(amounts):
+            b = amounts[j]
+            between = fold_same_length(text[a.end : b.start]) if b.start - a.end <= 40 else ""
+            close = _EQUIV_CLOSE_RE.match(text, b.end)
+            if not (between and _EQUIV_OPEN_RE.match(between) and close and b.currency and a.currency != b.currency):
+                break
+            equivalents[a.start] = (*equivalents.get(a.start, ()), b)
+            j += 1
+        i = j
+    return kept, equivalents
+
+
+def qualifier_before(text: str, start: int) -> str | None:
+    """"más de", "alrededor de" or "hasta" when the words right before `start` bound or approximate an amount."""
+    before = fold_same_length(text[max(0, start - 30) : start])
+    for pattern, value in _QUALIFIERS:
+        if pattern.search(before):
+            return value
+    return None
+
+
 # --- extraction -----------------------------------------------------------------------------------------------
 
 
@@ -553,6 +650,7 @@ def _extract_unit(
         row_actor, amounts = _table_row(text, unit, amounts)
         if row_actor is None:
             amounts = []
+    amounts, equivalents = pair_equivalents(text, amounts)
     sentence_event = detect_event(quote)
     if sentence_event is None and "conferencia" in folded and state.last_event:
         sentence_event = state.last_event
@@ -561,6 +659,8 @@ def _extract_unit(
     elif head_event and state.last_event is None:
         state.last_event = head_event
     the_event = sentence_event or event or head_event
+    if unit.header is not None:
+        the_event = _table_event(text, unit) or the_event
     if not amounts:
         if unit.header is None:
             state.prev_actor = (
@@ -631,6 +731,8 @@ def _extract_unit(
             or _header_currency(unit)
         )
         previous_currency = currency or previous_currency
+        if currency is None:
+            continue  # money only: a figure with no currency stated, in the table or the context, is no entry
         cell_status = _cell_status(text, unit, amount) if unit.header is not None else None
         if cell_status is not None:
             status, explicit = cell_status
@@ -673,8 +775,14 @@ def _extract_unit(
                 actor_rollup=None if is_total else rollup_name(actor),
                 amount_text=amount.text,
                 flags=amount.flags,
+                equivalents=tuple(
+                    Equivalent(float(x.value), x.currency) for x in equivalents.get(amount.start, ()) if x.currency
+                ),
+                qualifier=qualifier_before(text, amount.start),
             )
         )
+    if unit.header is not None:
+        results = _merge_row_stages(results)
     compromisos = [c for c in results if c.kind == "compromiso"]
     if compromisos:
         state.prev_total = compromisos[-1].is_total
@@ -682,6 +790,28 @@ def _extract_unit(
     else:
         state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
     return results
+
+
+def _merge_row_stages(results: list[Commitment]) -> list[Commitment]:
+    """One table row restating its amount in a later pledge column ("Anunciado 2,5 | Firmado 2,5") states one
+    commitment that advanced: keep the first, with the most advanced status. A disbursement is its own stage."""
+    out: list[Commitment] = []
+    for c in results:
+        same = next(
+            (
+                o
+                for o in out
+                if o.currency == c.currency
+                and o.amount == c.amount
+                and _STAGE_GROUP[o.status] == _STAGE_GROUP[c.status] == "pledge"
+            ),
+            None,
+        )
+        if same is None:
+            out.append(c)
+        elif STATUS_ORDER.index(c.status) > STATUS_ORDER.index(same.status):
+            same.status, same.status_explicit = c.status, True
+    return out
 
 
 def _shift(hit, s):
@@ -845,21 +975,50 @@ def _table_row(text: str, unit: _Unit, amounts: list[Amount]) -> tuple[str | Non
         return None, []
     actor = found[0].canonical
     amounts = [x for x in amounts if not (a <= x.start < b)]
-    amount_col = _column(unit, "amount")
-    if amount_col is not None and amount_col < len(cells):
-        ca, cb = cells[amount_col]
-        if not any(ca <= x.start < cb for x in amounts):
-            m = re.search(r"\d+(?:[.,\u00a0]\d+)*", text[ca:cb])
-            parsed = parse_number(m.group(0)) if m else None
-            if m and parsed is not None:
-                value = parsed[0]
-                header_cell = unit.header[amount_col] if unit.header else ""
-                if "millon" in header_cell or re.search(r"(?i)mill", text[ca:cb]):
-                    value *= Decimal(10) ** 6
-                start = ca + m.start()
-                amounts.append(Amount(value, None, start, ca + m.end(), m.group(0)))
-                amounts.sort(key=lambda x: x.start)
+    header = unit.header or ()
+    for i, (ca, cb) in enumerate(cells):
+        if i >= len(header) or i == col or not header[i].startswith(_AMOUNT_COLUMN_KEYS):
+            continue
+        if any(ca <= x.start < cb for x in amounts):
+            continue
+        m = _BARE_NUMBER_RE.fullmatch(text, ca, cb)
+        parsed = parse_number(m.group(1)) if m else None
+        if m is None or parsed is None:
+            continue
+        value = parsed[0]
+        if m.group(2) or "millon" in header[i] or (
+            "millon" in fold_same_length(unit.caption) and "miles" not in header[i]
+        ):
+            value *= Decimal(10) ** 6
+        currency = _row_currency(text, unit) or _currency_in(header[i]) or _currency_in(unit.caption)
+        amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
+    amounts.sort(key=lambda x: x.start)
     return actor, amounts
+
+
+_CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
+
+
+def _currency_in(phrase: str) -> str | None:
+    """The currency a header cell or caption names for its figures: "Monto (millones de USD)", "en euros"."""
+    folded = phrase[:400]
+    for k, m in enumerate(_CURRENCY_CUE_RE.finditer(folded)):
+        if k >= 12:
+            break
+        found = find_amounts("1 millones de " + folded[m.end() : m.end() + 40])
+        if found and found[0].start == 0 and found[0].currency:
+            return found[0].currency
+    return _header_currency(_Unit(0, 0, header=(fold_same_length(folded),)))
+
+
+def _table_event(text: str, unit: _Unit) -> str | None:
+    """The conference of a row's "Conferencia" column: "2021", "Canadá 2021", "Bruselas 2023"."""
+    col = _column(unit, "event")
+    cells = _row_cells(text, unit)
+    if col is None or col >= len(cells):
+        return None
+    m = _YEAR_RE.search(text[cells[col][0] : cells[col][1]])
+    return _events()[0].get(m.group(1)) if m else None
 
 
 def _cell_actor(text, unit, amount, mentions, roles) -> str | None:
