@@ -1,5 +1,8 @@
 """Commitments register evaluation: `python -m corpus.commitments_eval [RECORDS_DIR] [GOLD_JSON] [MANIFEST_JSON]`.
 
+Without arguments, scores the dev part and the check part side by side (precision, recall, linking, equivalence
+and qualifier accuracy, totals, non-commitments extracted) and lists the dev failures only.
+
 Runs the REAL ingestion conversion and cleaning on every record (content sniffing → `PdfPagesConverter` /
 `TextPagesConverter` → `SpanishDocumentCleaner` → `RecordMetadataExtractor` with the manifest's metadata; no
 embedding), extracts each record's commitments exactly as indexing does (`indexing.register.extract_for_record`),
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,14 @@ from haystack import Document
 from haystack.dataclasses import ByteStream
 
 from indexing import constants as K
-from indexing.commitments.evaluate import evaluate_extraction, evaluate_linking, totals_by_actor
+from corpus.commitments_scoring import (
+    evaluate_details,
+    evaluate_extraction,
+    evaluate_linking,
+    evaluate_totals,
+    non_commitments_extracted,
+    totals_by_actor,
+)
 from indexing.commitments.extract import Commitment
 from indexing.commitments.link import link_commitments
 from indexing.components.metadata_extractor import RecordMetadataExtractor
@@ -30,7 +41,7 @@ from indexing.components.spanish_cleaner import SpanishDocumentCleaner
 from indexing.components.text_pages_converter import TextPagesConverter
 from indexing.ids import document_id
 from indexing.ingest import safe_filename, validate_metadata
-from indexing.register import build_view, extract_for_record
+from indexing.register import build_view, commitment_from_payload, extract_for_record
 from indexing.types import DocumentRecord
 
 HERE = Path(__file__).resolve().parent
@@ -76,11 +87,28 @@ def _manifest(path: Path | None) -> dict[str, dict[str, Any]]:
     return {r["filename"]: r for r in json.loads(path.read_text(encoding="utf-8"))["records"]}
 
 
+@lru_cache(maxsize=4)
+def _record_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...]]:
+    payloads, problems = _extract_payloads(records_dir, manifest_path)
+    return tuple(payloads), tuple(problems)
+
+
+def record_payloads(records_dir: Path, manifest_path: Path | None = None) -> list[dict[str, Any]]:
+    """The register entries of every record of `records_dir`, each merged within its record only."""
+    return [dict(p) for p in _record_payloads(records_dir, manifest_path)[0]]
+
+
 def extract_corpus(records_dir: Path, manifest_path: Path | None = None) -> tuple[list[Commitment], list[str]]:
     """Commitments of every record of `records_dir`, merged across records as the register does.
 
     :returns: (deduplicated commitments, problems found: quotes that are not the page text at their offsets).
     """
+    payloads, problems = _record_payloads(records_dir, manifest_path)
+    view = build_view([dict(p) for p in payloads])
+    return list(view.commitments.values()), list(problems)
+
+
+def _extract_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[list[dict[str, Any]], list[str]]:
     manifest = _manifest(manifest_path)
     payloads: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -95,8 +123,7 @@ def extract_corpus(records_dir: Path, manifest_path: Path | None = None) -> tupl
                 if texts.get(s["page"], "")[s["char_start"] : s["char_end"]] != s["quote"]:
                     problems.append(f"{path.name} p. {s['page']}: quote is not the page text at its offsets")
             payloads.append({**entry, "document_id": record.id})
-    view = build_view(payloads)
-    return list(view.commitments.values()), problems
+    return payloads, problems
 
 
 def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | str | None = None) -> dict[str, Any]:
@@ -105,8 +132,10 @@ def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | st
     :param records_dir: directory of records (PDF, TXT, MD).
     :param gold_path: the gold list (`commitments_gold.json`).
     :param manifest_path: record metadata (conference, date...); defaults to `manifest.json` next to `records_dir`.
-    :returns: {"precision", "recall", "f1", "tp", "fp", "fn", "linking_f1", "commitments", "chains", "totals",
-        "disbursement", "quote_problems", "false_positives", "missed"}.
+    :returns: {"precision", "recall", "f1", "tp", "fp", "fn", "linking_f1", "equivalence_accuracy",
+        "qualifier_accuracy", "totals_marked", "totals_as_pledge", "non_commitments_extracted",
+        "people_or_percentages_extracted", "commitments", "chains", "totals", "disbursement", "quote_problems",
+        "false_positives", "missed", ...}.
     """
     records_dir = Path(records_dir)
     manifest = Path(manifest_path) if manifest_path else records_dir.parent / "manifest.json"
@@ -117,6 +146,15 @@ def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | st
     chains = link_commitments(commitments)
     scores = evaluate_extraction(commitments, gold)
     scores["linking_f1"] = evaluate_linking(chains, links, gold)
+    # equivalents and qualifiers are labelled per record: score them on each record's own entries
+    per_record = [commitment_from_payload(p) for p in record_payloads(records_dir, manifest)]
+    scores.update(evaluate_details(per_record, gold))
+    scores.update(evaluate_totals(commitments, gold_data.get("totals", [])))
+    extracted = non_commitments_extracted(commitments, gold_data.get("non_commitments", []), gold)
+    scores["non_commitments"] = len(gold_data.get("non_commitments", []))
+    scores["non_commitments_extracted"] = sum(extracted.values())
+    scores["people_or_percentages_extracted"] = extracted.get("people", 0) + extracted.get("percentage", 0)
+    scores["non_commitments_by_kind"] = extracted
     scores["commitments"] = len(commitments)
     scores["chains"] = len(chains)
     scores["totals"] = totals_by_actor(commitments, chains)
@@ -129,22 +167,68 @@ def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | st
     return scores
 
 
+_SIDE_BY_SIDE = (
+    ("precision", "precision"),
+    ("recall", "recall"),
+    ("f1", "f1"),
+    ("linking_f1", "linking F1"),
+    ("equivalence_accuracy", "equivalence accuracy"),
+    ("qualifier_accuracy", "qualifier accuracy"),
+    ("totals_marked", "totals marked is_total"),
+    ("totals_as_pledge", "totals taken as pledges"),
+    ("non_commitments_extracted", "non-commitments extracted"),
+    ("people_or_percentages_extracted", "people counts / percentages extracted"),
+    ("tp", "tp"),
+    ("fp", "fp"),
+    ("fn", "fn"),
+)
+
+
+def side_by_side() -> dict[str, dict[str, Any]]:
+    """Scores of the dev part (`corpus/records`, for tuning) and of the check part (`corpus/holdout`, never tuned
+    on), as {"dev": scores, "check": scores}."""
+    return {
+        "dev": run(HERE / "records", HERE / "commitments_gold.json", HERE / "manifest.json"),
+        "check": run(HERE / "holdout" / "records", HERE / "holdout" / "commitments_gold.json"),
+    }
+
+
+def _print_side_by_side(parts: dict[str, dict[str, Any]]) -> None:
+    print(f"{'':40} {'dev':>8} {'check':>8}")
+    for key, label in _SIDE_BY_SIDE:
+        row = [parts[p][key] for p in ("dev", "check")]
+        cells = [f"{v:8.3f}" if isinstance(v, float) else f"{v:8d}" for v in row]
+        print(f"{label:40} {cells[0]} {cells[1]}")
+    print("(dev failures only below: the check part is never looked at for tuning)")
+    _print_failures(parts["dev"])
+
+
+def _print_failures(scores: dict[str, Any]) -> None:
+    for fp in scores["false_positives"]:
+        print("  FP", fp["filename"], sorted(fp["pages"]), fp["actor"], fp["amount"], fp["currency"])
+    for g in scores["missed"]:
+        print("  FN", g["filename"], g.get("pages") or g["page"], g["actor"], g["amount"], g["currency"])
+    for detail in scores["wrong_details"]:
+        print("  DETAIL", detail)
+    for problem in scores["quote_problems"]:
+        print("  QUOTE", problem)
+
+
 def main(argv: list[str]) -> int:
-    records = Path(argv[0]) if argv else HERE / "records"
+    if not argv:
+        _print_side_by_side(side_by_side())
+        return 0
+    records = Path(argv[0])
     gold = Path(argv[1]) if len(argv) > 1 else HERE / "commitments_gold.json"
     manifest = Path(argv[2]) if len(argv) > 2 else None
     scores = run(records, gold, manifest)
     print(
         f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
-        f"linking F1 {scores['linking_f1']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
+        f"linking F1 {scores['linking_f1']:.3f}  equivalence {scores['equivalence_accuracy']:.3f}  "
+        f"qualifier {scores['qualifier_accuracy']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
         f"{scores['commitments']} commitments, {scores['chains']} chains)"
     )
-    for fp in scores["false_positives"]:
-        print("  FP", fp["filename"], sorted(fp["pages"]), fp["actor"], fp["amount"], fp["currency"])
-    for g in scores["missed"]:
-        print("  FN", g["filename"], g.get("pages") or g["page"], g["actor"], g["amount"], g["currency"])
-    for problem in scores["quote_problems"]:
-        print("  QUOTE", problem)
+    _print_failures(scores)
     for key, status in scores["disbursement"].items():
         print("  chain", key, "→", status)
     for actor, totals in sorted(scores["totals"].items()):

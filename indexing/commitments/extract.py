@@ -412,6 +412,10 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"preve\s+\w+r|se\s+preve|se\s+espera|programad[oa]s?|se\s+ejecutaria|se\s+ejecutaran|se\s+desembolsaran|"
     r"se\s+desembolsara)\b"
 )
+# "de € 1,5 millones, se encuentra en trámite": an amount still being processed is not a commitment stage yet.
+_PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
+# "El Banco Mundial y el BID presentaron de manera conjunta ...": a joint statement has no single actor.
+_JOINT_RE = re.compile(r"\b(?:de\s+manera\s+conjunta|en\s+forma\s+conjunta|conjuntamente)\b")
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
@@ -423,7 +427,7 @@ _TOTAL_RE = re.compile(
     r"reunio\s+anuncios|organizadores)\b"
 )
 _STRONG_TOTAL_RE = re.compile(
-    r"\b(?:un\s+total\s+de|en\s+total|total\s+anunciado|participantes|comunidad\s+internacional|organizadores|"
+    r"\b(?:un\s+total\s+de|en\s+total|en\s+conjunto|suman|sumaron|total\s+anunciado|participantes|comunidad\s+internacional|organizadores|"
     r"conferencia|anuncios\s+por|reunio\s+anuncios|recauda|recaudo|moviliza|movilizo|movilizaron)\b"
 )
 _BUDGET_RE = re.compile(
@@ -701,6 +705,7 @@ def _extract_unit(
             or _CONVERSION_RE.search(before)
             or (skipped_previous and status_hit is None)
             or _pending_column(text, unit, amount)
+            or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
         ):
             skipped_previous = True
             continue
@@ -715,6 +720,8 @@ def _extract_unit(
             actor, is_total = _choose_actor(
                 mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s
             )
+        if actor is not None and not is_total and unit.header is None and _is_joint(mentions, roles, amount, folded, s):
+            continue
         if actor is None and kind == "requerimiento":
             actor = NO_ACTOR
         if actor is None:
@@ -790,6 +797,16 @@ def _extract_unit(
     else:
         state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
     return results
+
+
+def _is_joint(mentions, roles, amount: Amount, folded: str, base: int) -> bool:
+    """Whether the amount is stated jointly by two unrelated donors ("El Banco Mundial y el BID presentaron de
+    manera conjunta ... EUR 170 millones"): the joint marker and both donors come before the amount."""
+    joint = _JOINT_RE.search(folded[: amount.start - base])
+    if joint is None:
+        return False
+    names = [m.canonical for m in mentions if m.end <= amount.start and m.info.donor and roles[id(m)] == "subject"]
+    return any(not same_family(names[0], n) for n in names[1:])
 
 
 def _merge_row_stages(results: list[Commitment]) -> list[Commitment]:
@@ -1200,5 +1217,7 @@ def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
         target.recipient = target.recipient or c.recipient
         target.purpose = target.purpose or c.purpose
         target.event = target.event or c.event
+        target.equivalents = target.equivalents or c.equivalents
+        target.qualifier = target.qualifier or c.qualifier
         target.date = min(d for d in (target.date, c.date) if d) if (target.date or c.date) else None
     return merged

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexing.commitments.evaluate import evaluate_extraction, evaluate_linking, totals_by_actor
+from corpus.commitments_scoring import evaluate_extraction, evaluate_linking, totals_by_actor
 from indexing.commitments.link import link_commitments
 
 from .factories import commitment

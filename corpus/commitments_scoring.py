@@ -14,7 +14,15 @@ from collections.abc import Iterable
 from indexing.commitments.extract import PLEDGE_STATUSES, Commitment
 from indexing.commitments.link import Chain
 
-__all__ = ["evaluate_extraction", "evaluate_linking", "predicted_items", "totals_by_actor"]
+__all__ = [
+    "evaluate_details",
+    "evaluate_extraction",
+    "evaluate_linking",
+    "evaluate_totals",
+    "non_commitments_extracted",
+    "predicted_items",
+    "totals_by_actor",
+]
 
 
 def predicted_items(commitments: Iterable[Commitment]) -> list[dict]:
@@ -154,3 +162,103 @@ def totals_by_actor(
         actor = (c.actor_rollup or c.actor) if rollup else c.actor
         out[actor][c.currency or "?"] += amount
     return {a: dict(v) for a, v in out.items()}
+
+
+def _equivalents_key(values: Iterable) -> list[tuple[str, float]]:
+    out = []
+    for e in values:
+        amount, currency = (e["amount"], e["currency"]) if isinstance(e, dict) else (e.amount, e.currency)
+        out.append((currency, round(float(amount), -3)))
+    return sorted(out)
+
+
+def evaluate_details(predicted: list[Commitment], gold: list[dict]) -> dict:
+    """Equivalence and qualifier accuracy over the gold entries that were found.
+
+    A found gold entry counts as right for equivalents when the predicted entry lists the same (currency, amount)
+    equivalents (none when the gold lists none), and for the qualifier when it is equal ("más de", "alrededor de",
+    "hasta" or none).
+
+    :param predicted: deduplicated commitments.
+    :param gold: gold commitment dicts.
+    :returns: {"equivalence_accuracy", "equivalence_found", "equivalence_gold", "qualifier_accuracy",
+        "qualifier_found", "qualifier_gold", "wrong_details"}.
+    """
+    items = predicted_items(predicted)
+    by_id = {c.id: c for c in predicted}
+    aligned = _align(items, gold)
+    eq_right = q_right = 0
+    eq_found = sum(1 for j in aligned.values() if gold[j].get("equivalents"))
+    q_found = sum(1 for j in aligned.values() if gold[j].get("qualifier"))
+    wrong: list[str] = []
+    for i, j in aligned.items():
+        c, g = by_id[items[i]["id"]], gold[j]
+        if _equivalents_key(c.equivalents) == _equivalents_key(g.get("equivalents") or []):
+            eq_right += 1
+        else:
+            wrong.append(f"{g['filename']} {g['actor']} {g['amount']}: equivalents {list(c.equivalents)}")
+        if c.qualifier == g.get("qualifier"):
+            q_right += 1
+        else:
+            wrong.append(f"{g['filename']} {g['actor']} {g['amount']}: qualifier {c.qualifier!r}")
+    n = len(aligned)
+    return {
+        "equivalence_accuracy": eq_right / n if n else 1.0,
+        "equivalence_found": eq_found,
+        "equivalence_gold": sum(1 for g in gold if g.get("equivalents")),
+        "qualifier_accuracy": q_right / n if n else 1.0,
+        "qualifier_found": q_found,
+        "qualifier_gold": sum(1 for g in gold if g.get("qualifier")),
+        "wrong_details": wrong,
+    }
+
+
+def non_commitments_extracted(
+    predicted: list[Commitment], non_commitments: list[dict], gold: list[dict] | None = None
+) -> dict[str, int]:
+    """How many of the labelled tempting figures became entries (totals included), by kind.
+
+    A figure became an entry when an entry of its record and page has a source quote containing the labelled
+    text and the entry's amount as written lies inside that text.
+
+    :param predicted: deduplicated commitments.
+    :param non_commitments: gold `non_commitments` ({"filename", "page", "kind", "text"}).
+    :param gold: the gold commitments: an entry matching one of them is a commitment the labelled text quotes
+        ("ejecutaron el 100 % de los CAD 10 millones" states a percentage of a real commitment).
+    :returns: {kind: count} for every kind labelled (0 when none was extracted).
+    """
+    out: dict[str, int] = {n["kind"]: 0 for n in non_commitments}
+    items = predicted_items(predicted)
+    right = {items[i]["id"] for i in _align(items, gold or [])}
+    predicted = [c for c in predicted if c.id not in right]
+    for n in non_commitments:
+        text = n["text"]
+        for c in predicted:
+            hit = any(
+                s.filename == n["filename"] and s.page == n["page"] and text in s.quote and c.amount_text in text
+                for s in c.sources
+            )
+            if hit and c.amount_text:
+                out[n["kind"]] += 1
+                break
+    return out
+
+
+def evaluate_totals(predicted: list[Commitment], totals: list[dict]) -> dict:
+    """Conference totals: how many gold totals were extracted marked `is_total`, and how many as a pledge.
+
+    :returns: {"totals_marked", "totals_as_pledge", "totals_gold"}.
+    """
+    marked = as_pledge = 0
+    for t in totals:
+        def same(c: Commitment, t: dict = t) -> bool:
+            return (
+                c.currency == t["currency"]
+                and abs(c.amount - float(t["amount"])) <= 0.005 * float(t["amount"])
+                and any(s.filename == t["filename"] for s in c.sources)
+            )
+
+        found = [c for c in predicted if same(c)]
+        marked += any(c.is_total for c in found)
+        as_pledge += any(not c.is_total and c.kind == "compromiso" for c in found)
+    return {"totals_marked": marked, "totals_as_pledge": as_pledge, "totals_gold": len(totals)}
