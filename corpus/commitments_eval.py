@@ -23,7 +23,6 @@ from typing import Any
 from haystack import Document
 from haystack.dataclasses import ByteStream
 
-from indexing import constants as K
 from corpus.commitments_scoring import (
     evaluate_details,
     evaluate_extraction,
@@ -32,6 +31,7 @@ from corpus.commitments_scoring import (
     non_commitments_extracted,
     totals_by_actor,
 )
+from indexing import constants as K
 from indexing.commitments.extract import Commitment
 from indexing.commitments.link import link_commitments
 from indexing.components.metadata_extractor import RecordMetadataExtractor
@@ -88,7 +88,9 @@ def _manifest(path: Path | None) -> dict[str, dict[str, Any]]:
 
 
 @lru_cache(maxsize=4)
-def _record_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...]]:
+def _record_payloads(
+    records_dir: Path, manifest_path: Path | None
+) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...]]:
     payloads, problems = _extract_payloads(records_dir, manifest_path)
     return tuple(payloads), tuple(problems)
 

@@ -71,6 +71,13 @@ class InvalidMetadata(CompromisosError):
     status = 422
 
 
+class InvalidQuery(CompromisosError):
+    """A query parameter is missing or out of its bounds (e.g. no donor to compare)."""
+
+    code = "invalid_query"
+    status = 422
+
+
 class NotFound(CompromisosError):
     """A document, briefing or commitment id that does not exist."""
 

@@ -36,6 +36,7 @@ from indexing import constants as K
 from indexing.answer import Answer, Citation, coverage, question_terms
 from indexing.commitments._data import load
 from indexing.commitments.actors import actor_info, find_actors, normalize_actor, rollup_name
+from indexing.commitments.compare import Comparison, compare_rows
 from indexing.commitments.extract import (
     PLEDGE_STATUSES,
     STATUS_ORDER,
@@ -545,6 +546,55 @@ def entries_to_csv(entries: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+COMPARE_CSV_HEADER = (
+    "actor",
+    "conferencia",
+    "conferencia_nombre",
+    "fecha",
+    "etapa",
+    "moneda",
+    "monto",
+    "calificador",
+    "compromisos",
+    "fuentes",
+)
+
+
+def _event_dates() -> dict[str, str]:
+    return {e["slug"]: e["date"] for e in load("events")["events"]}
+
+
+def comparisons_to_csv(comparisons: list[Comparison]) -> bytes:
+    """Comparisons as CSV (UTF-8 with BOM, ";", decimal comma): one line per actor, event, stage and currency.
+
+    Text cells go through `csv_text`, so no cell is read as a formula; a row's sources are «filename p. N» joined
+    by " | ".
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COMPARE_CSV_HEADER)
+    for comparison in comparisons:
+        for row in comparison.rows:
+            sources = " | ".join(dict.fromkeys(f"{s['filename']} p. {s['page']}" for s in row.sources))
+            stages = (("comprometido", row.pledged), ("firmado", row.signed), ("desembolsado", row.disbursed))
+            for stage, amounts in stages:
+                for a in amounts:
+                    cells = [
+                        csv_text(comparison.actor),
+                        csv_text(row.event or ""),
+                        csv_text(row.event_label or "sin conferencia"),
+                        row.date or "",
+                        stage,
+                        a.currency,
+                        _csv_number(a.amount),
+                        a.qualifier or "",
+                        " | ".join(row.entries),
+                        csv_text(sources),
+                    ]
+                    writer.writerow(cells)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
 # --- the register ---------------------------------------------------------------------------------------------
 
 
@@ -600,6 +650,21 @@ class Register:
     def csv(self, filters: CommitmentFilters | None = None) -> bytes:
         """The entries matching `filters` as CSV (see `entries_to_csv`)."""
         return entries_to_csv(filter_entries(self.view().entries, filters))
+
+    def compare(self, actors: list[str]) -> list[Comparison]:
+        """Per-event pledged, signed and disbursed amounts of each actor (see `indexing.commitments.compare`).
+
+        :param actors: actor names as written ("Alemania", "el Gobierno de España"); agencies roll up to their
+            country as in the `actor` filter.
+        :returns: one comparison per actor, in the order given.
+        """
+        view = self.view()
+        dates = _event_dates()
+        out = []
+        for actor in actors:
+            entries = filter_entries(view.entries, CommitmentFilters(actor=actor))
+            out.append(compare_rows(actor, [public(e) for e in entries], view.commitments, dates))
+        return out
 
     def timeline(self, commitment_id: str) -> dict[str, Any] | None:
         """The chain of stages of a commitment (announced, signed, disbursed...), oldest first, or None if unknown.

@@ -82,3 +82,37 @@ class CommitmentTimeline(BaseModel):
     disbursed: float
     disbursement_status: str
     stages: list[TimelineStagePublic]
+
+
+class CompareAmountPublic(BaseModel):
+    currency: str
+    amount: float
+    qualifier: str | None = None
+
+
+class CompareSourcePublic(BaseModel):
+    document_id: str
+    filename: str
+    title: str | None = None
+    page: int
+    quote: str
+
+
+class CompareRowPublic(BaseModel):
+    event: str | None
+    event_label: str | None
+    date: str | None
+    pledged: list[CompareAmountPublic]
+    signed: list[CompareAmountPublic]
+    disbursed: list[CompareAmountPublic]
+    entries: list[str]
+    sources: list[CompareSourcePublic]
+
+
+class CommitmentsComparison(BaseModel):
+    actor: str
+    rows: list[CompareRowPublic]
+
+
+class CommitmentsComparisons(BaseModel):
+    comparisons: list[CommitmentsComparison]

@@ -233,7 +233,9 @@ _AMOUNT_COLUMN_KEYS = (
     "ejecutado",
     "parte ",
 )
-_BARE_NUMBER_RE = re.compile(r"\s*(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*(millones|mill\.)?\s*")
+_BARE_NUMBER_RE = re.compile(
+    r"\s*(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*(millones|mill\.)?\s*"
+)
 # A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
 _SCALE_NOTE_RE = re.compile(
     r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+millones\b"

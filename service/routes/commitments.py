@@ -14,12 +14,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from indexing.errors import NotFound
-from indexing.register import CommitmentFilters
+from indexing.errors import InvalidQuery, NotFound
+from indexing.register import CommitmentFilters, comparisons_to_csv
 from service.auth import read_required
 from service.deps import EngineDep
 from service.schemas import ErrorPublic, IdPath
-from service.schemas_commitments import CommitmentsPage, CommitmentsSummary, CommitmentTimeline
+from service.schemas_commitments import (
+    CommitmentsComparison,
+    CommitmentsComparisons,
+    CommitmentsPage,
+    CommitmentsSummary,
+    CommitmentTimeline,
+)
 
 router = APIRouter(prefix="/v1", tags=["compromisos"], dependencies=[Depends(read_required)])
 
@@ -96,6 +102,55 @@ def commitments_csv(engine: EngineDep, filters: FiltersDep) -> Response:
         engine.register.csv(filters),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="compromisos.csv"'},
+    )
+
+
+_MAX_COMPARE_ACTORS = 10
+
+
+def compare_actors(
+    actor: Annotated[str | None, Query(max_length=200, description="Un donante: «Alemania».")] = None,
+    actors: Annotated[
+        str | None, Query(max_length=1000, description="Varios donantes separados por comas: «Alemania,España».")
+    ] = None,
+) -> list[str]:
+    names = [actor.strip()] if actor and actor.strip() else []
+    names += [a.strip() for a in (actors or "").split(",") if a.strip()]
+    names = list(dict.fromkeys(names))
+    if not names:
+        raise InvalidQuery("Indique un donante con «actor» o varios con «actors».")
+    if len(names) > _MAX_COMPARE_ACTORS:
+        raise InvalidQuery(f"Como máximo {_MAX_COMPARE_ACTORS} donantes por comparación.")
+    return names
+
+
+ActorsDep = Annotated[list[str], Depends(compare_actors)]
+
+
+@router.get(
+    "/commitments/compare",
+    response_model=CommitmentsComparison | CommitmentsComparisons,
+    responses=_ERRORS,
+)
+def compare(engine: EngineDep, names: ActorsDep) -> CommitmentsComparison | CommitmentsComparisons:
+    """Compara lo comprometido, firmado y desembolsado por un donante en cada conferencia (una fila por
+    conferencia, con sus compromisos y fuentes; nunca suma monedas distintas). Con «actors», una comparación por
+    donante."""
+    found = [CommitmentsComparison.model_validate(c.to_dict()) for c in engine.register.compare(names)]
+    return found[0] if len(found) == 1 else CommitmentsComparisons(comparisons=found)
+
+
+@router.get(
+    "/commitments/compare.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV UTF-8 con BOM, separador «;»"}, **_ERRORS},
+)
+def compare_csv(engine: EngineDep, names: ActorsDep) -> Response:
+    """La comparación por conferencia en CSV: una fila por donante, conferencia, etapa y moneda."""
+    return Response(
+        comparisons_to_csv(engine.register.compare(names)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="comparacion_compromisos.csv"'},
     )
 
 
