@@ -231,7 +231,7 @@ _AMOUNT_COLUMN_KEYS = (
     "firmado",
     "desembolsado",
     "ejecutado",
-    "parte ",
+    "parte",
 )
 _BARE_NUMBER_RE = re.compile(
     r"\s*(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*(millones|mill\.)?\s*"
@@ -246,7 +246,18 @@ def _is_header(line: str) -> bool:
     cells = [fold_same_length(line[a:b]) for a, b in _cell_spans(line)]
     if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
         return False
-    return any(c.startswith(keys) for c in cells for keys in _HEADER_KEYS.values())
+    return any(_names_column(c, keys) for c in cells for keys in _HEADER_KEYS.values())
+
+
+def _names_column(cell: str, keys: tuple[str, ...]) -> bool:
+    """Whether a folded header cell starts with one of `keys` as a word ("monto (millones)", "montos", "pais"),
+    not as part of a longer word ("paises bajos" is a donor, not the "pais" column)."""
+    for key in keys:
+        if cell.startswith(key):
+            rest = cell[len(key) :]
+            if not rest or not rest[0].isalpha() or (rest[0] == "s" and (len(rest) == 1 or not rest[1].isalpha())):
+                return True
+    return False
 
 
 # The rules below relate every amount of a unit to every actor, status and instrument mention of it, so a unit's
@@ -961,7 +972,7 @@ def _column(unit: _Unit, key: str) -> int | None:
     if not unit.header:
         return None
     for i, cell in enumerate(unit.header):
-        if cell.startswith(_HEADER_KEYS[key]):
+        if _names_column(cell, _HEADER_KEYS[key]):
             return i
     return None
 
@@ -996,7 +1007,7 @@ def _table_row(text: str, unit: _Unit, amounts: list[Amount]) -> tuple[str | Non
     amounts = [x for x in amounts if not (a <= x.start < b)]
     header = unit.header or ()
     for i, (ca, cb) in enumerate(cells):
-        if i >= len(header) or i == col or not header[i].startswith(_AMOUNT_COLUMN_KEYS):
+        if i >= len(header) or i == col or not _names_column(header[i], _AMOUNT_COLUMN_KEYS):
             continue
         if any(ca <= x.start < cb for x in amounts):
             continue
