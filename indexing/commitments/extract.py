@@ -429,6 +429,9 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
 _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
 # "El Banco Mundial y el BID presentaron de manera conjunta ...": a joint statement has no single actor.
 _JOINT_RE = re.compile(r"\b(?:de\s+manera\s+conjunta|en\s+forma\s+conjunta|conjuntamente)\b")
+# "1 USD = S/ 3,71", "tipo de cambio de S/ 3,98 por euro": a rate, not money given.
+_EXCHANGE_BEFORE_RE = re.compile(r"(?:\btipo\s+de\s+cambio\b[^.;]{0,30}|=\s{0,3})$")
+_EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}=")
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
@@ -718,6 +721,8 @@ def _extract_unit(
             or _CONVERSION_RE.search(before)
             or (skipped_previous and status_hit is None)
             or _pending_column(text, unit, amount)
+            or _EXCHANGE_BEFORE_RE.search(before[-50:])
+            or _EXCHANGE_AFTER_RE.match(after)
             or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
         ):
             skipped_previous = True
