@@ -901,8 +901,8 @@ def _choose_actor(
         if state.heading_actor:
             return state.heading_actor, False
     subjects = [m for m in following if roles[id(m)] == "subject"]
-    if len({m.canonical for m in subjects}) == 1:
-        return subjects[0].canonical, False
+    if subjects and all(same_family(subjects[0].canonical, m.canonical) for m in subjects[1:]):
+        return subjects[0].canonical, False  # "que el Japón anunció ... y que JICA entregó": one donor family
     fallback = [m for m in mentions if m.end <= amount.start and m.info.implementer and roles[id(m)] in usable]
     if fallback:
         return fallback[-1].canonical, False

@@ -109,7 +109,7 @@ def protected_routes(c: TestClient) -> list[tuple[str, str]]:
 class TestAuthentication:
     def test_every_route_but_health_needs_a_key(self, api: TestClient, keys: dict[str, str]) -> None:
         routes = protected_routes(api)
-        assert len(routes) == 18  # /metrics included
+        assert len(routes) == 20  # /metrics and /v1/commitments/compare(.csv) included
         for method, path in routes:
             r = api.request(method, path)
             assert (r.status_code, r.json()) == (401, MISSING), (method, path)
