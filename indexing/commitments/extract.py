@@ -234,7 +234,7 @@ _AMOUNT_COLUMN_KEYS = (
     "parte",
 )
 _BARE_NUMBER_RE = re.compile(
-    r"\s*(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*(millones|mill\.)?\s*"
+    r"\s*+(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
 )
 # A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
 _SCALE_NOTE_RE = re.compile(
@@ -287,7 +287,8 @@ def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     block: list[tuple[int, int]] = []
     header: tuple[str, ...] | None = None
-    lead = caption = ""
+    lead = caption = scale_note = ""
+    scanned = 0
 
     def flush() -> None:
         nonlocal block
@@ -331,16 +332,11 @@ def _units(text: str) -> list[_Unit]:
             if _is_header(raw):
                 header = tuple(fold_same_length(raw[a:b]) for a, b in _cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
-                caption = lead if _SCALE_NOTE_RE.search(fold_same_length(lead)) or "millon" in fold_same_length(
-                    lead
-                ) else next(
-                    (
-                        text[u.start : u.end]
-                        for u in reversed(units[-12:])
-                        if u.header is None and _SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end]))
-                    ),
-                    lead,
-                )
+                for u in units[scanned:]:  # each unit is read once: the latest statement of units on the page
+                    if u.header is None and _SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end])):
+                        scale_note = text[u.start : u.end]
+                scanned = len(units)
+                caption = lead if "millon" in fold_same_length(lead) else scale_note or lead
                 continue
             if end - start <= MAX_UNIT_CHARS:
                 units.append(_Unit(start, end, lead, header, caption))

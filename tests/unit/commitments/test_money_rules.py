@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from indexing.commitments.extract import Equivalent, deduplicate, pair_equivalents, qualifier_before
@@ -188,3 +190,19 @@ def test_pledges_listed_under_a_heading_that_names_the_donor() -> None:
     )
     got = [(c.actor, c.amount, c.currency) for c in extract(text)]
     assert got == [("Alemania", 6e6, "EUR"), ("Alemania", 3e6, "EUR")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Donante | Monto | Moneda |\n" * 3000,  # 87 KB of header rows, each reading the page's units note
+        "Los montos se expresan en millones.\n| Donante | Anunciado | Moneda |\n"
+        + "| Alemania | 12" + " " * 1000 + "x | EUR |\n" * 50,  # cells of spaces around a bare number
+        "| Donante | Monto | Moneda |\n| Alemania | 12\n" + "millones\n" * 20000,  # a 180 KB row never closed
+    ],
+)
+def test_table_reading_hang_guard(text: str) -> None:
+    # Not a speed test: measured under 0.6 s each on the shared 2-core machine; 10 s is a >10x margin.
+    t0 = time.perf_counter()
+    assert extract(text) == []
+    assert time.perf_counter() - t0 < 10.0
