@@ -32,8 +32,8 @@ from corpus.commitments_scoring import (
     totals_by_actor,
 )
 from indexing import constants as K
-from indexing.commitments.extract import Commitment
 from indexing.commitments.link import link_commitments
+from indexing.commitments.model import Commitment
 from indexing.components.metadata_extractor import RecordMetadataExtractor
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.components.sniffer import sniff_content_type

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from indexing.commitments.extract import PLEDGE_STATUSES, Commitment
 from indexing.commitments.link import Chain
+from indexing.commitments.model import PLEDGE_STATUSES, Commitment
 
 __all__ = [
     "evaluate_details",

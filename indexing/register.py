@@ -37,18 +37,10 @@ from indexing.answer import Answer, Citation, coverage, question_terms
 from indexing.commitments._data import load
 from indexing.commitments.actors import actor_info, find_actors, normalize_actor, rollup_name
 from indexing.commitments.compare import Comparison, compare_rows
-from indexing.commitments.extract import (
-    PLEDGE_STATUSES,
-    STATUS_ORDER,
-    Commitment,
-    Equivalent,
-    Source,
-    deduplicate,
-    detect_event,
-    event_date,
-    extract_commitments,
-)
+from indexing.commitments.dedup import deduplicate
+from indexing.commitments.extract import detect_event, event_date, extract_commitments
 from indexing.commitments.link import DISBURSED, Chain, link_commitments
+from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment, Equivalent, Source
 from indexing.text.formatting import format_amount
 from indexing.text.tokens import fold_same_length
 from indexing.types import DocumentRecord, SearchFilters

@@ -3,7 +3,12 @@
 Pure Python and deterministic (rules, shipped gazetteers, number parsing). Public API:
 
 - `actors.normalize_actor`, `actors.find_actors`
-- `extract.extract_commitments`, `extract.deduplicate`
+- `model.Commitment` (the typed entry: sources, `equivalents`, `qualifier`, `is_total`), `model.Source`
+- `extract.extract_commitments` (sentences, lists, and tables read by column)
+- `dedup.deduplicate`
 - `link.link_commitments`
-- `evaluate.evaluate_extraction`, `evaluate.evaluate_linking`, `evaluate.totals_by_actor`
+- `compare.compare_rows` (per-donor rows per conference)
+
+The evaluation against the hand-labelled gold lives in `corpus/commitments_scoring.py` and
+`python -m corpus.commitments_eval`.
 """

@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from indexing.commitments.extract import Commitment
 from indexing.commitments.link import DISBURSED, Chain, link_commitments
+from indexing.commitments.model import Commitment
 
 __all__ = ["CompareAmount", "CompareRow", "Comparison", "compare_rows"]
 

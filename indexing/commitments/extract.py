@@ -34,13 +34,21 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from bisect import bisect_left, bisect_right, insort
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from indexing.commitments._data import load
 from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
+from indexing.commitments.model import (
+    NO_ACTOR,
+    STAGE_GROUP,
+    STATUS_ORDER,
+    TOTAL_ACTOR,
+    Commitment,
+    Equivalent,
+    Source,
+)
 from indexing.text.amounts import Amount, find_amounts
 from indexing.text.dates import first_written_date
 from indexing.text.gazetteer import PhraseMatcher
@@ -49,76 +57,13 @@ from indexing.text.sentences import split_sentences
 from indexing.text.tokens import fold_same_length
 
 __all__ = [
-    "Commitment",
-    "Equivalent",
-    "Source",
-    "deduplicate",
     "detect_event",
     "event_date",
     "extract_commitments",
     "find_record_date",
+    "pair_equivalents",
+    "qualifier_before",
 ]
-
-STATUS_ORDER = ("anunciado", "comprometido", "firmado", "desembolsado", "ejecutado")
-PLEDGE_STATUSES = frozenset({"anunciado", "comprometido"})
-TOTAL_ACTOR = "Comunidad internacional"
-NO_ACTOR = "sin actor"  # a funding need stated without who needs it
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a commitment is stated: a verbatim quote of a page and its character offsets in that page."""
-
-    document_id: str
-    filename: str
-    page: int
-    quote: str
-    char_start: int
-    char_end: int
-
-
-@dataclass(frozen=True)
-class Equivalent:
-    """The same amount stated in another currency, in parentheses after it ("(unos 160 millones de euros)")."""
-
-    amount: float
-    currency: str
-
-
-@dataclass
-class Commitment:
-    """One statement of a funding commitment (after deduplication: one commitment, several sources).
-
-    `id` is a hash of the first source (document id, page, quote offsets) and of the amount's offset in the quote.
-    """
-
-    id: str
-    actor: str
-    amount: float
-    currency: str | None
-    instrument: str = "unknown"
-    recipient: str | None = None
-    purpose: str | None = None
-    status: str = "comprometido"
-    event: str | None = None
-    date: str | None = None
-    sources: list[Source] = field(default_factory=list)
-    kind: str = "compromiso"
-    is_total: bool = False
-    status_explicit: bool = True
-    actor_rollup: str | None = None
-    amount_text: str = ""
-    flags: tuple[str, ...] = ()
-    equivalents: tuple[Equivalent, ...] = ()
-    qualifier: str | None = None
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready dict."""
-        out = asdict(self)
-        out["flags"] = list(self.flags)
-        out["equivalents"] = [asdict(e) for e in self.equivalents]
-        return out
-
 
 # --- shipped phrase tables -------------------------------------------------------------------------------------
 
@@ -834,7 +779,7 @@ def _merge_row_stages(results: list[Commitment]) -> list[Commitment]:
                 for o in out
                 if o.currency == c.currency
                 and o.amount == c.amount
-                and _STAGE_GROUP[o.status] == _STAGE_GROUP[c.status] == "pledge"
+                and STAGE_GROUP[o.status] == STAGE_GROUP[c.status] == "pledge"
             ),
             None,
         )
@@ -1127,111 +1072,3 @@ def _table_field(unit: _Unit, text: str, key: str) -> str | None:
         return None
     hits = _instrument_matcher().find(text[cells[col][0] : cells[col][1]]) if key == "instrument" else []
     return str(hits[0].value) if hits else None
-
-
-# --- deduplication --------------------------------------------------------------------------------------------
-
-
-def recipients_conflict(a: str | None, b: str | None) -> bool:
-    """True when two stated recipients cannot be the same: two different countries. Channels (ACNUR, GIZ) and
-    generic recipients ("países de acogida") never conflict."""
-    from indexing.commitments.actors import actor_info
-
-    if not a or not b or a == b:
-        return False
-    ia, ib = actor_info(a), actor_info(b)
-    return bool(ia and ib and ia.type == "país" and ib.type == "país")
-
-
-def instruments_compatible(a: str, b: str) -> bool:
-    """Equal, one side unknown, or an in-kind donation described as a donation."""
-    return a == b or "unknown" in (a, b) or {a, b} == {"donación", "en especie"}
-
-
-_STAGE_GROUP = {
-    "anunciado": "pledge",
-    "comprometido": "pledge",
-    "firmado": "pledge",
-    "desembolsado": "out",
-    "ejecutado": "out",
-}
-
-
-def _compatible(a: Commitment, b: Commitment) -> bool:
-    if a.currency != b.currency or a.is_total != b.is_total or a.kind != b.kind:
-        return False
-    if abs(a.amount - b.amount) > 1e-6 * max(a.amount, b.amount, 1.0):
-        return False
-    spans = {(x.document_id, x.page, x.char_start, x.char_end) for x in a.sources}
-    if any((x.document_id, x.page, x.char_start, x.char_end) in spans for x in b.sources):
-        return False  # two amounts of one sentence or row are two statements
-    same_doc = bool({x.document_id for x in a.sources} & {x.document_id for x in b.sources})
-    if not (a.actor == b.actor or (same_doc and same_family(a.actor, b.actor))):
-        return False
-    if a.status_explicit and b.status_explicit and a.status != b.status:
-        if same_doc and _STAGE_GROUP[a.status] != _STAGE_GROUP[b.status]:
-            return False
-        if not same_doc and not (a.status in PLEDGE_STATUSES and b.status in PLEDGE_STATUSES):
-            return False
-    if not instruments_compatible(a.instrument, b.instrument):
-        return False
-    if recipients_conflict(a.recipient, b.recipient):
-        return False
-    return same_doc or (a.event is not None and a.event == b.event)
-
-
-def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
-    """Merge statements of the same commitment into one commitment with several sources.
-
-    Two statements merge when amount and currency are equal, instrument and recipient compatible, and either
-    they come from the same record (a table and the prose; the actor may then be named at two levels, "Comisión
-    Europea" and "Unión Europea", and the first name is kept) or they name the same actor and event (a press
-    release and the minutes of one conference). Statuses must agree unless one was only inferred: within a record,
-    announced/committed/signed merge with each other and disbursed/executed with each other; across records only
-    announced/committed merge. Two amounts of one sentence or table row never merge. The merged commitment keeps
-    the most advanced explicit status and the first statement's id.
-
-    Time: n log n plus the candidates actually compared. Only a commitment of the same currency, kind, total-ness
-    and actor family (rollup) and an equal amount can merge, so merged commitments are indexed by those fields
-    (amounts kept sorted per group) and each statement is compared with the few that share them, never with all.
-
-    :param commitments: extracted commitments, in document order.
-    :returns: merged commitments, in order of first appearance.
-    """
-    merged: list[Commitment] = []
-    # (currency, is_total, kind, actor family) -> sorted [(amount, position in merged)]
-    index: dict[tuple[str | None, bool, str, str], list[tuple[float, int]]] = {}
-    families: dict[str, str] = {}
-    for c in commitments:
-        family = families.get(c.actor)
-        if family is None:
-            family = families[c.actor] = rollup_name(c.actor)
-        group = index.setdefault((c.currency, c.is_total, c.kind, family), [])
-        # A superset of the amounts `_compatible` accepts (equal within 1e-6); it then decides exactly.
-        tol = 2e-6 * max(abs(c.amount), 1.0) + 1e-9
-        lo, hi = bisect_left(group, (c.amount - tol, -1)), bisect_right(group, (c.amount + tol, len(merged)))
-        positions = sorted(pos for _, pos in group[lo:hi])
-        candidates = [merged[pos] for pos in positions if _compatible(merged[pos], c)]
-        if not candidates:
-            insort(group, (c.amount, len(merged)))
-            merged.append(replace(c, sources=list(c.sources)))
-            continue
-        docs = {x.document_id for x in c.sources}
-        target = next((m for m in candidates if docs & {x.document_id for x in m.sources}), None)
-        target = target or candidates[0]
-        for src in c.sources:
-            if src not in target.sources:
-                target.sources.append(src)
-        if c.status_explicit and (
-            not target.status_explicit or STATUS_ORDER.index(c.status) > STATUS_ORDER.index(target.status)
-        ):
-            target.status, target.status_explicit = c.status, True
-        if target.instrument == "unknown":
-            target.instrument = c.instrument
-        target.recipient = target.recipient or c.recipient
-        target.purpose = target.purpose or c.purpose
-        target.event = target.event or c.event
-        target.equivalents = target.equivalents or c.equivalents
-        target.qualifier = target.qualifier or c.qualifier
-        target.date = min(d for d in (target.date, c.date) if d) if (target.date or c.date) else None
-    return merged

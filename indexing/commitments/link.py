@@ -24,14 +24,9 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from indexing.commitments.actors import rollup_name
-from indexing.commitments.extract import (
-    PLEDGE_STATUSES,
-    STATUS_ORDER,
-    Commitment,
-    event_date,
-    instruments_compatible,
-    recipients_conflict,
-)
+from indexing.commitments.dedup import instruments_compatible, recipients_conflict
+from indexing.commitments.extract import event_date
+from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment
 
 __all__ = ["Chain", "link_commitments"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from indexing.commitments.extract import Commitment, Source, extract_commitments
+from indexing.commitments.extract import extract_commitments
+from indexing.commitments.model import Commitment, Source
 
 
 def extract(text: str, **kwargs) -> list[Commitment]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.commitments.extract import deduplicate, detect_event, find_record_date
+from indexing.commitments.dedup import deduplicate
+from indexing.commitments.extract import detect_event, find_record_date
 
 from .factories import extract
 

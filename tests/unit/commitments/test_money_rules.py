@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from indexing.commitments.extract import Equivalent, deduplicate, pair_equivalents, qualifier_before
+from indexing.commitments.dedup import deduplicate
+from indexing.commitments.extract import pair_equivalents, qualifier_before
+from indexing.commitments.model import Equivalent
 from indexing.text.amounts import find_amounts
 
 from .factories import extract
