@@ -4,7 +4,8 @@ Pure Python and deterministic (rules, shipped gazetteers, number parsing). Publi
 
 - `actors.normalize_actor`, `actors.find_actors`
 - `model.Commitment` (the typed entry: sources, `equivalents`, `qualifier`, `is_total`), `model.Source`
-- `extract.extract_commitments` (sentences, lists, and tables read by column)
+- `extract.extract_commitments` (sentences, list items, table rows; money only, equivalents, qualifiers, totals)
+- `tables` (table rows read by column), `phrases` (status verbs, instruments, conferences)
 - `dedup.deduplicate`
 - `link.link_commitments`
 - `compare.compare_rows` (per-donor rows per conference)

@@ -11,7 +11,7 @@ governs it and it is not a need or a hypothesis:
   resort. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a través de la OIM", "ejecutado
   por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never the actor; host countries and
   their institutions ("el Estado peruano", "la APCI") never are either (their own budget is not cooperation).
-- tables (rows with "|" or tabs under a header row): the actor is the first donor of the donor column ("España
+- tables (rows with "|" or tabs under a header row; read by column in `tables`): the actor is the first donor of the donor column ("España
   (AECID)" → España); bare numbers of the amount column take the currency column and the header's scale; the
   status comes from the cell ("EUR 9 millones desembolsados"), its column header ("Desembolsado"), or the
   "Estado" column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint
@@ -35,10 +35,8 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from functools import lru_cache
 
-from indexing.commitments._data import load
 from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
 from indexing.commitments.model import (
     NO_ACTOR,
@@ -49,10 +47,29 @@ from indexing.commitments.model import (
     Equivalent,
     Source,
 )
+from indexing.commitments.phrases import (
+    detect_event,
+    event_date,
+    find_record_date,
+    instrument_matcher,
+    status_matcher,
+)
+from indexing.commitments.tables import (
+    SCALE_NOTE_RE,
+    Unit,
+    cell_actor,
+    cell_spans,
+    cell_status,
+    header_currency,
+    is_header,
+    is_table_row,
+    pending_column,
+    row_currency,
+    table_event,
+    table_field,
+    table_row,
+)
 from indexing.text.amounts import Amount, find_amounts
-from indexing.text.dates import first_written_date
-from indexing.text.gazetteer import PhraseMatcher
-from indexing.text.numbers import parse_number
 from indexing.text.sentences import split_sentences
 from indexing.text.tokens import fold_same_length
 
@@ -65,144 +82,10 @@ __all__ = [
     "qualifier_before",
 ]
 
-# --- shipped phrase tables -------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _status_matcher() -> PhraseMatcher:
-    return PhraseMatcher(load("status_verbs")["phrases"].items())
-
-
-@lru_cache(maxsize=1)
-def _instrument_matcher() -> PhraseMatcher:
-    return PhraseMatcher(load("instruments")["phrases"].items())
-
-
-@lru_cache(maxsize=1)
-def _events() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
-    data = load("events")
-    by_year = {e["year"]: e["name"] for e in data["events"]}
-    dates = {e["name"]: e["date"] for e in data["events"]}
-    keywords = "|".join(re.escape(fold_same_length(k)) for k in data["keywords"])
-    return by_year, dates, re.compile(rf"\b(?:{keywords})\b")
-
-
-def event_date(event: str | None) -> str | None:
-    """ISO date of a known conference, or None."""
-    if not event:
-        return None
-    return _events()[1].get(event)
-
-
-_YEAR_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
-
-
-def detect_event(text: str, window: int = 160) -> str | None:
-    """The conference a text names: a conference year within `window` characters after a conference keyword.
-
-    :param text: a sentence or the head of a page.
-    :returns: e.g. "Conferencia de Bruselas 2023", or None.
-    """
-    by_year, _, keywords = _events()
-    folded = fold_same_length(text)
-    for m in _YEAR_RE.finditer(folded):
-        name = by_year.get(m.group(1))
-        if not name:
-            continue
-        before = folded[max(0, m.start() - window) : m.start()]
-        if keywords.search(before):
-            return name
-    return None
-
-
-def find_record_date(text: str, head_chars: int = 600) -> str | None:
-    """ISO date of a record from the first "17 de julio de 2023" in its first `head_chars` characters."""
-    return first_written_date(text[:head_chars])
-
-
 # --- units: sentences, list items, table rows -----------------------------------------------------------------
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
-
-
-@dataclass(frozen=True)
-class _Unit:
-    start: int
-    end: int
-    lead: str = ""  # lead-in text of a list or table ("Los principales anuncios fueron:")
-    header: tuple[str, ...] | None = None  # table header cells, for table rows
-    caption: str = ""  # text stating a table's units ("Cuadro 2. ... en millones de USD", "Los montos se expresan ...")
-
-
-def _is_table_row(line: str) -> bool:
-    return line.count("|") >= 2 or line.count("\t") >= 2
-
-
-def _cell_spans(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each cell of a table row, relative to the line, trimmed."""
-    sep = "|" if "|" in line else "\t"
-    spans, pos = [], 0
-    for part in line.split(sep):
-        a, b = pos, pos + len(part)
-        pos = b + 1
-        while a < b and line[a].isspace():
-            a += 1
-        while b > a and line[b - 1].isspace():
-            b -= 1
-        spans.append((a, b))
-    if sep == "|":
-        if line.strip().startswith("|"):
-            spans = spans[1:]
-        if line.strip().endswith("|"):
-            spans = spans[:-1]
-    return spans
-
-
-_HEADER_KEYS = {
-    "actor": ("donante", "cooperante", "actor", "fuente", "entidad cooperante", "pais", "organismo"),
-    "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
-    "currency": ("moneda", "divisa"),
-    "instrument": ("instrumento", "modalidad", "tipo"),
-    "status": ("estado", "situacion", "fase"),
-    "recipient": ("destino", "beneficiario", "receptor", "destinatario"),
-    "event": ("conferencia", "evento"),
-}
-# Columns whose bare numbers are amounts of one stage: "Anunciado | Firmado | Desembolsado", "Parte del Perú".
-_AMOUNT_COLUMN_KEYS = (
-    *_HEADER_KEYS["amount"],
-    "anunciado",
-    "comprometido",
-    "firmado",
-    "desembolsado",
-    "ejecutado",
-    "parte",
-)
-_BARE_NUMBER_RE = re.compile(
-    r"\s*+(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
-)
-# A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
-_SCALE_NOTE_RE = re.compile(
-    r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+millones\b"
-)
-
-
-def _is_header(line: str) -> bool:
-    cells = [fold_same_length(line[a:b]) for a, b in _cell_spans(line)]
-    if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
-        return False
-    return any(_names_column(c, keys) for c in cells for keys in _HEADER_KEYS.values())
-
-
-def _names_column(cell: str, keys: tuple[str, ...]) -> bool:
-    """Whether a folded header cell starts with one of `keys` as a word ("monto (millones)", "montos", "pais"),
-    not as part of a longer word ("paises bajos" is a donor, not the "pais" column)."""
-    for key in keys:
-        if cell.startswith(key):
-            rest = cell[len(key) :]
-            if not rest or not rest[0].isalpha() or (rest[0] == "s" and (len(rest) == 1 or not rest[1].isalpha())):
-                return True
-    return False
 
 
 # The rules below relate every amount of a unit to every actor, status and instrument mention of it, so a unit's
@@ -228,8 +111,8 @@ def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _units(text: str) -> list[_Unit]:
-    units: list[_Unit] = []
+def _units(text: str) -> list[Unit]:
+    units: list[Unit] = []
     block: list[tuple[int, int]] = []
     header: tuple[str, ...] | None = None
     lead = caption = scale_note = ""
@@ -240,7 +123,7 @@ def _units(text: str) -> list[_Unit]:
         if block:
             b_start, b_end = block[0][0], block[-1][1]
             for s, e in split_sentences(text[b_start:b_end]):
-                units.extend(_Unit(a, b, "") for a, b in _bounded(text, b_start + s, b_start + e))
+                units.extend(Unit(a, b, "") for a, b in _bounded(text, b_start + s, b_start + e))
         block = []
 
     lines: list[tuple[int, int]] = []
@@ -270,23 +153,23 @@ def _units(text: str) -> list[_Unit]:
         if not raw.strip():
             flush()
             continue
-        if _is_table_row(raw):
+        if is_table_row(raw):
             flush()
             if _TABLE_SEP_RE.match(raw):
                 continue
-            if _is_header(raw):
-                header = tuple(fold_same_length(raw[a:b]) for a, b in _cell_spans(raw))
+            if is_header(raw):
+                header = tuple(fold_same_length(raw[a:b]) for a, b in cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
                 for u in units[scanned:]:  # each unit is read once: the latest statement of units on the page
-                    if u.header is None and _SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end])):
+                    if u.header is None and SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end])):
                         scale_note = text[u.start : u.end]
                 scanned = len(units)
                 caption = lead if "millon" in fold_same_length(lead) else scale_note or lead
                 continue
             if end - start <= MAX_UNIT_CHARS:
-                units.append(_Unit(start, end, lead, header, caption))
+                units.append(Unit(start, end, lead, header, caption))
             else:  # not a table row any real table has: read it as prose, in bounded pieces
-                units.extend(_Unit(a, b, "") for a, b in _bounded(text, start, end))
+                units.extend(Unit(a, b, "") for a, b in _bounded(text, start, end))
             continue
         header = None
         if _BULLET_RE.match(raw):
@@ -583,7 +466,7 @@ def _days_between(a: str | None, b: str | None) -> int | None:
 
 def _extract_unit(
     text,
-    unit: _Unit,
+    unit: Unit,
     state: _PageState,
     *,
     document_id,
@@ -608,7 +491,7 @@ def _extract_unit(
     amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote)]
     row_actor = None
     if unit.header is not None:
-        row_actor, amounts = _table_row(text, unit, amounts)
+        row_actor, amounts = table_row(text, unit, amounts)
         if row_actor is None:
             amounts = []
     amounts, equivalents = pair_equivalents(text, amounts)
@@ -621,7 +504,7 @@ def _extract_unit(
         state.last_event = head_event
     the_event = sentence_event or event or head_event
     if unit.header is not None:
-        the_event = _table_event(text, unit) or the_event
+        the_event = table_event(text, unit) or the_event
     if not amounts:
         if unit.header is None:
             state.prev_actor = (
@@ -631,8 +514,8 @@ def _extract_unit(
         return []
 
     bounds = ([a.start for a in amounts], [a.end for a in amounts])
-    status_hits = [_shift(h, s) for h in _status_matcher().find(quote)]
-    instrument_hits = [_shift(h, s) for h in _instrument_matcher().find(quote)]
+    status_hits = [_shift(h, s) for h in status_matcher().find(quote)]
+    instrument_hits = [_shift(h, s) for h in instrument_matcher().find(quote)]
     recipient_phrases = [(v, a + s, b + s) for v, a, b in find_recipient_phrases(quote)]
     lead_status = _lead_status(unit)
     agreement = bool(_AGREEMENT_RE.search(folded))
@@ -661,7 +544,7 @@ def _extract_unit(
             or _HYPOTHETICAL_AFTER_RE.search(after)
             or _CONVERSION_RE.search(before)
             or (skipped_previous and status_hit is None)
-            or _pending_column(text, unit, amount)
+            or pending_column(text, unit, amount)
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
             or _EXCHANGE_AFTER_RE.match(after)
             or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
@@ -674,7 +557,7 @@ def _extract_unit(
 
         actor: str | None
         if row_actor is not None:
-            actor, is_total = _cell_actor(text, unit, amount, mentions, roles) or row_actor, False
+            actor, is_total = cell_actor(text, unit, amount, mentions, roles) or row_actor, False
         else:
             actor, is_total = _choose_actor(
                 mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s
@@ -691,17 +574,17 @@ def _extract_unit(
 
         currency = (
             amount.currency
-            or _row_currency(text, unit)
+            or row_currency(text, unit)
             or previous_currency
             or _next_currency(amounts, i)
-            or _header_currency(unit)
+            or header_currency(unit)
         )
         previous_currency = currency or previous_currency
         if currency is None:
             continue  # money only: a figure with no currency stated, in the table or the context, is no entry
-        cell_status = _cell_status(text, unit, amount) if unit.header is not None else None
-        if cell_status is not None:
-            status, explicit = cell_status
+        from_cell = cell_status(text, unit, amount) if unit.header is not None else None
+        if from_cell is not None:
+            status, explicit = from_cell
         elif status_hit is not None and status_hit.value is not None:
             status, explicit = str(status_hit.value), True
         elif previous_status is not None:
@@ -716,7 +599,7 @@ def _extract_unit(
                 status, explicit = "comprometido", False  # "ha ejecutado el 45 %" of the amount: progress only
         previous_status = (status, explicit)
         instrument_hit = _nearest(instrument_hits, amount, bounds, folded, s, max_dist=120, barriers=barriers)
-        instrument = _table_field(unit, text, "instrument") if unit.header is not None else None
+        instrument = table_field(unit, text, "instrument") if unit.header is not None else None
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
@@ -852,10 +735,10 @@ def _choose_actor(
     return None, False
 
 
-def _lead_status(unit: _Unit) -> str | None:
+def _lead_status(unit: Unit) -> str | None:
     if not unit.lead:
         return None
-    hits = [h for h in _status_matcher().find(unit.lead) if h.value is not None]
+    hits = [h for h in status_matcher().find(unit.lead) if h.value is not None]
     return str(hits[-1].value) if hits else None
 
 
@@ -909,166 +792,3 @@ def _purpose(text: str, amount: Amount, zone_end: int, mentions) -> str | None:
             continue
         return " ".join(words[:12]).rstrip(",")
     return None
-
-
-# --- tables ---------------------------------------------------------------------------------------------------
-
-
-def _column(unit: _Unit, key: str) -> int | None:
-    if not unit.header:
-        return None
-    for i, cell in enumerate(unit.header):
-        if _names_column(cell, _HEADER_KEYS[key]):
-            return i
-    return None
-
-
-def _row_cells(text: str, unit: _Unit) -> list[tuple[int, int]]:
-    return [(unit.start + a, unit.start + b) for a, b in _cell_spans(text[unit.start : unit.end])]
-
-
-def _cell_of(text: str, unit: _Unit, pos: int) -> int | None:
-    for i, (a, b) in enumerate(_row_cells(text, unit)):
-        if a <= pos < b:
-            return i
-    return None
-
-
-def _table_row(text: str, unit: _Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
-    """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
-    column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
-    and have no single actor."""
-    cells = _row_cells(text, unit)
-    col = _column(unit, "actor")
-    col = 0 if col is None else col
-    if col >= len(cells):
-        return None, []
-    a, b = cells[col]
-    found = [m for m in find_actors(text[a:b]) if m.info.donor]
-    if not found:
-        return None, []
-    if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
-        return None, []
-    actor = found[0].canonical
-    amounts = [x for x in amounts if not (a <= x.start < b)]
-    header = unit.header or ()
-    for i, (ca, cb) in enumerate(cells):
-        if i >= len(header) or i == col or not _names_column(header[i], _AMOUNT_COLUMN_KEYS):
-            continue
-        if any(ca <= x.start < cb for x in amounts):
-            continue
-        m = _BARE_NUMBER_RE.fullmatch(text, ca, cb)
-        parsed = parse_number(m.group(1)) if m else None
-        if m is None or parsed is None:
-            continue
-        value = parsed[0]
-        if m.group(2) or "millon" in header[i] or (
-            "millon" in fold_same_length(unit.caption) and "miles" not in header[i]
-        ):
-            value *= Decimal(10) ** 6
-        currency = _row_currency(text, unit) or _currency_in(header[i]) or _currency_in(unit.caption)
-        amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
-    amounts.sort(key=lambda x: x.start)
-    return actor, amounts
-
-
-_CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
-
-
-def _currency_in(phrase: str) -> str | None:
-    """The currency a header cell or caption names for its figures: "Monto (millones de USD)", "en euros"."""
-    folded = phrase[:400]
-    for k, m in enumerate(_CURRENCY_CUE_RE.finditer(folded)):
-        if k >= 12:
-            break
-        found = find_amounts("1 millones de " + folded[m.end() : m.end() + 40])
-        if found and found[0].start == 0 and found[0].currency:
-            return found[0].currency
-    return _header_currency(_Unit(0, 0, header=(fold_same_length(folded),)))
-
-
-def _table_event(text: str, unit: _Unit) -> str | None:
-    """The conference of a row's "Conferencia" column: "2021", "Canadá 2021", "Bruselas 2023"."""
-    col = _column(unit, "event")
-    cells = _row_cells(text, unit)
-    if col is None or col >= len(cells):
-        return None
-    m = _YEAR_RE.search(text[cells[col][0] : cells[col][1]])
-    return _events()[0].get(m.group(1)) if m else None
-
-
-def _cell_actor(text, unit, amount, mentions, roles) -> str | None:
-    idx = _cell_of(text, unit, amount.start)
-    if idx is None:
-        return None
-    a, _ = _row_cells(text, unit)[idx]
-    for m in reversed(mentions):
-        if a <= m.start and m.end <= amount.start and m.info.donor and roles[id(m)] in ("subject", "agent"):
-            return m.canonical
-    return None
-
-
-def _row_currency(text: str, unit: _Unit) -> str | None:
-    col = _column(unit, "currency")
-    if col is None:
-        return None
-    cells = _row_cells(text, unit)
-    if col >= len(cells):
-        return None
-    cell = text[cells[col][0] : cells[col][1]].strip()
-    parsed = find_amounts(f"1 {cell}")
-    return parsed[0].currency if parsed else None
-
-
-def _header_currency(unit: _Unit) -> str | None:
-    if not unit.header:
-        return None
-    for cell in unit.header:
-        for a in find_amounts(f"1 millones {cell}"):
-            if a.currency:
-                return a.currency
-        up = cell.upper()
-        for code in ("USD", "EUR", "CAD", "CHF", "PEN", "JPY", "GBP"):
-            if re.search(rf"\b{code}\b", up):
-                return code
-    return None
-
-
-def _cell_status(text: str, unit: _Unit, amount: Amount) -> tuple[str, bool] | None:
-    idx = _cell_of(text, unit, amount.start)
-    cells = _row_cells(text, unit)
-    if idx is not None:
-        hits = [h for h in _status_matcher().find(text[cells[idx][0] : cells[idx][1]]) if h.value is not None]
-        if hits:
-            return str(hits[0].value), True
-        if unit.header and idx < len(unit.header):
-            hits = [h for h in _status_matcher().find(unit.header[idx]) if h.value is not None]
-            if hits:
-                return str(hits[0].value), False
-    col = _column(unit, "status")
-    if col is not None and col < len(cells):
-        hits = [h for h in _status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
-        if hits:
-            return str(hits[0].value), True
-    return None
-
-
-def _pending_column(text: str, unit: _Unit, amount: Amount) -> bool:
-    """True for an amount in a "Pendiente" / "Saldo" column: what is still due is not a commitment stage."""
-    if unit.header is None:
-        return False
-    idx = _cell_of(text, unit, amount.start)
-    return (
-        idx is not None
-        and idx < len(unit.header)
-        and bool(re.match(r"(?:pendiente|saldo|por\s+desembolsar|por\s+ejecutar)", unit.header[idx]))
-    )
-
-
-def _table_field(unit: _Unit, text: str, key: str) -> str | None:
-    col = _column(unit, key)
-    cells = _row_cells(text, unit)
-    if col is None or col >= len(cells):
-        return None
-    hits = _instrument_matcher().find(text[cells[col][0] : cells[col][1]]) if key == "instrument" else []
-    return str(hits[0].value) if hits else None

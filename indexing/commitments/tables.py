@@ -1,0 +1,267 @@
+"""Table reading: rows of "|" or tab separated cells under a header row, read by column.
+
+- the header names the columns (`HEADER_KEYS`: donor, amount, currency, instrument, status, recipient,
+  conference); a key must be a whole word of the cell ("Países Bajos" is a donor, not the "País" column);
+- bare numbers of amount and stage columns (`AMOUNT_COLUMN_KEYS`: "Monto", "Anunciado", "Firmado",
+  "Desembolsado", "Ejecutado", "Parte del Perú") are amounts: scaled by "millones" in the cell, the header cell or
+  the table's caption ("Todas las cifras en millones de EUR", "Los montos se expresan en millones"), in the
+  currency of the row's currency column, of the header cell, or of the caption;
+- the row's actor is the first donor of the donor column; two unrelated donors there make a joint row;
+- `Estado` (or a stage column header) gives the status, `Instrumento` the instrument, `Conferencia` the event;
+  amounts under "Pendiente"/"Saldo" are no stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indexing.commitments.actors import find_actors, same_family
+from indexing.commitments.phrases import YEAR_RE, events_table, instrument_matcher, status_matcher
+from indexing.text.amounts import Amount, find_amounts
+from indexing.text.numbers import parse_number
+from indexing.text.tokens import fold_same_length
+
+__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_spans", "cell_status", "column",
+           "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
+           "table_event", "table_field", "table_row"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    lead: str = ""  # lead-in text of a list or table ("Los principales anuncios fueron:")
+    header: tuple[str, ...] | None = None  # table header cells, for table rows
+    caption: str = ""  # text stating a table's units ("Cuadro 2. ... en millones de USD", "Los montos se expresan ...")
+
+
+def is_table_row(line: str) -> bool:
+    return line.count("|") >= 2 or line.count("\t") >= 2
+
+
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row, relative to the line, trimmed."""
+    sep = "|" if "|" in line else "\t"
+    spans, pos = [], 0
+    for part in line.split(sep):
+        a, b = pos, pos + len(part)
+        pos = b + 1
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+    if sep == "|":
+        if line.strip().startswith("|"):
+            spans = spans[1:]
+        if line.strip().endswith("|"):
+            spans = spans[:-1]
+    return spans
+
+
+HEADER_KEYS = {
+    "actor": ("donante", "cooperante", "actor", "fuente", "entidad cooperante", "pais", "organismo"),
+    "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
+    "currency": ("moneda", "divisa"),
+    "instrument": ("instrumento", "modalidad", "tipo"),
+    "status": ("estado", "situacion", "fase"),
+    "recipient": ("destino", "beneficiario", "receptor", "destinatario"),
+    "event": ("conferencia", "evento"),
+}
+# Columns whose bare numbers are amounts of one stage: "Anunciado | Firmado | Desembolsado", "Parte del Perú".
+AMOUNT_COLUMN_KEYS = (
+    *HEADER_KEYS["amount"],
+    "anunciado",
+    "comprometido",
+    "firmado",
+    "desembolsado",
+    "ejecutado",
+    "parte",
+)
+BARE_NUMBER_RE = re.compile(
+    r"\s*+(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
+)
+# A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
+SCALE_NOTE_RE = re.compile(
+    r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+millones\b"
+)
+
+
+def is_header(line: str) -> bool:
+    cells = [fold_same_length(line[a:b]) for a, b in cell_spans(line)]
+    if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
+        return False
+    return any(names_column(c, keys) for c in cells for keys in HEADER_KEYS.values())
+
+
+def names_column(cell: str, keys: tuple[str, ...]) -> bool:
+    """Whether a folded header cell starts with one of `keys` as a word ("monto (millones)", "montos", "pais"),
+    not as part of a longer word ("paises bajos" is a donor, not the "pais" column)."""
+    for key in keys:
+        if cell.startswith(key):
+            rest = cell[len(key) :]
+            if not rest or not rest[0].isalpha() or (rest[0] == "s" and (len(rest) == 1 or not rest[1].isalpha())):
+                return True
+    return False
+
+
+def column(unit: Unit, key: str) -> int | None:
+    if not unit.header:
+        return None
+    for i, cell in enumerate(unit.header):
+        if names_column(cell, HEADER_KEYS[key]):
+            return i
+    return None
+
+
+def row_cells(text: str, unit: Unit) -> list[tuple[int, int]]:
+    return [(unit.start + a, unit.start + b) for a, b in cell_spans(text[unit.start : unit.end])]
+
+
+def cell_of(text: str, unit: Unit, pos: int) -> int | None:
+    for i, (a, b) in enumerate(row_cells(text, unit)):
+        if a <= pos < b:
+            return i
+    return None
+
+
+def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
+    """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
+    column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
+    and have no single actor."""
+    cells = row_cells(text, unit)
+    col = column(unit, "actor")
+    col = 0 if col is None else col
+    if col >= len(cells):
+        return None, []
+    a, b = cells[col]
+    found = [m for m in find_actors(text[a:b]) if m.info.donor]
+    if not found:
+        return None, []
+    if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
+        return None, []
+    actor = found[0].canonical
+    amounts = [x for x in amounts if not (a <= x.start < b)]
+    header = unit.header or ()
+    for i, (ca, cb) in enumerate(cells):
+        if i >= len(header) or i == col or not names_column(header[i], AMOUNT_COLUMN_KEYS):
+            continue
+        if any(ca <= x.start < cb for x in amounts):
+            continue
+        m = BARE_NUMBER_RE.fullmatch(text, ca, cb)
+        parsed = parse_number(m.group(1)) if m else None
+        if m is None or parsed is None:
+            continue
+        value = parsed[0]
+        if m.group(2) or "millon" in header[i] or (
+            "millon" in fold_same_length(unit.caption) and "miles" not in header[i]
+        ):
+            value *= Decimal(10) ** 6
+        currency = row_currency(text, unit) or currency_in(header[i]) or currency_in(unit.caption)
+        amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
+    amounts.sort(key=lambda x: x.start)
+    return actor, amounts
+
+
+CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
+
+
+def currency_in(phrase: str) -> str | None:
+    """The currency a header cell or caption names for its figures: "Monto (millones de USD)", "en euros"."""
+    folded = phrase[:400]
+    for k, m in enumerate(CURRENCY_CUE_RE.finditer(folded)):
+        if k >= 12:
+            break
+        found = find_amounts("1 millones de " + folded[m.end() : m.end() + 40])
+        if found and found[0].start == 0 and found[0].currency:
+            return found[0].currency
+    return header_currency(Unit(0, 0, header=(fold_same_length(folded),)))
+
+
+def table_event(text: str, unit: Unit) -> str | None:
+    """The conference of a row's "Conferencia" column: "2021", "Canadá 2021", "Bruselas 2023"."""
+    col = column(unit, "event")
+    cells = row_cells(text, unit)
+    if col is None or col >= len(cells):
+        return None
+    m = YEAR_RE.search(text[cells[col][0] : cells[col][1]])
+    return events_table()[0].get(m.group(1)) if m else None
+
+
+def cell_actor(text, unit, amount, mentions, roles) -> str | None:
+    idx = cell_of(text, unit, amount.start)
+    if idx is None:
+        return None
+    a, _ = row_cells(text, unit)[idx]
+    for m in reversed(mentions):
+        if a <= m.start and m.end <= amount.start and m.info.donor and roles[id(m)] in ("subject", "agent"):
+            return m.canonical
+    return None
+
+
+def row_currency(text: str, unit: Unit) -> str | None:
+    col = column(unit, "currency")
+    if col is None:
+        return None
+    cells = row_cells(text, unit)
+    if col >= len(cells):
+        return None
+    cell = text[cells[col][0] : cells[col][1]].strip()
+    parsed = find_amounts(f"1 {cell}")
+    return parsed[0].currency if parsed else None
+
+
+def header_currency(unit: Unit) -> str | None:
+    if not unit.header:
+        return None
+    for cell in unit.header:
+        for a in find_amounts(f"1 millones {cell}"):
+            if a.currency:
+                return a.currency
+        up = cell.upper()
+        for code in ("USD", "EUR", "CAD", "CHF", "PEN", "JPY", "GBP"):
+            if re.search(rf"\b{code}\b", up):
+                return code
+    return None
+
+
+def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | None:
+    idx = cell_of(text, unit, amount.start)
+    cells = row_cells(text, unit)
+    if idx is not None:
+        hits = [h for h in status_matcher().find(text[cells[idx][0] : cells[idx][1]]) if h.value is not None]
+        if hits:
+            return str(hits[0].value), True
+        if unit.header and idx < len(unit.header):
+            hits = [h for h in status_matcher().find(unit.header[idx]) if h.value is not None]
+            if hits:
+                return str(hits[0].value), False
+    col = column(unit, "status")
+    if col is not None and col < len(cells):
+        hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
+        if hits:
+            return str(hits[0].value), True
+    return None
+
+
+def pending_column(text: str, unit: Unit, amount: Amount) -> bool:
+    """True for an amount in a "Pendiente" / "Saldo" column: what is still due is not a commitment stage."""
+    if unit.header is None:
+        return False
+    idx = cell_of(text, unit, amount.start)
+    return (
+        idx is not None
+        and idx < len(unit.header)
+        and bool(re.match(r"(?:pendiente|saldo|por\s+desembolsar|por\s+ejecutar)", unit.header[idx]))
+    )
+
+
+def table_field(unit: Unit, text: str, key: str) -> str | None:
+    col = column(unit, key)
+    cells = row_cells(text, unit)
+    if col is None or col >= len(cells):
+        return None
+    hits = instrument_matcher().find(text[cells[col][0] : cells[col][1]]) if key == "instrument" else []
+    return str(hits[0].value) if hits else None
