@@ -11,11 +11,16 @@ governs it and it is not a need or a hypothesis:
   resort. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a través de la OIM", "ejecutado
   por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never the actor; host countries and
   their institutions ("el Estado peruano", "la APCI") never are either (their own budget is not cooperation).
-- tables (rows with "|" or tabs under a header row; read by column in `tables`): the actor is the first donor of the donor column ("España
-  (AECID)" → España); bare numbers of the amount column take the currency column and the header's scale; the
-  status comes from the cell ("EUR 9 millones desembolsados"), its column header ("Desembolsado"), or the
-  "Estado" column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint
-  and skipped.
+- tables (rows with "|" or tabs under a header row, read by column in `tables`): the actor is the first donor of
+  the donor column ("España (AECID)" → España); bare numbers of amount and stage columns are amounts, scaled and
+  priced by the cell, its header or the table's caption; the status comes from the cell ("EUR 9 millones
+  desembolsados"), its column header ("Desembolsado"), or the "Estado" column; the event from the "Conferencia"
+  column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint and skipped;
+  a row restating its pledge in a later pledge column ("Anunciado 2,5 | Firmado 2,5") is one signed commitment.
+- money only: an amount with no currency (stated, from the table, or from the sentence) is no entry; exchange
+  rates ("1 USD = S/ 3,71"), amounts "en trámite" and joint statements of two donors are skipped. An amount
+  restated in parentheses in another currency is one entry with `equivalents`; "más de", "alrededor de",
+  "hasta" before the amount are its `qualifier`.
 - totals: an amount with no actor in a sentence about the conference, the participants or a total ("los
   participantes anunciaron un total de US$ 2.790 millones") is kept with ``is_total=True`` and actor
   "Comunidad internacional" — it is never added to an actor's totals.
