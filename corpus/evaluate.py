@@ -1,13 +1,27 @@
-"""Dev evaluation: `python -m corpus.evaluate [--holdout] [--calibrate] [--data-dir D]`.
+"""Evaluation: `python -m corpus.evaluate [--calibrate] [--failures dev] [--json PATH] [--data-dir D]`.
 
-Indexes the sample corpus (or the hold-out corpus) into an embedded store, then prints:
+Indexes the dev records (`corpus/records`) AND the check records (`corpus/holdout/records`) into one embedded
+store, then runs the dev questions (`corpus/dev_eval.jsonl`) and the check questions (`corpus/holdout/eval.jsonl`)
+against that union and prints both side by side, overall and per question type. The union is the realistic
+setting: a person asks an archive that holds both parts, so every check question must also resist the dev
+records' overlapping donors, meetings and conferences (and vice versa).
 
-- search: recall@5 and MRR@10 (a hit = the gold record and page), plus record-level recall@5;
-- ask: citation accuracy (first citation from the gold record), page accuracy (gold record and page), quote
-  accuracy (the cited quote overlaps the gold quote), abstention accuracy on unanswerable questions and the
-  false-abstention rate on answerable ones;
-- latency p50/p95 of search and ask;
-- with `--calibrate`: the abstention thresholds that best separate answerable from unanswerable questions.
+The check part is written before tuning and never used to tune: no weight or threshold is fitted on it, and
+`--failures` lists dev failures only.
+
+A record *answers* a question when it is the gold record or one of its `also` entries (other records stating the
+same fact). Measures:
+
+- search: a record that answers in the top 5 chunks; MRR@10 of the first such chunk;
+- ask citation: a citation from a record that answers;
+- ask page: a citation on the page that states it, over questions with a PDF record among those that answer;
+- ask facts: the answer's quotes state the fact of the gold (or an `also`) quote: every number of that quote and
+  at least half of its content terms;
+- abstention: unanswerable questions answered with `found: false`; wrongly abstained: answerable ones;
+- confidence reliability: mean confidence and share correct per confidence bin (correct = a citation from an
+  answering record for answerable questions, abstention for unanswerable ones);
+- ask latency p50/p95;
+- plus the briefing (dev topics) and commitments register measures.
 
 `corpus` must not import `service`; it drives `indexing.engine.Engine` directly.
 """
@@ -20,6 +34,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +44,9 @@ from indexing.engine import Engine
 from indexing.settings import Settings
 
 HERE = Path(__file__).resolve().parent
+DEV = HERE
+CHECK = HERE / "holdout"
+SPLITS = {"dev": (DEV, DEV / "dev_eval.jsonl"), "check": (CHECK, CHECK / "eval.jsonl")}
 
 
 def _norm(text: str) -> str:
@@ -62,9 +80,8 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def states_gold_fact(cited: str, gold: str) -> bool:
-    """The cited quote states the gold quote's fact, whichever record it comes from: every number of the gold quote
-    and at least half of its content terms are in it (the same pledge is often in a table, a press release and the
-    minutes)."""
+    """The cited text states the gold quote's fact: every number of the gold quote and at least half of its content
+    terms are in it."""
     from indexing.text.tokens import content_terms
 
     numbers = set(_NUMBER_RE.findall(gold))
@@ -73,75 +90,120 @@ def states_gold_fact(cited: str, gold: str) -> bool:
     return numbers <= set(_NUMBER_RE.findall(cited)) and len(gold_terms & have) >= 0.5 * len(gold_terms)
 
 
-def quote_overlaps(cited: str, gold: str) -> bool:
-    a, b = _norm(cited), _norm(gold)
-    return a in b or b in a or (len(b) > 30 and b[:30] in a)
+def sources(q: dict[str, Any]) -> list[dict[str, Any]]:
+    """The gold source and its `also` entries: every {filename, page, quote} that states the fact."""
+    if not q.get("answerable", True):
+        return []
+    return [{"filename": q["filename"], "page": q["page"], "quote": q["quote"]}, *q.get("also", [])]
+
+
+def _ratio(num: float, den: int) -> float | None:
+    return round(num / den, 3) if den else None
 
 
 def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    answerable = [q for q in questions if q.get("answerable", True)]
-    unanswerable = [q for q in questions if not q.get("answerable", True)]
-    rec5 = rec5_doc = mrr = 0.0
-    search_ms: list[float] = []
-    ask_ms: list[float] = []
-    cite_ok = page_ok = quote_ok = fact_ok = false_abstain = 0
-    abstain_ok = 0
+    """Run every question through search and ask. :returns: the measures, per type under `_by_type`, plus the raw
+    evidence (`_evidences`), confidence points (`_confidence`) and failure lines (`_failures`)."""
+    rows: list[dict[str, Any]] = []
     evidences: list[tuple[bool, list[PassageEvidence]]] = []
     failures: list[str] = []
     for q in questions:
         t0 = time.perf_counter()
         found = engine.search(q["question"], top_k=10)
-        search_ms.append((time.perf_counter() - t0) * 1000)
+        search_ms = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         ans = engine.ask(q["question"])
-        ask_ms.append((time.perf_counter() - t0) * 1000)
-        is_answerable = q.get("answerable", True)
+        ask_ms = (time.perf_counter() - t0) * 1000
+        answerable = q.get("answerable", True)
         evidences.append(
-            (is_answerable, engine.answerer.passage_evidence(q["question"], found.query_embedding, found.chunks))
+            (answerable, engine.answerer.passage_evidence(q["question"], found.query_embedding, found.chunks))
         )
-        if not is_answerable:
-            abstain_ok += int(not ans.found)
+        row: dict[str, Any] = {
+            "type": q.get("type", "other"),
+            "answerable": answerable,
+            "ask_ms": ask_ms,
+            "search_ms": search_ms,
+            "found": ans.found,
+            "confidence": float(getattr(ans, "confidence", 1.0 if ans.found else 0.0)),
+        }
+        if not answerable:
+            row["abstain_ok"] = not ans.found
+            row["correct"] = not ans.found
             if ans.found:
-                failures.append(f"{q['id']} debió abstenerse: {ans.citations[0].filename} p{ans.citations[0].page}")
+                c = ans.citations[0]
+                failures.append(f"{q['id']} debió abstenerse: {c.filename} p{c.page}: {c.quote[:90]}")
+            rows.append(row)
             continue
-        hits = [(c.filename == q["filename"] and c.page == q["page"]) for c in found.chunks]
-        rec5 += any(hits[:5])
-        rec5_doc += any(c.filename == q["filename"] for c in found.chunks[:5])
-        mrr += next((1 / (i + 1) for i, h in enumerate(hits[:10]) if h), 0.0)
+        src = sources(q)
+        files = {s["filename"] for s in src}
+        pages = {(s["filename"], s["page"]) for s in src}
+        doc_hits = [c.filename in files for c in found.chunks]
+        row["search5"] = any(doc_hits[:5])
+        row["mrr"] = next((1 / (i + 1) for i, h in enumerate(doc_hits[:10]) if h), 0.0)
+        row["pdf"] = any(f.endswith(".pdf") for f in files)
+        row["false_abstain"] = not ans.found
+        cited = ans.citations if ans.found else []
+        row["cite_ok"] = any(c.filename in files for c in cited)
+        row["page_ok"] = any((c.filename, c.page) in pages for c in cited)
+        joined = " ".join(c.quote for c in cited)
+        row["fact_ok"] = bool(cited) and any(states_gold_fact(joined, s["quote"]) for s in src)
+        row["correct"] = row["cite_ok"]
         if not ans.found:
-            false_abstain += 1
-            failures.append(f"{q['id']} se abstuvo (evidencia {ans.evidence})")
-            continue
-        first = ans.citations[0]
-        cite_ok += first.filename == q["filename"]
-        page_ok += first.filename == q["filename"] and first.page == q["page"]
-        quote_ok += any(c.filename == q["filename"] and quote_overlaps(c.quote, q["quote"]) for c in ans.citations)
-        fact_ok += any(
-            quote_overlaps(c.quote, q["quote"]) or states_gold_fact(c.quote, q["quote"]) for c in ans.citations
-        )
-        if first.filename != q["filename"] or first.page != q["page"]:
-            failures.append(f"{q['id']} citó {first.filename} p{first.page}, oro {q['filename']} p{q['page']}")
-    na, nu = max(1, len(answerable)), max(1, len(unanswerable))
+            failures.append(f"{q['id']} se abstuvo: {ans.answer[:120]}")
+        elif not (row["cite_ok"] and row["page_ok"] and row["fact_ok"]):
+            c = cited[0]
+            failures.append(
+                f"{q['id']} [{row['type']}] citó {c.filename} p{c.page} ({c.quote[:80]}), oro {q['filename']} "
+                f"p{q['page']} cita={row['cite_ok']} pág={row['page_ok']} hechos={row['fact_ok']}"
+            )
+        rows.append(row)
+    report = summarize(rows)
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_type[r["type"]].append(r)
+    report["_by_type"] = {t: summarize(rs) for t, rs in sorted(by_type.items())}
+    report["_evidences"] = evidences
+    report["_confidence"] = [(r["confidence"], bool(r["correct"])) for r in rows]
+    report["_failures"] = failures
+    return report
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    pdf = [r for r in ans if r["pdf"]]
+    ask_ms = [r["ask_ms"] for r in rows]
     return {
-        "questions": len(questions),
-        "answerable": len(answerable),
-        "unanswerable": len(unanswerable),
-        "search_recall@5": round(rec5 / na, 3),
-        "search_recall@5_record": round(rec5_doc / na, 3),
-        "search_mrr@10": round(mrr / na, 3),
-        "ask_citation_accuracy": round(cite_ok / na, 3),
-        "ask_page_accuracy": round(page_ok / na, 3),
-        "ask_quote_accuracy": round(quote_ok / na, 3),
-        "ask_gold_fact_cited": round(fact_ok / na, 3),
-        "ask_false_abstention_rate": round(false_abstain / na, 3),
-        "abstention_accuracy": round(abstain_ok / nu, 3),
-        "search_latency_ms_p50": round(pct(search_ms, 0.5), 1),
-        "search_latency_ms_p95": round(pct(search_ms, 0.95), 1),
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        "search_answering_record@5": _ratio(sum(r["search5"] for r in ans), len(ans)),
+        "search_mrr@10": _ratio(sum(r["mrr"] for r in ans), len(ans)),
+        "ask_citation_answering_record": _ratio(sum(r["cite_ok"] for r in ans), len(ans)),
+        "ask_page_states_it_pdf": _ratio(sum(r["page_ok"] for r in pdf), len(pdf)),
+        "ask_facts_in_quotes": _ratio(sum(r["fact_ok"] for r in ans), len(ans)),
+        "abstention_unanswerable": _ratio(sum(r["abstain_ok"] for r in una), len(una)),
+        "wrongly_abstained": _ratio(sum(r["false_abstain"] for r in ans), len(ans)),
         "ask_latency_ms_p50": round(pct(ask_ms, 0.5), 1),
         "ask_latency_ms_p95": round(pct(ask_ms, 0.95), 1),
-        "_evidences": evidences,
-        "_failures": failures,
+        "search_latency_ms_p50": round(pct([r["search_ms"] for r in rows], 0.5), 1),
     }
+
+
+def reliability(points: list[tuple[float, bool]], bins: int = 5) -> tuple[list[str], float]:
+    """Reliability of the confidence: per bin, count, mean confidence and share correct; and the expected
+    calibration error (count-weighted |confidence − accuracy|)."""
+    lines, ece, n = [], 0.0, max(1, len(points))
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(c, ok) for c, ok in points if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not members:
+            continue
+        mean_c = sum(c for c, _ in members) / len(members)
+        acc = sum(ok for _, ok in members) / len(members)
+        ece += len(members) / n * abs(mean_c - acc)
+        lines.append(f"[{lo:.1f},{hi:.1f}) n={len(members)} confianza={mean_c:.2f} acierto={acc:.2f}")
+    return lines, round(ece, 3)
 
 
 def evaluate_briefings(engine: Engine, path: Path) -> dict[str, Any]:
@@ -187,29 +249,20 @@ def evaluate_briefings(engine: Engine, path: Path) -> dict[str, Any]:
 
 def evaluate_commitments(base: Path) -> dict[str, Any]:
     """Extraction precision/recall and linking accuracy of the commitments register against the hand-labelled gold
-    list (`commitments_gold.json` of the dev or hold-out corpus), on the text the real ingestion cleaner produces."""
+    list (`commitments_gold.json` of the dev or check corpus), on the text the real ingestion cleaner produces."""
     from corpus.commitments_eval import run
 
     result = run(base / "records", base / "commitments_gold.json", base / "manifest.json")
-    out: dict[str, Any] = {
+    return {
         f"commitments_{k}": round(v, 3) if isinstance(v, float) else v
         for k, v in result.items()
         if isinstance(v, int | float) and not isinstance(v, bool)
     }
-    totals = result.get("totals_by_actor") or result.get("totals") or {}
-    if isinstance(totals, dict):
-        shown = sorted(totals.items())
-        out["commitments_totals_by_actor"] = "; ".join(
-            f"{actor}: " + ", ".join(f"{cur} {amount:,.0f}" for cur, amount in sorted(cur_amounts.items()))
-            for actor, cur_amounts in shown
-            if isinstance(cur_amounts, dict)
-        )
-    return out
 
 
 def calibrate(evidences: list[tuple[bool, list[PassageEvidence]]]) -> tuple[float, float, float, float]:
     """Grid search of (min_dense, min_coverage, min_key_coverage) maximizing balanced accuracy (answerable
-    questions answered, unanswerable ones abstained); ties keep the loosest thresholds.
+    questions answered, unanswerable ones abstained) on the dev questions; ties keep the loosest thresholds.
 
     :returns: (min_dense, min_coverage, min_key_coverage, balanced accuracy).
     """
@@ -232,44 +285,90 @@ def _passes(passages: list[PassageEvidence], d: float, c: float, k: float) -> bo
     return any(e.dense >= d and e.coverage >= c and e.key_coverage >= k for e in passages)
 
 
+def _fmt(v: Any) -> str:
+    return "-" if v is None else str(v)
+
+
+def print_side_by_side(reports: dict[str, dict[str, Any]]) -> None:
+    names = list(reports)
+    keys = [k for k in reports[names[0]] if not k.startswith("_")]
+    print(f"{'measure':34s} " + " ".join(f"{n:>10s}" for n in names))
+    for k in keys:
+        print(f"{k:34s} " + " ".join(f"{_fmt(reports[n].get(k)):>10s}" for n in names))
+    shown = (
+        "search_answering_record@5",
+        "ask_citation_answering_record",
+        "ask_page_states_it_pdf",
+        "ask_facts_in_quotes",
+        "abstention_unanswerable",
+        "wrongly_abstained",
+        "ask_latency_ms_p95",
+    )
+    short = ("srch@5", "cite", "page", "facts", "abst", "wrong", "p95")
+    for n in names:
+        print(f"\n{n} per type: n(ans/una) " + " ".join(f"{s:>6s}" for s in short))
+        for t, r in reports[n]["_by_type"].items():
+            head = f"  {t:12s} {r['answerable']:>3d}/{r['unanswerable']:<3d}"
+            print(head + " " * 8 + " ".join(f"{_fmt(r[k]):>6s}" for k in shown))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m corpus.evaluate")
-    parser.add_argument("--holdout", action="store_true", help="Evaluate on the hold-out records and questions.")
-    parser.add_argument("--calibrate", action="store_true", help="Print the best abstention thresholds.")
+    parser.add_argument("--calibrate", action="store_true", help="Print the best abstention thresholds (dev only).")
     parser.add_argument("--data-dir", type=Path, default=None, help="Reuse an index (default: a temp dir).")
-    parser.add_argument("--failures", action="store_true", help="List the questions that failed.")
+    parser.add_argument("--failures", action="store_true", help="List the dev questions that failed.")
+    parser.add_argument("--json", type=Path, default=None, help="Also write the figures to this JSON file.")
+    parser.add_argument("--no-extras", action="store_true", help="Skip the briefing and commitments measures.")
     args = parser.parse_args(argv)
 
-    base = HERE / "holdout" if args.holdout else HERE
-    records, manifest = base / "records", base / "manifest.json"
-    qpath = base / ("eval.jsonl" if args.holdout else "dev_eval.jsonl")
+    reports: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=args.data_dir or Path(tmp))
         engine = Engine.open(settings)
         try:
-            n, secs = index_corpus(engine, records, manifest)
-            chunks = engine.store.count_chunks()
-            print(f"Indexed {n} records ({chunks} chunks) in {secs:.1f} s")
-            report = evaluate(engine, load_questions(qpath))
-            if not args.holdout:
-                report.update(evaluate_briefings(engine, HERE / "briefing_eval.json"))
-            report.update(evaluate_commitments(base))
+            total, secs = 0, 0.0
+            for base, _ in SPLITS.values():
+                n, s = index_corpus(engine, base / "records", base / "manifest.json")
+                total, secs = total + n, secs + s
+            print(f"Indexed {total} records, dev + check ({engine.store.count_chunks()} chunks) in {secs:.1f} s")
+            for name, (_, qpath) in SPLITS.items():
+                reports[name] = evaluate(engine, load_questions(qpath))
+            extras: dict[str, Any] = {}
+            if not args.no_extras:
+                extras = evaluate_briefings(engine, DEV / "briefing_eval.json")
         finally:
             engine.close()
-    evidences = report.pop("_evidences")
-    failures = report.pop("_failures")
-    per_topic = report.pop("_per_topic", [])
-    for key, value in report.items():
-        print(f"{key:32s} {value}")
+    print_side_by_side(reports)
+    for name, rep in reports.items():
+        lines, ece = reliability(rep["_confidence"])
+        print(f"\n{name} confidence reliability (ECE {ece}):")
+        for line in lines:
+            print("  " + line)
+        rep["confidence_ece"] = ece
+    if not args.no_extras:
+        per_topic = extras.pop("_per_topic", [])
+        print()
+        for key, value in extras.items():
+            print(f"{key:34s} {value}")
+        for name, (base, _) in SPLITS.items():
+            for key, value in evaluate_commitments(base).items():
+                print(f"{name} {key:30s} {value}")
     if args.calibrate:
-        d, c, k, score = calibrate(evidences)
+        d, c, k, score = calibrate(reports["dev"]["_evidences"])
         print(
-            f"calibrated ABSTAIN_MIN_DENSE={d:.3f} ABSTAIN_MIN_COVERAGE={c:.2f} ABSTAIN_MIN_KEY_COVERAGE={k:.2f} "
-            f"(balanced accuracy {score:.3f})"
+            f"calibrated (dev) ABSTAIN_MIN_DENSE={d:.3f} ABSTAIN_MIN_COVERAGE={c:.2f} "
+            f"ABSTAIN_MIN_KEY_COVERAGE={k:.2f} (balanced accuracy {score:.3f})"
         )
     if args.failures:
-        for line in failures + per_topic:
+        print("\ndev failures:")
+        for line in reports["dev"]["_failures"]:
             print("  " + line)
+        if not args.no_extras:
+            for line in per_topic:
+                print("  " + line)
+    if args.json:
+        out = {n: {k: v for k, v in r.items() if not k.startswith("_") or k == "_by_type"} for n, r in reports.items()}
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

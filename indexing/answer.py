@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexing.embedders import EmbeddingBackend
+from indexing.query.abstention import not_found_message
+from indexing.query.evidence import Check, SentenceContext, check_sentence
+from indexing.query.interpretation import Interpretation, interpret
 from indexing.term_stats import TermStats
 from indexing.text.amounts import has_amount
 from indexing.text.dates import find_spanish_dates
@@ -33,9 +36,7 @@ _QUESTION_WORDS = (
     "cómo dónde cuándo cuánto cuánta cuántos cuántas fecha fechas dia día monto montos cantidad cantidades total "
     "lista listado informacion información dato datos sabe saber decir dice dijo hay existe existen según"
 )
-QUESTION_TERMS = frozenset(content_terms(_QUESTION_WORDS)) | frozenset(
-    fold(w) for w in _QUESTION_WORDS.split()
-)
+QUESTION_TERMS = frozenset(content_terms(_QUESTION_WORDS)) | frozenset(fold(w) for w in _QUESTION_WORDS.split())
 
 _AMOUNT_Q = re.compile(r"\b(cu[aá]nt[oa]s?|monto|montos|cifra|suma|importe|aporte|aportes|financiamiento)\b", re.I)
 _DATE_Q = re.compile(r"\b(cu[aá]ndo|fecha|qu[eé] d[ií]a|en qu[eé] (mes|a[nñ]o))\b", re.I)
@@ -99,6 +100,8 @@ def _type_boost(qtype: str, sentence: str) -> float:
     if qtype == "entities":
         names = len(_ENTITY_RE.findall(sentence))
         return min(0.2, 0.05 * names) if names >= 2 else 0.0
+    if qtype == "count":
+        return 0.12 if re.search(r"\d", sentence) else 0.0
     return 0.0
 
 
@@ -117,10 +120,20 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
+    """An answer, or an abstention (`found` False) with the closest passages under `related`.
+
+    :ivar confidence: estimated probability that this outcome (the answer, or the abstention) is right, in [0, 1].
+    :ivar related: citations of the closest passages when abstaining: not an answer.
+    :ivar interpretation: how the question was read.
+    """
+
     found: bool
     answer: str
     citations: list[Citation] = field(default_factory=list)
     evidence: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+    related: list[Citation] = field(default_factory=list)
+    interpretation: Interpretation | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,8 @@ class _Candidate:
     score: float = 0.0
     item: bool = False  # a list item ("- Superintendencia Nacional de Migraciones.")
     index: int = 0  # place of the sentence in its chunk
+    check: Check = Check(())
+    eligible: bool = True  # its passage has enough raw evidence
 
 
 def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
@@ -271,76 +286,96 @@ class Answerer:
         )
 
     def answer(
-        self, question: str, query_embedding: list[float], chunks: list[Chunk], *, max_sentences: int = 3
+        self,
+        question: str,
+        query_embedding: list[float],
+        chunks: list[Chunk],
+        *,
+        max_sentences: int = 3,
+        interpretation: Interpretation | None = None,
     ) -> Answer:
         """Answer from `chunks` (best first) or abstain.
 
         Only passages with enough raw evidence (dense cosine, coverage of the question's terms and of its names
-        and years) may answer; RRF scores are ranks and say nothing about relevance.
+        and years) may answer, and of their sentences only those that satisfy every constraint of the question
+        (`indexing.query.evidence`); RRF scores are ranks and say nothing about relevance. When none does, the
+        answer abstains, says which part is missing and lists the closest sentences under `related`.
 
         :param question: the user's question.
         :param query_embedding: its dense embedding (query mode).
         :param chunks: retrieved chunks with their stored embeddings.
         :param max_sentences: at most this many quoted sentences.
+        :param interpretation: the question's reading (computed when None).
         :returns: the answer; `found` False with a Spanish message when no passage answers.
         """
+        it = interpretation or interpret(question)
         q_terms, keys = question_terms(question), key_terms(question)
         passages = _read_passages(query_embedding, chunks)
         evidence = [_evidence(p, q_terms, keys) for p in passages]
-        eligible = [(rank, p) for rank, (p, ev) in enumerate(zip(passages, evidence, strict=True)) if self.passes(ev)]
+        ranked = [(rank, p, self.passes(ev)) for rank, (p, ev) in enumerate(zip(passages, evidence, strict=True))]
         best_ev = max(evidence, key=lambda e: (self.passes(e), e.coverage + e.key_coverage + e.dense), default=None)
         summary = (
             {"dense": best_ev.dense, "coverage": best_ev.coverage, "key_coverage": best_ev.key_coverage}
             if best_ev
             else {}
         )
-        if not eligible:
-            return Answer(False, NOT_FOUND_MESSAGE, [], summary)
-        cands = self._candidates(question, eligible)
-        if not cands:
-            return Answer(False, NOT_FOUND_MESSAGE, [], summary)
+        cands = self._candidates(question, ranked, it)
         for cand in cands:
             cand.score = _score(cand.features, with_dense=False)
-        cands.sort(key=lambda x: -x.score)
-        top = cands[: self.rerank]
+        cands.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
+        answering = [c for c in cands if c.eligible and c.check.ok]
+        if not answering:
+            return self._abstain(it, cands, summary)
+        top = answering[: self.rerank]
         q = np.asarray(query_embedding, dtype=np.float32)
         for cand, vec in zip(top, self.backend.embed_passages([c.text for c in top], query_time=True), strict=True):
             cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
             cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
         chosen = [top[0]]
-        if top[0].item and question_type(question) == "entities":
-            chosen = _list_window(top[0], cands, max_sentences)
+        if top[0].item and it.kind in ("entities", "place"):
+            chosen = [c for c in _list_window(top[0], cands, max_sentences) if c.check.ok] or chosen
         for cand in top[1:]:
             if len(chosen) >= max_sentences:
                 break
             # Further sentences only when nearly as good: one right sentence beats three loose ones.
             if cand not in chosen and cand.score >= top[0].score - 0.08 and cand.features["sentence_coverage"] > 0:
                 chosen.append(cand)
-        citations = [
-            Citation(
-                n=i + 1,
-                document_id=c.chunk.document_id,
-                filename=c.chunk.filename,
-                title=c.chunk.title,
-                page=c.chunk.page,
-                quote=c.text,
-                score=round(c.score, 4),
-                char_start=c.chunk.char_start + c.start,
-                char_end=c.chunk.char_start + c.end,
-            )
-            for i, c in enumerate(chosen)
-        ]
+        citations = _citations(chosen)
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-        return Answer(True, text, citations, summary)
+        return Answer(True, text, citations, summary, confidence=answer_confidence(top[0].score), interpretation=it)
 
-    def _candidates(self, question: str, ranked: list[tuple[int, _Passage]]) -> list[_Candidate]:
+    def _abstain(self, it: Interpretation, cands: list[_Candidate], summary: dict[str, float]) -> Answer:
+        """Abstention: the message says what the closest candidate misses; `related` cites up to three of the
+        closest sentences (those satisfying most constraints, then the best scored)."""
+        close = sorted(cands, key=lambda c: (-c.check.satisfied, -c.score))
+        missing = close[0].check.missing if close else None
+        related: list[_Candidate] = []
+        for c in close:
+            if len(related) >= 3:
+                break
+            if is_heading_or_label(c.text) or any(r.text == c.text for r in related):
+                continue
+            related.append(c)
+        return Answer(
+            False,
+            not_found_message(it, missing),
+            [],
+            summary,
+            confidence=ABSTENTION_CONFIDENCE,
+            related=_citations(related),
+            interpretation=it,
+        )
+
+    def _candidates(
+        self, question: str, ranked: list[tuple[int, _Passage, bool]], it: Interpretation
+    ) -> list[_Candidate]:
         q_terms = question_terms(question)
-        qtype = question_type(question)
+        qtype = _KIND_TO_TYPE.get(it.kind, "general")
         stats = self.term_stats
         cands: list[_Candidate] = []
         seen: set[tuple[str, int, int]] = set()
-        for rank, passage in ranked:
+        for rank, passage, eligible in ranked:
             c = passage.chunk
             chunk_feats = {
                 "chunk_dense": passage.dense,
@@ -350,15 +385,20 @@ class Answerer:
                 "rank": float(rank),
             }
             previous: set[str] = set()
+            previous_text = ""
             headers: list[set[str]] = []  # the last two non-list sentences: what a list item is a part of
+            header_texts: list[str] = []
             for idx, (s, e) in enumerate(split_sentences(c.text)):
                 text = c.text[s:e]
                 terms = set(content_terms(text))
                 item = is_bullet_line(text)
                 context = previous | terms | (set().union(*headers) if item else set())
+                before = previous_text + ("\n" + "\n".join(header_texts) if item else "")
                 previous = terms
+                previous_text = text
                 if not item:
                     headers = [*headers[-1:], terms]
+                    header_texts = [*header_texts[-1:], text]
                 # Overlapping chunks repeat sentences: key them by their place in the page.
                 key = (c.document_id, c.page, c.char_start + s)
                 if key in seen or not _answer_like(text, terms, q_terms, qtype, item):
@@ -371,5 +411,52 @@ class Answerer:
                     "context": stats.weighted_coverage(q_terms, context),
                     "type_boost": _type_boost(qtype, text),
                 }
-                cands.append(_Candidate(c, s, e, text, feats, item=item, index=idx))
+                ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)
+                cands.append(
+                    _Candidate(
+                        c,
+                        s,
+                        e,
+                        text,
+                        feats,
+                        item=item,
+                        index=idx,
+                        check=check_sentence(it, text, ctx),
+                        eligible=eligible,
+                    )
+                )
         return cands
+
+
+# What the sentence scorer's type boost rewards for each kind of answer (counts are not money amounts).
+_KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "count": "count"}
+
+# Confidence: a logistic function of the best answering sentence's score, and the share of dev abstentions that
+# were right; both fitted on the dev questions (`python -m corpus.evaluate --calibrate`), never on the check part.
+CONFIDENCE_SLOPE = 4.0
+CONFIDENCE_MIDPOINT = 2.0
+ABSTENTION_CONFIDENCE = 0.6
+# Share of dev register answers citing a record that answers.
+REGISTER_CONFIDENCE = 0.9
+
+
+def answer_confidence(score: float) -> float:
+    """Estimated probability that an answer whose best sentence scores `score` cites a record that answers."""
+    return round(float(1.0 / (1.0 + np.exp(-CONFIDENCE_SLOPE * (score - CONFIDENCE_MIDPOINT)))), 3)
+
+
+def _citations(chosen: list[_Candidate]) -> list[Citation]:
+    return [
+        Citation(
+            n=i + 1,
+            document_id=c.chunk.document_id,
+            filename=c.chunk.filename,
+            title=c.chunk.title,
+            page=c.chunk.page,
+            quote=c.text,
+            score=round(c.score, 4),
+            char_start=c.chunk.char_start + c.start,
+            char_end=c.chunk.char_start + c.end,
+        )
+        for i, c in enumerate(chosen)
+    ]

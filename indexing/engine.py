@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from haystack.core.errors import PipelineRuntimeError
 
-from indexing.answer import Answer, Answerer, question_type
+from indexing.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
 from indexing.briefing.select import SELECTION_VERSION, summary_id
 from indexing.components.sparse_encoder import Bm25SparseEncoder
@@ -20,6 +20,7 @@ from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
 from indexing.ingest import CommitmentExtractor, Indexer, IngestResult, safe_filename
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.pipelines import build_search_pipeline
+from indexing.query.interpretation import interpret
 from indexing.register import Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
@@ -149,13 +150,18 @@ class Engine:
 
     def ask(self, question: str, *, top_k: int = 5, filters: SearchFilters | None = None) -> Answer:
         """Extractive answer with citations, or an abstention."""
+        it = interpret(question)
+        logger.info("ask interpretation: %s", it.to_dict())
         found = self.search(question, top_k=max(top_k, 8), filters=filters)
-        if question_type(question) == "amount":
+        # The register answers only money questions whose actor and conference both match its entries.
+        if it.kind == "amount" and it.actors and it.event is not None and it.event.slugs:
             passages = [(c.document_id, c.page) for c in found.chunks]
             reg = self.register.amount_answer(question, filters, passages)
             if reg is not None:
-                return reg
-        return self.answerer.answer(question, found.query_embedding, found.chunks, max_sentences=min(3, top_k))
+                return replace(reg, confidence=REGISTER_CONFIDENCE, interpretation=it)
+        return self.answerer.answer(
+            question, found.query_embedding, found.chunks, max_sentences=min(3, top_k), interpretation=it
+        )
 
     def upload(
         self,

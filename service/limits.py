@@ -46,9 +46,7 @@ class BodyLimitMiddleware:
 
     def _error(self, is_upload: bool) -> CompromisosError:
         if is_upload:
-            return FileTooLarge(
-                f"El archivo supera el límite de {self.upload_mb:g} MB (MAX_UPLOAD_MB)."
-            )
+            return FileTooLarge(f"El archivo supera el límite de {self.upload_mb:g} MB (MAX_UPLOAD_MB).")
         return BodyTooLarge(f"El cuerpo de la solicitud supera el límite de {self.json_kb} KB (MAX_JSON_BODY_KB).")
 
     async def _reject(self, scope: Scope, send: Send, error: CompromisosError) -> None:

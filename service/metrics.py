@@ -37,25 +37,29 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.uploads = Counter(
-            "compromisos_uploads", "Uploads by outcome (indexed, duplicate or error code).", ["status"],
+            "compromisos_uploads",
+            "Uploads by outcome (indexed, duplicate or error code).",
+            ["status"],
             registry=self.registry,
         )
         self.ingest_seconds = Histogram(
-            "compromisos_ingest_seconds", "Ingestion time of one upload.", buckets=_STAGE_BUCKETS,
+            "compromisos_ingest_seconds",
+            "Ingestion time of one upload.",
+            buckets=_STAGE_BUCKETS,
             registry=self.registry,
         )
         self.stage_seconds = Histogram(
-            "compromisos_pipeline_stage_seconds", "Time in each pipeline component.", ["stage"],
-            buckets=_STAGE_BUCKETS, registry=self.registry,
+            "compromisos_pipeline_stage_seconds",
+            "Time in each pipeline component.",
+            ["stage"],
+            buckets=_STAGE_BUCKETS,
+            registry=self.registry,
         )
         self.asks = Counter("compromisos_asks", "Questions asked.", registry=self.registry)
         self.abstentions = Counter(
             "compromisos_abstentions", "Questions that no indexed record answers.", registry=self.registry
         )
-        self.errors = Counter(
-            "compromisos_errors", "Error responses by code.", ["code"], registry=self.registry
-        )
-
+        self.errors = Counter("compromisos_errors", "Error responses by code.", ["code"], registry=self.registry)
 
     @contextlib.contextmanager
     def track_upload(self) -> Iterator[UploadOutcome]:

@@ -96,10 +96,35 @@ class CitationPublic(BaseModel):
     score: float
 
 
+class EventPublic(BaseModel):
+    slugs: list[str] = []
+    label: str = ""
+    meeting: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    description: str = ""
+
+
+class InterpretationPublic(BaseModel):
+    """How the question was read: the kind of answer asked for and its constraints."""
+
+    kind: str
+    actors: list[str] = []
+    recipient: str | None = None
+    event: EventPublic | None = None
+    disbursement: bool = False
+    names: list[str] = []
+    count_of: str | None = None
+
+
 class AskResponse(BaseModel):
     answer: str
     found: bool
     citations: list[CitationPublic]
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    related: list[CitationPublic] = []
+    interpretation: InterpretationPublic | None = None
 
 
 class UploadPublic(BaseModel):

@@ -38,9 +38,7 @@ def commitment_filters(
     actor: Annotated[
         str | None, Query(max_length=200, description="Actor o aquel al que se agrega («España» incluye AECID).")
     ] = None,
-    event: Annotated[
-        str | None, Query(max_length=200, description="Conferencia: «bruselas-2023» o su nombre.")
-    ] = None,
+    event: Annotated[str | None, Query(max_length=200, description="Conferencia: «bruselas-2023» o su nombre.")] = None,
     currency: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Código ISO 4217: EUR, USD...")] = None,
     instrument: Annotated[Instrument | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from indexing.answer import Citation
 from service.auth import read_required
 from service.deps import EngineDep, MetricsDep
-from service.schemas import AskRequest, AskResponse, CitationPublic, SearchRequest, SearchResponse, SearchResultPublic
+from service.schemas import (
+    AskRequest,
+    AskResponse,
+    CitationPublic,
+    InterpretationPublic,
+    SearchRequest,
+    SearchResponse,
+    SearchResultPublic,
+)
 
 router = APIRouter(prefix="/v1", tags=["búsqueda"], dependencies=[Depends(read_required)])
 
@@ -37,19 +46,24 @@ def ask(engine: EngineDep, metrics: MetricsDep, body: AskRequest) -> AskResponse
     filters = body.filters.to_domain() if body.filters else None
     answer = engine.ask(body.question, top_k=body.top_k, filters=filters)
     metrics.count_answer(answer.found)
+    it = answer.interpretation
     return AskResponse(
         answer=answer.answer,
         found=answer.found,
-        citations=[
-            CitationPublic(
-                n=c.n,
-                document_id=c.document_id,
-                filename=c.filename,
-                title=c.title,
-                page=c.page,
-                quote=c.quote,
-                score=c.score,
-            )
-            for c in answer.citations
-        ],
+        citations=[_citation(c) for c in answer.citations],
+        confidence=answer.confidence,
+        related=[_citation(c) for c in answer.related],
+        interpretation=InterpretationPublic.model_validate(it.to_dict()) if it is not None else None,
+    )
+
+
+def _citation(c: Citation) -> CitationPublic:
+    return CitationPublic(
+        n=c.n,
+        document_id=c.document_id,
+        filename=c.filename,
+        title=c.title,
+        page=c.page,
+        quote=c.quote,
+        score=c.score,
     )

@@ -1,0 +1,61 @@
+"""Honest abstention: a Spanish message that says which part of the question no record supports."""
+
+from __future__ import annotations
+
+from indexing.query.interpretation import Interpretation
+
+__all__ = ["not_found_message"]
+
+_WHAT = {
+    "amount": "un monto",
+    "count": "esa cifra",
+    "date": "esa fecha",
+    "place": "ese lugar",
+    "entities": "esa información",
+    "yesno": "esa información",
+    "explanation": "esa información",
+}
+_WHAT_ACTOR = {"amount": "un aporte", "date": "esa fecha", "count": "esa cifra"}
+_VALUE_MISSING = {
+    "amount": "ninguno indica un monto",
+    "count": "ninguno indica esa cifra",
+    "date": "ninguno indica una fecha",
+}
+
+
+def _actors(it: Interpretation) -> str:
+    names = list(it.actors)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" y {names[-1]}"
+
+
+def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> str:
+    """The abstention message.
+
+    :param it: the question's interpretation.
+    :param missing: what the closest candidate sentence missed (None: no passage came close at all).
+    :returns: e.g. "Ningún registro indica un aporte de Noruega en la reunión de coordinación del 13 de diciembre
+        de 2022. Los pasajes más cercanos mencionan a Noruega, pero no en la reunión de coordinación del 13 de
+        diciembre de 2022."
+    """
+    what = _WHAT_ACTOR.get(it.kind, _WHAT[it.kind]) if it.actors else _WHAT[it.kind]
+    head = f"Ningún registro indica {what}"
+    if it.actors:
+        head += f" de {_actors(it)}"
+    event = it.event.describe() if it.event else ""
+    if event:
+        head += f" en {event}"
+    head += "."
+    if not missing:
+        return head + " Pruebe con otras palabras, quite filtros o suba el registro que lo indique."
+    if "actor" in missing and it.actors:
+        tail = f"Los pasajes más cercanos no lo atribuyen a {_actors(it)}."
+    elif "event" in missing and event:
+        about = f"mencionan a {_actors(it)}" if it.actors else "tratan del tema"
+        tail = f"Los pasajes más cercanos {about}, pero no en {event}."
+    elif "value" in missing and it.kind in _VALUE_MISSING:
+        tail = f"Hay pasajes sobre el tema, pero {_VALUE_MISSING[it.kind]}."
+    elif "names" in missing and it.names:
+        tail = "Ningún pasaje cercano nombra todo lo que la pregunta menciona."
+    else:
+        tail = "Los pasajes más cercanos no bastan para responder."
+    return f"{head} {tail} Vea los pasajes relacionados."

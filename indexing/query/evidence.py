@@ -1,0 +1,218 @@
+"""The evidence check: does one candidate sentence answer the question, read with its context?
+
+A sentence answers only if it satisfies every constraint of the question's `Interpretation`:
+
+- actor: each actor asked about is named in the sentence (or an agency of the same family: AECID for España), or,
+  when the sentence names no other donor, unambiguously in its context (the sentence before it, the list header
+  it belongs to, the record's title); a mention in an "absent" clause ("que no respondió", "sin anuncios", "en
+  calidad de observador", "volver a invitar") does not count unless the question asks exactly that;
+- event: a conference named in the sentence must be the one asked about; the conference or meeting (its year,
+  month and day) must be stated in the sentence, its chunk, the record's title, date or `conference` metadata;
+- value: the kind of value asked for is in the sentence — a money amount for an amount question (a table row's
+  number counts: its currency is in the header), a number of the thing counted for "¿cuántos X?", a date or a year
+  for "¿cuándo?";
+- names: the question's other proper names ("Quito", "CPP") are in the sentence, its chunk or its record's title.
+
+Candidates satisfying only part are not answers; what they miss makes the abstention message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexing.commitments.actors import find_actors, same_family
+from indexing.commitments.extract import detect_event
+from indexing.query.interpretation import Interpretation
+from indexing.text.amounts import find_amounts
+from indexing.text.dates import find_dates
+from indexing.text.numbers import find_number_words
+from indexing.text.sentences import is_table_line
+from indexing.text.tokens import content_terms, fold_same_length
+
+__all__ = ["CONSTRAINTS", "Check", "SentenceContext", "check_sentence"]
+
+CONSTRAINTS = ("actor", "event", "value", "names")
+
+_ABSENT_RE = re.compile(
+    r"\b(?:no\s+respondi\w*|sin\s+anuncios?|en\s+calidad\s+de\s+observador\w*|como\s+observador\w*|no\s+asisti\w*|"
+    r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*)"
+)
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What a sentence is read with.
+
+    :ivar chunk: the text of its chunk (same page).
+    :ivar before: the sentence before it and, for a list item, the list's header.
+    :ivar title: the record's title.
+    :ivar date: the record's ISO date, if known.
+    :ivar conference: the record's conference slug, if known.
+    """
+
+    chunk: str
+    before: str = ""
+    title: str = ""
+    date: str | None = None
+    conference: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """Result of the evidence check: the constraints the sentence misses (empty = it answers)."""
+
+    missing: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    @property
+    def satisfied(self) -> int:
+        return len(CONSTRAINTS) - len(self.missing)
+
+
+def _present_actors(text: str, folded: str, question_absent: bool) -> list[tuple[str, bool]]:
+    """(canonical, counts) of each actor named in `text`; a mention in an absent clause does not count."""
+    out = []
+    for m in find_actors(text):
+        window = folded[m.end : m.end + 60]
+        absent = bool(_ABSENT_RE.search(window)) or bool(_ABSENT_RE.search(folded[max(0, m.start - 30) : m.start]))
+        out.append((m.canonical, question_absent or not absent))
+    return out
+
+
+def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    if not it.actors:
+        return True
+    question_absent = bool(_ABSENT_RE.search(fold_same_length(it.question).lower()))
+    here = _present_actors(sentence, fold_same_length(sentence).lower(), question_absent)
+    for actor in it.actors:
+        mine = [counts for name, counts in here if same_family(name, actor)]
+        if mine:
+            if not any(mine):
+                return False
+            continue
+        others = [name for name, _ in here if not same_family(name, actor) and _is_donor(name)]
+        if others:
+            return False
+        found = False
+        for text in (ctx.before, ctx.title):
+            names = [m.canonical for m in find_actors(text)]
+            fam = [n for n in names if same_family(n, actor)]
+            if fam and not [n for n in names if not same_family(n, actor) and _is_donor(n)]:
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+def _is_donor(name: str) -> bool:
+    from indexing.commitments.actors import actor_info
+
+    info = actor_info(name)
+    return info is not None and info.donor
+
+
+def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    ev = it.event
+    if ev is None:
+        return True
+    named = detect_event(sentence)
+    where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
+    folded = fold_same_length(where).lower()
+    if ev.slugs:
+        from indexing.query.interpretation import _conferences
+
+        confs = {s: (n, place, year) for s, n, place, year in _conferences()}
+        names = {confs[s][0] for s in ev.slugs if s in confs}
+        if named and named not in names:
+            return False  # the sentence is about another conference
+        if named in names or (ctx.conference in ev.slugs):
+            return True
+        if detect_event(ctx.chunk) in names or detect_event(ctx.title) in names:
+            return True
+        for s in ev.slugs:
+            if s not in confs:
+                continue
+            _, place, year = confs[s]
+            has_place = re.search(rf"\b{re.escape(place)}\b", folded) is not None or place == "donantes"
+            if has_place and (year in where or len(ev.slugs) > 1):
+                return True
+        return False
+    # A meeting or a bare date: its year, month and day in the texts or the record's date.
+    if _date_in(ev.year, ev.month, ev.day, where):
+        return True
+    if ctx.date:
+        y, m, d = (int(x) for x in ctx.date.split("-")[:3])
+        if (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d)):
+            return True
+    return False
+
+
+def _date_in(year: int | None, month: int | None, day: int | None, text: str) -> bool:
+    if month is None and day is None:
+        return year is not None and str(year) in text
+    for d in find_dates(text, day_month=True):
+        same_day = d.month == month and (day is None or d.day in (None, day))
+        if same_day and (year is None or d.year == year or (d.year is None and str(year) in text)):
+            return True
+    return False
+
+
+def _numbers(sentence: str) -> list[str]:
+    years = {m.start() for m in _YEAR_RE.finditer(sentence)}
+    out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years]
+    out.extend(str(v) for _, _, v, _ in find_number_words(sentence))
+    return out
+
+
+def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    kind = it.kind
+    if kind == "amount":
+        if any(a.currency or a.scale for a in find_amounts(sentence)):
+            return True
+        return is_table_line(sentence) and bool(_numbers(sentence))
+    if kind == "count":
+        if it.count_of == "%":
+            return bool(_PERCENT_RE.search(sentence))
+        if not _numbers(sentence):
+            return False
+        if it.count_of is None:
+            return True
+        return it.count_of in set(content_terms(sentence)) | set(content_terms(ctx.before))
+    if kind == "date":
+        return bool(find_dates(sentence, day_month=True)) or bool(_YEAR_RE.search(sentence))
+    return True
+
+
+def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    if not it.names:
+        return True
+    have = set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}"))
+    return all(n in have for n in it.names)
+
+
+def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> Check:
+    """Check one candidate sentence against the question's constraints.
+
+    :param it: the question's interpretation.
+    :param sentence: the candidate sentence, verbatim.
+    :param ctx: what it is read with (chunk, sentence before, record title, date, conference).
+    :returns: the constraints it misses, in `CONSTRAINTS` order.
+    """
+    missing = []
+    if not _actor_ok(it, sentence, ctx):
+        missing.append("actor")
+    if not _event_ok(it, sentence, ctx):
+        missing.append("event")
+    if not _value_ok(it, sentence, ctx):
+        missing.append("value")
+    if not _names_ok(it, sentence, ctx):
+        missing.append("names")
+    return Check(tuple(missing))

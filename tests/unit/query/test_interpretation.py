@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from indexing.query.interpretation import Event, interpret
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("¿Cuánto anunció Noruega en la conferencia de Bruselas de 2023?", "amount"),
+        ("¿Cuánto comprometió Noruega en 2023 y a través de quién?", "amount"),
+        ("¿Cuántas solicitudes de CPP se habían presentado hasta abril de 2022?", "count"),
+        ("¿Qué porcentaje de los fondos requeridos recibió el plan regional de 2020?", "count"),
+        ("¿Cuándo quedó firmado el convenio con el Banco Interamericano de Desarrollo?", "date"),
+        ("¿Dónde se realizó la reunión de coordinación de la APCI del 13 de diciembre de 2022?", "place"),
+        ("¿En qué países se usará la ayuda que Japón anunció en Bruselas en 2023?", "place"),
+        ("¿Quiénes convocaron la Conferencia Internacional de Donantes de 2020?", "entities"),
+        ("¿Por qué Canadá no firmará un convenio bilateral con el Perú?", "explanation"),
+        ("¿Hace Noruega asignaciones bilaterales a los gobiernos de los países de acogida?", "yesno"),
+    ],
+)
+def test_kind(question: str, kind: str) -> None:
+    assert interpret(question).kind == kind
+
+
+def test_actor_event_and_meeting() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la reunión de coordinación del 13 de diciembre de 2022?")
+    assert (it.kind, it.actors, it.recipient) == ("amount", ("Noruega",), None)
+    assert it.event == Event((), "reunion de coordinacion", "reunion de coordinacion", 2022, 12, 13)
+    assert it.event.describe() == "la reunión de coordinación del 13 de diciembre de 2022"
+
+
+def test_conference_host_is_not_the_actor() -> None:
+    it = interpret("¿Qué aporte anunció Italia en la conferencia organizada por Canadá en 2021?")
+    assert it.actors == ("Italia",)
+    assert it.event is not None and it.event.slugs == ("canada-2021",)
+    assert it.event.describe() == "la Conferencia de Canadá 2021"
+
+
+def test_alias_adjective_and_recipient() -> None:
+    it = interpret("¿Qué ofreció el Gobierno alemán al Perú en la conferencia de Canadá?")
+    assert (it.actors, it.recipient) == (("Alemania",), "Perú")
+    assert it.event is not None and it.event.slugs == ("canada-2021",)
+
+
+def test_place_without_year_names_both_conferences() -> None:
+    it = interpret("¿Qué monto asignó Canadá al Perú de lo anunciado en Bruselas?")
+    assert it.actors == ("Canadá",)
+    assert it.event is not None and it.event.slugs == ("bruselas-2019", "bruselas-2023")
+
+
+def test_unknown_names_and_count_target() -> None:
+    it = interpret("¿Qué acuerdos se adoptaron en la reunión de seguimiento celebrada en Quito en agosto de 2022?")
+    assert it.names == ("quit",)
+    assert it.event is not None and (it.event.year, it.event.month, it.event.day) == (2022, 8, None)
+    assert interpret("¿Cuántas delegaciones participaron en la conferencia de Bruselas de 2023?").count_of == "deleg"
+
+
+def test_to_dict_is_json_ready() -> None:
+    d = interpret("¿Cuánto anunció Suiza en la conferencia de Bruselas de 2023?").to_dict()
+    assert d == {
+        "kind": "amount",
+        "actors": ["Suiza"],
+        "recipient": None,
+        "event": {
+            "slugs": ["bruselas-2023"],
+            "label": "Conferencia de Bruselas 2023",
+            "meeting": None,
+            "year": 2023,
+            "month": None,
+            "day": None,
+            "description": "la Conferencia de Bruselas 2023",
+        },
+        "disbursement": False,
+        "names": [],
+        "count_of": None,
+    }
