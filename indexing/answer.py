@@ -25,11 +25,6 @@ from indexing.text.sentences import is_bullet_line, split_sentences
 from indexing.text.tokens import content_terms, fold, tokens
 from indexing.types import Chunk
 
-NOT_FOUND_MESSAGE = (
-    "Ningún documento indexado responde a esta pregunta. Pruebe con otras palabras, quite filtros o suba el "
-    "registro que la responda."
-)
-
 # Question words and generic request words: they say what kind of answer is wanted, not what it is about.
 _QUESTION_WORDS = (
     "cuanto cuanta cuantos cuantas cual cuales quien quienes como donde cuando que qué cuál cuáles quién quiénes "
@@ -312,7 +307,13 @@ class Answerer:
         q_terms, keys = question_terms(question), key_terms(question)
         passages = _read_passages(query_embedding, chunks)
         evidence = [_evidence(p, q_terms, keys) for p in passages]
-        ranked = [(rank, p, self.passes(ev)) for rank, (p, ev) in enumerate(zip(passages, evidence, strict=True))]
+        # With checked constraints (an actor or an event), the sentence-level evidence check decides; the passage
+        # thresholds still apply to questions without them.
+        constrained = bool(it.actors or it.event)
+        ranked = [
+            (rank, p, self.passes(ev) or (constrained and ev.dense >= self.min_dense))
+            for rank, (p, ev) in enumerate(zip(passages, evidence, strict=True))
+        ]
         best_ev = max(evidence, key=lambda e: (self.passes(e), e.coverage + e.key_coverage + e.dense), default=None)
         summary = (
             {"dense": best_ev.dense, "coverage": best_ev.coverage, "key_coverage": best_ev.key_coverage}
@@ -349,7 +350,7 @@ class Answerer:
         """Abstention: the message says what the closest candidate misses; `related` cites up to three of the
         closest sentences (those satisfying most constraints, then the best scored)."""
         close = sorted(cands, key=lambda c: (-c.check.satisfied, -c.score))
-        missing = close[0].check.missing if close else None
+        missing = (close[0].check.missing or ("passage",)) if close else None
         related: list[_Candidate] = []
         for c in close:
             if len(related) >= 3:

@@ -6,15 +6,7 @@ from indexing.query.interpretation import Interpretation
 
 __all__ = ["not_found_message"]
 
-_WHAT = {
-    "amount": "un monto",
-    "count": "esa cifra",
-    "date": "esa fecha",
-    "place": "ese lugar",
-    "entities": "esa información",
-    "yesno": "esa información",
-    "explanation": "esa información",
-}
+_WHAT = {"amount": "un monto", "count": "esa cifra", "date": "esa fecha"}
 _WHAT_ACTOR = {"amount": "un aporte", "date": "esa fecha", "count": "esa cifra"}
 _VALUE_MISSING = {
     "amount": "ninguno indica un monto",
@@ -37,10 +29,12 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         de 2022. Los pasajes más cercanos mencionan a Noruega, pero no en la reunión de coordinación del 13 de
         diciembre de 2022."
     """
-    what = _WHAT_ACTOR.get(it.kind, _WHAT[it.kind]) if it.actors else _WHAT[it.kind]
-    head = f"Ningún registro indica {what}"
-    if it.actors:
-        head += f" de {_actors(it)}"
+    if it.actors and it.kind in _WHAT_ACTOR:
+        head = f"Ningún registro indica {_WHAT_ACTOR[it.kind]} de {_actors(it)}"
+    elif it.actors:
+        head = f"Ningún registro responde a esta pregunta sobre {_actors(it)}"
+    else:
+        head = f"Ningún registro indica {_WHAT[it.kind]}" if it.kind in _VALUE_MISSING else "Ningún registro lo indica"
     event = it.event.describe() if it.event else ""
     if event:
         head += f" en {event}"
@@ -54,6 +48,8 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         tail = f"Los pasajes más cercanos {about}, pero no en {event}."
     elif "value" in missing and it.kind in _VALUE_MISSING:
         tail = f"Hay pasajes sobre el tema, pero {_VALUE_MISSING[it.kind]}."
+    elif "passage" in missing:
+        tail = "Los pasajes que lo mencionan no tratan lo suficiente de la pregunta."
     elif "names" in missing and it.names:
         tail = "Ningún pasaje cercano nombra todo lo que la pregunta menciona."
     else:

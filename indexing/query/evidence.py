@@ -41,6 +41,14 @@ _ABSENT_RE = re.compile(
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
+# A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
+_ANNOUNCED_RE = re.compile(
+    r"\b(?:proxim[ao]|se\s+realizara|se\s+celebrara|se\s+llevara\s+a\s+cabo|esta\s+previst[ao]|"
+    r"tendra\s+lugar|se\s+convoca|convocatoria)\b"
+)
+_CANCELLED_RE = re.compile(r"\b(?:cancelad[oa]s?|suspendid[oa]s?|postergad[oa]s?|aplazad[oa]s?|no\s+se\s+realiz\w*)\b")
+_CANCEL_Q_RE = re.compile(r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*)\b")
+_WORD_RE = re.compile(r"[^\W_]+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,18 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     ev = it.event
     if ev is None:
         return True
+    folded_sentence = fold_same_length(sentence).lower()
+    folded_question = fold_same_length(it.question).lower()
+    if ev.meeting and it.kind not in ("date", "place"):
+        # What happened at a meeting is not in its announcement, nor in the notice that it did not take place.
+        if _ANNOUNCED_RE.search(folded_sentence):
+            return False
+        if not _CANCEL_Q_RE.search(folded_question) and _CANCELLED_RE.search(fold_same_length(ctx.chunk).lower()):
+            return False
+    if ev.year and it.kind != "date" and not is_table_line(sentence):
+        years = {int(y) for y in _YEAR_RE.findall(sentence)}
+        if years and ev.year not in years:
+            return False  # the sentence is about another year
     named = detect_event(sentence)
     where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
     folded = fold_same_length(where).lower()
@@ -145,7 +165,12 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             if has_place and (year in where or len(ev.slugs) > 1):
                 return True
         return False
-    # A meeting or a bare date: its year, month and day in the texts or the record's date.
+    # A meeting: its year, month and day in the texts or the record's date; a bare date: its year.
+    if not ev.meeting:
+        if ev.year is None:
+            return True
+        record_year = (ctx.date or "")[:4]
+        return str(ev.year) in where or record_year == str(ev.year) or str(ev.year) in (ctx.conference or "")
     if _date_in(ev.year, ev.month, ev.day, where):
         return True
     if ctx.date:
@@ -172,6 +197,20 @@ def _numbers(sentence: str) -> list[str]:
     return out
 
 
+def _counted(sentence: str, noun: str) -> bool:
+    """A number followed within three words by the thing counted ("más de 70 delegaciones", "once cooperantes",
+    "5,4 millones de personas")."""
+    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(sentence)]
+    number_words = {s for s, _, _, _ in find_number_words(sentence)}
+    for i, (start, w) in enumerate(words):
+        if not (w[0].isdigit() and not _YEAR_RE.fullmatch(w)) and start not in number_words:
+            continue
+        for _, nxt in words[i + 1 : i + 5]:
+            if noun in content_terms(nxt):
+                return True
+    return False
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if kind == "amount":
@@ -185,7 +224,7 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
         if it.count_of is None:
             return True
-        return it.count_of in set(content_terms(sentence)) | set(content_terms(ctx.before))
+        return _counted(sentence, it.count_of)
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(_YEAR_RE.search(sentence))
     return True

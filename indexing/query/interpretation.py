@@ -57,9 +57,7 @@ _MEETING_RE = re.compile(
     r"\b(?P<kind>reunion\s+(?:de\s+)?(?:seguimiento|coordinacion|bilateral)|reunion|sesion|mesa\s+intersectorial|"
     r"taller|encuentro|cumbre)\b"
 )
-_IN_EVENT_NAME_RE = re.compile(
-    r"\b(?:conferencia|cumbre|reunion|encuentro)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$"
-)
+_IN_EVENT_NAME_RE = re.compile(r"\b(?:conferencia|cumbre)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$")
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
 _CAP_RE = re.compile(r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü]+")
@@ -239,7 +237,7 @@ def _count_of(folded: str) -> str | None:
     if m:
         terms = content_terms(m.group(1))
         return terms[0] if terms else None
-    if "porcentaje" in folded:
+    if "porcentaje" in folded or "tasa de" in folded:
         return "%"
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexing.answer import NOT_FOUND_MESSAGE, Answerer, coverage, question_terms, question_type
+from indexing.answer import Answerer, coverage, question_terms, question_type
 from indexing.types import Chunk
 
 
@@ -83,7 +83,12 @@ class TestAnswerer:
     def test_abstains_without_coverage(self) -> None:
         c = chunk("Japón comprometió US$ 12 millones para salud.")
         ans = self.answerer().answer("¿Cuál es el arancel del café en Noruega?", FakeBackend()._vec("café"), [c])
-        assert (ans.found, ans.answer, ans.citations) == (False, NOT_FOUND_MESSAGE, [])
+        assert (ans.found, ans.citations) == (False, [])
+        assert ans.answer == (
+            "Ningún registro responde a esta pregunta sobre Noruega. Los pasajes más cercanos no lo atribuyen a "
+            "Noruega. Vea los pasajes relacionados."
+        )
+        assert [r.quote for r in ans.related] == ["Japón comprometió US$ 12 millones para salud."]
 
     def test_abstains_with_no_chunks(self) -> None:
         ans = self.answerer().answer("¿Cuánto comprometió España?", FakeBackend()._vec("España"), [])

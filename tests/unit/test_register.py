@@ -106,14 +106,50 @@ def corpus() -> list[dict[str, Any]]:
         entry("es50", "España", 50e6, doc="acta", page=2, quote=ESPANA_Q, start=30),
         entry("ce200", "Comisión Europea", 200e6, rollup="Unión Europea", doc="acta", page=2, quote=CE_Q, start=140),
         entry("jp12", "Japón", 12e6, "USD", doc="acta", page=3, quote="Japón comprometió US$ 12 millones."),
-        entry("total", "Comunidad internacional", 1554e6, "USD", is_total=True, doc="nota", event="canada-2021",
-              date="2021-06-17", conference="canada-2021"),
-        entry("de12", "Alemania", 12e6, status="comprometido", event="canada-2021", date="2021-06-17", doc="nota",
-              quote="Alemania anunció EUR 12 millones.", conference="canada-2021"),
-        entry("de12f", "Alemania", 12e6, status="firmado", event=None, date="2022-03-22", doc="conv",
-              quote="Se firmó el convenio de EUR 12 millones.", conference=None),
-        entry("de4", "Alemania", 4e6, status="desembolsado", event=None, date="2023-01-31", doc="inf",
-              quote="Se desembolsaron EUR 4 millones.", conference=None),
+        entry(
+            "total",
+            "Comunidad internacional",
+            1554e6,
+            "USD",
+            is_total=True,
+            doc="nota",
+            event="canada-2021",
+            date="2021-06-17",
+            conference="canada-2021",
+        ),
+        entry(
+            "de12",
+            "Alemania",
+            12e6,
+            status="comprometido",
+            event="canada-2021",
+            date="2021-06-17",
+            doc="nota",
+            quote="Alemania anunció EUR 12 millones.",
+            conference="canada-2021",
+        ),
+        entry(
+            "de12f",
+            "Alemania",
+            12e6,
+            status="firmado",
+            event=None,
+            date="2022-03-22",
+            doc="conv",
+            quote="Se firmó el convenio de EUR 12 millones.",
+            conference=None,
+        ),
+        entry(
+            "de4",
+            "Alemania",
+            4e6,
+            status="desembolsado",
+            event=None,
+            date="2023-01-31",
+            doc="inf",
+            quote="Se desembolsaron EUR 4 millones.",
+            conference=None,
+        ),
     ]
 
 
@@ -240,7 +276,6 @@ class TestCsv:
         data = register([entry("x", "Suiza", 4.25, "CHF")]).csv()
         assert ";4,25;CHF;" in data.decode("utf-8-sig")
 
-
     def test_formula_cells_are_text(self) -> None:
         formula = '=HYPERLINK("http://example.org/x";"clic")'
         e = entry("f1", "@España", 5e6, event=formula)
@@ -253,16 +288,26 @@ class TestCsv:
         assert row[4] == "5000000"
         assert row[6] == "'\r5 millones"
         assert row[9] == "'-ayuda\tlocal"
-        assert row[11] == "'=HYPERLINK(\"http://example.org/x\";\"clic\")"
+        assert row[11] == '\'=HYPERLINK("http://example.org/x";"clic")'
         assert row[12] == row[11]  # the label of an unknown event is the event itself
         assert row[16] == "'=cmd.txt p. 1: cita"
 
     def test_csv_text_leaves_ordinary_text_alone(self) -> None:
         assert [csv_text(v) for v in ("España", "", "50 millones", "'ya", "a=b", "x-1")] == [
-            "España", "", "50 millones", "'ya", "a=b", "x-1"
+            "España",
+            "",
+            "50 millones",
+            "'ya",
+            "a=b",
+            "x-1",
         ]
         assert [csv_text(v) for v in ("=1+1", "+34", "-5", "@SUM(A1)", "\tx", "\rx")] == [
-            "'=1+1", "'+34", "'-5", "'@SUM(A1)", "'\tx", "'\rx"
+            "'=1+1",
+            "'+34",
+            "'-5",
+            "'@SUM(A1)",
+            "'\tx",
+            "'\rx",
         ]
 
 
@@ -360,13 +405,23 @@ class TestExtractForRecord:
     def test_quotes_index_the_cleaned_page_and_event_comes_from_metadata(self) -> None:
         text = "Anuncios\n\nLa delegación de Suiza anunció CHF 4,5 millones en donaciones para el Perú."
         record = DocumentRecord(
-            id="d1", filename="acta.txt", title="Acta", pages=1, chunks=1, date="2023-03-17",
-            conference="bruselas-2023", doc_type="acta",
+            id="d1",
+            filename="acta.txt",
+            title="Acta",
+            pages=1,
+            chunks=1,
+            date="2023-03-17",
+            conference="bruselas-2023",
+            doc_type="acta",
         )
         (e,) = extract_for_record([Document(content=text, meta={"page": 1})], record)
         src = e["sources"][0]
         assert (e["actor"], e["amount"], e["currency"], e["status"], e["event"]) == (
-            "Suiza", 4.5e6, "CHF", "anunciado", "bruselas-2023"
+            "Suiza",
+            4.5e6,
+            "CHF",
+            "anunciado",
+            "bruselas-2023",
         )
         assert text[src["char_start"] : src["char_end"]] == src["quote"] == text[10:]
         assert (src["title"], src["conference"], src["doc_type"]) == ("Acta", "bruselas-2023", "acta")
@@ -374,7 +429,12 @@ class TestExtractForRecord:
     def test_follow_up_record_does_not_stamp_its_conference(self) -> None:
         text = "Suiza comprometió CHF 4,5 millones en donaciones para el Perú."
         record = DocumentRecord(
-            id="d2", filename="informe.txt", title="Informe", pages=1, chunks=1, date="2023-12-20",
+            id="d2",
+            filename="informe.txt",
+            title="Informe",
+            pages=1,
+            chunks=1,
+            date="2023-12-20",
             conference="bruselas-2023",
         )
         (e,) = extract_for_record([Document(content=text, meta={"page": 1})], record)

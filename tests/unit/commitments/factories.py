@@ -12,12 +12,34 @@ def extract(text: str, **kwargs) -> list[Commitment]:
     return extract_commitments(text, **{**defaults, **kwargs})
 
 
-def commitment(actor: str, amount: float, currency: str = "EUR", *, status: str = "comprometido",
-               document_id: str = "doc1", page: int = 1, start: int = 0, date: str | None = None,
-               event: str | None = None, instrument: str = "unknown", recipient: str | None = None,
-               explicit: bool = True) -> Commitment:
+def commitment(
+    actor: str,
+    amount: float,
+    currency: str = "EUR",
+    *,
+    status: str = "comprometido",
+    document_id: str = "doc1",
+    page: int = 1,
+    start: int = 0,
+    date: str | None = None,
+    event: str | None = None,
+    instrument: str = "unknown",
+    recipient: str | None = None,
+    explicit: bool = True,
+) -> Commitment:
     """A commitment with one source, built directly."""
     src = Source(document_id, f"{document_id}.txt", page, "cita", start, start + 4)
-    return Commitment(id=f"{document_id}-{page}-{start}", actor=actor, amount=amount, currency=currency,
-                      instrument=instrument, recipient=recipient, status=status, event=event, date=date,
-                      sources=[src], status_explicit=explicit, actor_rollup=actor)
+    return Commitment(
+        id=f"{document_id}-{page}-{start}",
+        actor=actor,
+        amount=amount,
+        currency=currency,
+        instrument=instrument,
+        recipient=recipient,
+        status=status,
+        event=event,
+        date=date,
+        sources=[src],
+        status_explicit=explicit,
+        actor_rollup=actor,
+    )

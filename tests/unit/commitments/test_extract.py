@@ -11,11 +11,15 @@ from .factories import extract
 
 
 def test_sentence_with_actor_amount_status_and_exact_quote_offsets() -> None:
-    text = ("Lima, 17 de junio de 2021.\n\nEn lo que respecta al Perú, la República Federal de Alemania anunció una "
-            "donación de EUR 12 millones para un programa de integración socioeconómica de migrantes. Otro dato.")
+    text = (
+        "Lima, 17 de junio de 2021.\n\nEn lo que respecta al Perú, la República Federal de Alemania anunció una "
+        "donación de EUR 12 millones para un programa de integración socioeconómica de migrantes. Otro dato."
+    )
     [c] = extract(text, page=3, page_char_offset=100)
-    quote = ("En lo que respecta al Perú, la República Federal de Alemania anunció una donación de EUR 12 millones "
-             "para un programa de integración socioeconómica de migrantes.")
+    quote = (
+        "En lo que respecta al Perú, la República Federal de Alemania anunció una donación de EUR 12 millones "
+        "para un programa de integración socioeconómica de migrantes."
+    )
     assert (c.actor, c.amount, c.currency, c.status, c.instrument) == ("Alemania", 12e6, "EUR", "anunciado", "donación")
     assert c.recipient == "Perú"
     assert c.purpose == "un programa de integración socioeconómica de migrantes"
@@ -33,9 +37,11 @@ def test_several_actor_amount_pairs_in_one_sentence() -> None:
 
 
 def test_each_pair_takes_its_own_verb_and_channel_is_not_the_actor() -> None:
-    text = ("Canadá, país anfitrión, anunció CAD 115 millones en nuevos fondos, de los cuales CAD 30 millones se "
-            "canalizarán a través del ACNUR y de la OIM en favor de los países de acogida. Estados Unidos comprometió "
-            "US$ 407 millones, y la Unión Europea anunció EUR 147 millones adicionales.")
+    text = (
+        "Canadá, país anfitrión, anunció CAD 115 millones en nuevos fondos, de los cuales CAD 30 millones se "
+        "canalizarán a través del ACNUR y de la OIM en favor de los países de acogida. Estados Unidos comprometió "
+        "US$ 407 millones, y la Unión Europea anunció EUR 147 millones adicionales."
+    )
     got = [(c.actor, c.amount, c.currency, c.status) for c in extract(text)]
     assert got == [
         ("Canadá", 115e6, "CAD", "anunciado"),
@@ -102,44 +108,57 @@ def test_requirements_are_not_commitments_unless_asked() -> None:
 
 
 def test_hypotheticals_planned_and_pending_amounts_are_skipped() -> None:
-    text = ("El Banco Mundial indicó que podría movilizar hasta US$ 1.100 millones. "
-            "El primer desembolso, de EUR 5 millones, está pendiente. "
-            "El saldo de EUR 8 millones se desembolsará en 2025. "
-            "La donación, valorada en JPY 300 millones, equivalentes a US$ 2,1 millones, llegó.")
+    text = (
+        "El Banco Mundial indicó que podría movilizar hasta US$ 1.100 millones. "
+        "El primer desembolso, de EUR 5 millones, está pendiente. "
+        "El saldo de EUR 8 millones se desembolsará en 2025. "
+        "La donación, valorada en JPY 300 millones, equivalentes a US$ 2,1 millones, llegó."
+    )
     assert [(c.actor, c.amount) for c in extract(text)] == []
 
 
 def test_conference_totals_are_flagged_not_attributed() -> None:
-    text = ("Los participantes anunciaron un total de US$ 2.790 millones. De ese monto, US$ 653 millones son "
-            "donaciones. La Comisión Europea aportará EUR 144,2 millones en donaciones.")
+    text = (
+        "Los participantes anunciaron un total de US$ 2.790 millones. De ese monto, US$ 653 millones son "
+        "donaciones. La Comisión Europea aportará EUR 144,2 millones en donaciones."
+    )
     got = [(c.actor, c.amount, c.is_total) for c in extract(text)]
-    assert got == [("Comunidad internacional", 2790e6, True), ("Comunidad internacional", 653e6, True),
-                   ("Comisión Europea", 144.2e6, False)]
+    assert got == [
+        ("Comunidad internacional", 2790e6, True),
+        ("Comunidad internacional", 653e6, True),
+        ("Comisión Europea", 144.2e6, False),
+    ]
 
 
 def test_organizers_recipients_and_host_budgets_are_not_donors() -> None:
-    text = ("La conferencia, convocada por España y la Unión Europea, cerró con un total anunciado de "
-            "US$ 2.790 millones.\nLa Superintendencia Nacional de Migraciones destinó S/ 18,6 millones de su "
-            "presupuesto institucional.")
+    text = (
+        "La conferencia, convocada por España y la Unión Europea, cerró con un total anunciado de "
+        "US$ 2.790 millones.\nLa Superintendencia Nacional de Migraciones destinó S/ 18,6 millones de su "
+        "presupuesto institucional."
+    )
     got = [(c.actor, c.is_total) for c in extract(text)]
     assert got == [("Comunidad internacional", True)]
 
 
 def test_agreement_counterpart_and_carried_actor() -> None:
-    text = ("3.4 La APCI recordó que el convenio de € 2,5 millones con la AECID fue firmado el 14 de octubre de 2020 "
-            "y que se ha desembolsado el primer tramo de € 1 millón.\n"
-            "3.5 Canadá. El país anfitrión anunció CAD 115 millones.")
+    text = (
+        "3.4 La APCI recordó que el convenio de € 2,5 millones con la AECID fue firmado el 14 de octubre de 2020 "
+        "y que se ha desembolsado el primer tramo de € 1 millón.\n"
+        "3.5 Canadá. El país anfitrión anunció CAD 115 millones."
+    )
     got = [(c.actor, c.amount, c.status) for c in extract(text)]
     assert got == [("AECID", 2.5e6, "firmado"), ("AECID", 1e6, "desembolsado"), ("Canadá", 115e6, "anunciado")]
 
 
 def test_table_rows_with_header_scale_and_currency_columns() -> None:
-    text = ("Principales anuncios de la conferencia:\n"
-            "| Donante | Monto | Moneda | Instrumento | Destino |\n"
-            "|---|---|---|---|---|\n"
-            "| Alemania | 50 | EUR | Donación | Colombia |\n"
-            "| Comisión Europea | 135 millones | EUR | Donación | Regional; incluye EUR 15 millones para el Perú |\n"
-            "| BID y Banco Mundial | 170 millones | EUR | Préstamo | Países de acogida |\n")
+    text = (
+        "Principales anuncios de la conferencia:\n"
+        "| Donante | Monto | Moneda | Instrumento | Destino |\n"
+        "|---|---|---|---|---|\n"
+        "| Alemania | 50 | EUR | Donación | Colombia |\n"
+        "| Comisión Europea | 135 millones | EUR | Donación | Regional; incluye EUR 15 millones para el Perú |\n"
+        "| BID y Banco Mundial | 170 millones | EUR | Préstamo | Países de acogida |\n"
+    )
     got = [(c.actor, c.amount, c.currency, c.instrument, c.status) for c in extract(text)]
     assert got == [
         ("Alemania", 50.0, "EUR", "donación", "anunciado"),
@@ -151,17 +170,21 @@ def test_table_rows_with_header_scale_and_currency_columns() -> None:
 
 
 def test_table_status_columns_and_pending_column() -> None:
-    text = ("| Cooperante | Anunciado | Desembolsado | Pendiente |\n"
-            "| Alemania | EUR 12 millones | EUR 10,5 millones | EUR 1,5 millones |\n")
+    text = (
+        "| Cooperante | Anunciado | Desembolsado | Pendiente |\n"
+        "| Alemania | EUR 12 millones | EUR 10,5 millones | EUR 1,5 millones |\n"
+    )
     got = [(c.actor, c.amount, c.status) for c in extract(text)]
     assert got == [("Alemania", 12e6, "anunciado"), ("Alemania", 10.5e6, "desembolsado")]
 
 
 def test_event_and_date_detection() -> None:
     assert detect_event("en la Conferencia Internacional de Donantes del 17 de junio de 2021") == (
-        "Conferencia de Canadá 2021")
+        "Conferencia de Canadá 2021"
+    )
     assert detect_event("la conferencia celebrada en Bruselas los días 16 y 17 de marzo de 2023") == (
-        "Conferencia de Bruselas 2023")
+        "Conferencia de Bruselas 2023"
+    )
     assert detect_event("En 2021 se firmó el convenio.") is None
     assert find_record_date("ACTA\nFecha: 18 de noviembre de 2021\n") == "2021-11-18"
     [c] = extract("En la Conferencia de Bruselas de 2019, la Comisión Europea anunció EUR 30 millones.")
@@ -175,8 +198,10 @@ def test_ids_are_deterministic() -> None:
 
 
 def test_deduplicate_table_and_prose_of_one_record() -> None:
-    text = ("La Comisión Europea comprometió EUR 135 millones para la región.\n\n"
-            "| Donante | Monto | Moneda |\n| Comisión Europea | 135 millones | EUR |\n")
+    text = (
+        "La Comisión Europea comprometió EUR 135 millones para la región.\n\n"
+        "| Donante | Monto | Moneda |\n| Comisión Europea | 135 millones | EUR |\n"
+    )
     merged = deduplicate(extract(text))
     assert len(merged) == 1
     assert [s.quote for s in merged[0].sources] == [
@@ -187,18 +212,26 @@ def test_deduplicate_table_and_prose_of_one_record() -> None:
 
 
 def test_deduplicate_same_event_across_records_but_not_different_stages() -> None:
-    a = extract("En la Conferencia de Bruselas de 2019 la Comisión Europea anunció EUR 30 millones.",
-                document_id="nota", filename="nota.txt")
-    b = extract("La Comisión Europea confirmó EUR 30 millones en la conferencia de Bruselas de 2019.",
-                document_id="acta", filename="acta.txt")
+    a = extract(
+        "En la Conferencia de Bruselas de 2019 la Comisión Europea anunció EUR 30 millones.",
+        document_id="nota",
+        filename="nota.txt",
+    )
+    b = extract(
+        "La Comisión Europea confirmó EUR 30 millones en la conferencia de Bruselas de 2019.",
+        document_id="acta",
+        filename="acta.txt",
+    )
     c = extract("La Comisión Europea desembolsó EUR 30 millones.", document_id="informe", filename="informe.txt")
     merged = deduplicate(a + b + c)
     assert [(m.status, len(m.sources)) for m in merged] == [("comprometido", 2), ("desembolsado", 1)]
 
 
 def test_two_amounts_of_one_row_never_merge() -> None:
-    text = ("| Cooperante | Compromiso | Desembolsado o ejecutado |\n"
-            "| España | € 2,5 millones | € 2,5 millones desembolsados |\n")
+    text = (
+        "| Cooperante | Compromiso | Desembolsado o ejecutado |\n"
+        "| España | € 2,5 millones | € 2,5 millones desembolsados |\n"
+    )
     merged = deduplicate(extract(text))
     assert [(m.amount, m.status) for m in merged] == [(2.5e6, "comprometido"), (2.5e6, "desembolsado")]
 

@@ -9,13 +9,26 @@ from .factories import commitment
 
 
 def test_pledge_signature_and_partial_disbursements_form_one_chain() -> None:
-    pledge = commitment("Alemania", 12e6, status="anunciado", document_id="nota", date="2021-06-17",
-                        event="Conferencia de Canadá 2021", recipient="Perú")
+    pledge = commitment(
+        "Alemania",
+        12e6,
+        status="anunciado",
+        document_id="nota",
+        date="2021-06-17",
+        event="Conferencia de Canadá 2021",
+        recipient="Perú",
+    )
     signed = commitment("Alemania", 12e6, status="firmado", document_id="convenio", date="2022-03-22")
     paid = commitment("Alemania", 4e6, status="desembolsado", document_id="informe", date="2023-01-31")
     paid_more = commitment("Alemania", 9e6, status="desembolsado", document_id="informe2", date="2023-12-20")
-    other = commitment("Alemania", 20e6, status="anunciado", document_id="nota2020", date="2020-05-26",
-                       event="Conferencia de Donantes 2020")
+    other = commitment(
+        "Alemania",
+        20e6,
+        status="anunciado",
+        document_id="nota2020",
+        date="2020-05-26",
+        event="Conferencia de Donantes 2020",
+    )
     chains = link_commitments([paid_more, other, signed, paid, pledge])
     by_amount = {ch.pledged: ch for ch in chains}
     assert [c.status for c in by_amount[12e6].stages] == ["anunciado", "firmado", "desembolsado", "desembolsado"]
@@ -50,13 +63,16 @@ def test_disbursement_larger_than_pledge_does_not_link() -> None:
 
 
 def test_evaluate_extraction_and_linking() -> None:
-    pred = [commitment("Alemania", 12e6, document_id="nota", page=1),
-            commitment("Alemania", 12e6, status="firmado", document_id="acta", page=2, date="2022-01-01"),
-            commitment("Suecia", 1e6, document_id="nota", page=1, start=10)]
-    gold = [{"filename": "nota.txt", "page": 1, "actor": "Alemania", "amount": 12e6, "currency": "EUR"},
-            {"filename": "acta.txt", "pages": [2, 3], "page": 2, "actor": "Alemania", "amount": 12e6,
-             "currency": "EUR"},
-            {"filename": "acta.txt", "page": 4, "actor": "Francia", "amount": 1e6, "currency": "EUR"}]
+    pred = [
+        commitment("Alemania", 12e6, document_id="nota", page=1),
+        commitment("Alemania", 12e6, status="firmado", document_id="acta", page=2, date="2022-01-01"),
+        commitment("Suecia", 1e6, document_id="nota", page=1, start=10),
+    ]
+    gold = [
+        {"filename": "nota.txt", "page": 1, "actor": "Alemania", "amount": 12e6, "currency": "EUR"},
+        {"filename": "acta.txt", "pages": [2, 3], "page": 2, "actor": "Alemania", "amount": 12e6, "currency": "EUR"},
+        {"filename": "acta.txt", "page": 4, "actor": "Francia", "amount": 1e6, "currency": "EUR"},
+    ]
     scores = evaluate_extraction(pred, gold)
     assert (scores["tp"], scores["fp"], scores["fn"]) == (2, 1, 1)
     assert round(scores["precision"], 3) == 0.667
@@ -66,10 +82,12 @@ def test_evaluate_extraction_and_linking() -> None:
 
 
 def test_totals_never_add_currencies_or_stages() -> None:
-    items = [commitment("AECID", 2.5e6, status="comprometido", document_id="a", date="2020-09-01"),
-             commitment("AECID", 2.5e6, status="firmado", document_id="b", date="2020-10-14"),
-             commitment("AECID", 1e6, status="desembolsado", document_id="c", date="2020-11-30"),
-             commitment("Canadá", 10e6, "CAD", document_id="d")]
+    items = [
+        commitment("AECID", 2.5e6, status="comprometido", document_id="a", date="2020-09-01"),
+        commitment("AECID", 2.5e6, status="firmado", document_id="b", date="2020-10-14"),
+        commitment("AECID", 1e6, status="desembolsado", document_id="c", date="2020-11-30"),
+        commitment("Canadá", 10e6, "CAD", document_id="d"),
+    ]
     items[0].actor_rollup = items[1].actor_rollup = items[2].actor_rollup = "España"
     chains = link_commitments(items)
     assert totals_by_actor(items, chains) == {"AECID": {"EUR": 2.5e6}, "Canadá": {"CAD": 10e6}}

@@ -28,7 +28,7 @@ SETTINGS = Settings(max_upload_mb=1, max_json_body_kb=4, _env_file=None)  # type
 UPLOAD_LIMIT = MB + MULTIPART_MARGIN_BYTES + 4 * 1024
 BOUNDARY = "limite"
 PREAMBLE = (
-    f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"grande.txt\"\r\n"
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="grande.txt"\r\n'
     "Content-Type: text/plain\r\n\r\n"
 ).encode()
 

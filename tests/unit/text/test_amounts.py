@@ -73,9 +73,20 @@ def test_parse_amount_formats(text: str, value: Decimal, currency: str | None) -
 
 @pytest.mark.parametrize(
     "text",
-    ["45 %", "el 80 por ciento", "2023", "1.500 migrantes", "1,7 millones de venezolanos",
-     "más de 160.000 personas", "N.º 04-2021", "unos 3,1 millones de personas", "el 29 de octubre de 2021",
-     "una donación", "mil personas", "50 m de altura"],
+    [
+        "45 %",
+        "el 80 por ciento",
+        "2023",
+        "1.500 migrantes",
+        "1,7 millones de venezolanos",
+        "más de 160.000 personas",
+        "N.º 04-2021",
+        "unos 3,1 millones de personas",
+        "el 29 de octubre de 2021",
+        "una donación",
+        "mil personas",
+        "50 m de altura",
+    ],
 )
 def test_non_monetary_numbers_are_not_amounts(text: str) -> None:
     assert parse_amount(text) is None
@@ -108,9 +119,16 @@ def test_find_amounts_spans_index_the_text() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value", "ambiguous"),
-    [("1.500", Decimal(1500), True), ("1,5", Decimal("1.5"), False), ("0,500", Decimal("0.5"), False),
-     ("12.300.000", Decimal(12_300_000), False), ("12,300,000.50", Decimal("12300000.50"), False),
-     ("1.234,5", Decimal("1234.5"), False), ("18.6", Decimal("18.6"), False), ("1.2345", Decimal("1.2345"), False)],
+    [
+        ("1.500", Decimal(1500), True),
+        ("1,5", Decimal("1.5"), False),
+        ("0,500", Decimal("0.5"), False),
+        ("12.300.000", Decimal(12_300_000), False),
+        ("12,300,000.50", Decimal("12300000.50"), False),
+        ("1.234,5", Decimal("1234.5"), False),
+        ("18.6", Decimal("18.6"), False),
+        ("1.2345", Decimal("1.2345"), False),
+    ],
 )
 def test_separator_rule(raw: str, value: Decimal, ambiguous: bool) -> None:
     assert parse_number(raw) == (value, ambiguous)
