@@ -119,6 +119,8 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
             (answerable, engine.answerer.passage_evidence(q["question"], found.query_embedding, found.chunks))
         )
         row: dict[str, Any] = {
+            "score": ans.evidence.get("score") if ans.found and "register" not in ans.evidence else None,
+            "register": ans.found and "register" in ans.evidence,
             "type": q.get("type", "other"),
             "answerable": answerable,
             "ask_ms": ask_ms,
@@ -164,6 +166,9 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> dict[str, Any]:
     report["_by_type"] = {t: summarize(rs) for t, rs in sorted(by_type.items())}
     report["_evidences"] = evidences
     report["_confidence"] = [(r["confidence"], bool(r["correct"])) for r in rows]
+    report["_scores"] = [(r["score"], bool(r["correct"])) for r in rows if r["score"] is not None]
+    report["_register"] = [bool(r["correct"]) for r in rows if r["register"]]
+    report["_abstentions"] = [bool(r["correct"]) for r in rows if not r["found"]]
     report["_failures"] = failures
     return report
 
@@ -280,6 +285,23 @@ def calibrate(evidences: list[tuple[bool, list[PassageEvidence]]]) -> tuple[floa
     return best[1], best[2], best[3], best[0]
 
 
+def calibrate_confidence(scores: list[tuple[float, bool]]) -> tuple[float, float, float]:
+    """Logistic confidence of extractive answers, fit on the dev questions by grid search of (slope, midpoint)
+    minimizing the log-loss of "cites a record that answers". :returns: (slope, midpoint, log-loss)."""
+    import math
+
+    best = (0.0, 0.0, float("inf"))
+    for slope in [x / 4 for x in range(1, 41)]:
+        for mid in [x / 20 for x in range(0, 81)]:
+            loss = 0.0
+            for score, ok in scores:
+                p = min(1 - 1e-6, max(1e-6, 1 / (1 + math.exp(-slope * (score - mid)))))
+                loss -= math.log(p if ok else 1 - p)
+            if loss < best[2]:
+                best = (slope, mid, loss)
+    return best[0], best[1], round(best[2] / max(1, len(scores)), 4)
+
+
 def _passes(passages: list[PassageEvidence], d: float, c: float, k: float) -> bool:
     # As the answerer decides: one passage must reach every threshold.
     return any(e.dense >= d and e.coverage >= c and e.key_coverage >= k for e in passages)
@@ -358,6 +380,15 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"calibrated (dev) ABSTAIN_MIN_DENSE={d:.3f} ABSTAIN_MIN_COVERAGE={c:.2f} "
             f"ABSTAIN_MIN_KEY_COVERAGE={k:.2f} (balanced accuracy {score:.3f})"
+        )
+    if args.calibrate:
+        dev = reports["dev"]
+        slope, mid, loss = calibrate_confidence(dev["_scores"])
+        reg, abst = dev["_register"], dev["_abstentions"]
+        print(
+            f"calibrated (dev) CONFIDENCE_SLOPE={slope} CONFIDENCE_MIDPOINT={mid} (log-loss {loss}); "
+            f"REGISTER_CONFIDENCE={sum(reg) / max(1, len(reg)):.2f} (n={len(reg)}); "
+            f"ABSTENTION_CONFIDENCE={sum(abst) / max(1, len(abst)):.2f} (n={len(abst)})"
         )
     if args.failures:
         print("\ndev failures:")

@@ -210,22 +210,55 @@ class TestAsk:
         assert body["citations"][0]["quote"] == ENTIDADES
 
     @pytest.mark.parametrize(
-        "question",
+        ("question", "message", "kind"),
         [
-            "¿Cuál es el arancel del café colombiano en Noruega?",
-            "¿Cuántos goles marcó la selección peruana en 1982?",
+            (
+                "¿Cuál es el arancel del café colombiano en Noruega?",
+                "Ningún registro responde a esta pregunta sobre Noruega. Los pasajes más cercanos no lo atribuyen a "
+                "Noruega. Vea los pasajes relacionados.",
+                "explanation",
+            ),
+            (
+                "¿Cuántos goles marcó la selección peruana en 1982?",
+                "Ningún registro indica esa cifra en 1982. Los pasajes más cercanos tratan del tema, pero no en 1982. "
+                "Vea los pasajes relacionados.",
+                "count",
+            ),
         ],
     )
-    def test_abstains_when_no_record_answers(self, client: TestClient, question: str) -> None:
+    def test_abstains_when_no_record_answers(
+        self, client: TestClient, engine: Engine, question: str, message: str, kind: str
+    ) -> None:
         body = client.post("/v1/ask", json={"question": question}).json()
-        assert body == {
-            "answer": (
-                "Ningún documento indexado responde a esta pregunta. Pruebe con otras palabras, quite filtros o "
-                "suba el registro que la responda."
-            ),
-            "found": False,
-            "citations": [],
+        assert (body["answer"], body["found"], body["citations"]) == (message, False, [])
+        assert body["confidence"] == 0.6
+        assert body["interpretation"]["kind"] == kind
+        assert 1 <= len(body["related"]) <= 3
+        for c in body["related"]:  # the closest passages, verbatim from their page, not an answer
+            page_chunks = [ch for ch in engine.store.document_chunks(c["document_id"]) if ch.page == c["page"]]
+            assert any(c["quote"] in ch.text for ch in page_chunks)
+
+    def test_interpretation_is_returned(self, client: TestClient) -> None:
+        q = "¿Cuánto anunció España en la conferencia de Bruselas de 2023?"
+        body = client.post("/v1/ask", json={"question": q}).json()
+        assert body["interpretation"] == {
+            "kind": "amount",
+            "actors": ["España"],
+            "recipient": None,
+            "event": {
+                "slugs": ["bruselas-2023"],
+                "label": "Conferencia de Bruselas 2023",
+                "meeting": None,
+                "year": 2023,
+                "month": None,
+                "day": None,
+                "description": "la Conferencia de Bruselas 2023",
+            },
+            "disbursement": False,
+            "names": [],
+            "count_of": None,
         }
+        assert 0.0 <= body["confidence"] <= 1.0
 
     def test_filters_apply_to_answers(self, client: TestClient) -> None:
         q = "¿Cuánto anunció España en la conferencia de Bruselas de 2023?"
