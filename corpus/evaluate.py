@@ -340,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="Reuse an index (default: a temp dir).")
     parser.add_argument("--failures", action="store_true", help="List the dev questions that failed.")
     parser.add_argument("--json", type=Path, default=None, help="Also write the figures to this JSON file.")
+    parser.add_argument("--only", choices=tuple(SPLITS), default=None, help="Run one split's questions only.")
     parser.add_argument("--no-extras", action="store_true", help="Skip the briefing and commitments measures.")
     args = parser.parse_args(argv)
 
@@ -354,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
                 total, secs = total + n, secs + s
             print(f"Indexed {total} records, dev + check ({engine.store.count_chunks()} chunks) in {secs:.1f} s")
             for name, (_, qpath) in SPLITS.items():
-                reports[name] = evaluate(engine, load_questions(qpath))
+                if args.only in (None, name):
+                    reports[name] = evaluate(engine, load_questions(qpath))
             extras: dict[str, Any] = {}
             if not args.no_extras:
                 extras = evaluate_briefings(engine, DEV / "briefing_eval.json")
@@ -375,13 +377,13 @@ def main(argv: list[str] | None = None) -> int:
         for name, (base, _) in SPLITS.items():
             for key, value in evaluate_commitments(base).items():
                 print(f"{name} {key:30s} {value}")
-    if args.calibrate:
+    if args.calibrate and "dev" in reports:
         d, c, k, score = calibrate(reports["dev"]["_evidences"])
         print(
             f"calibrated (dev) ABSTAIN_MIN_DENSE={d:.3f} ABSTAIN_MIN_COVERAGE={c:.2f} "
             f"ABSTAIN_MIN_KEY_COVERAGE={k:.2f} (balanced accuracy {score:.3f})"
         )
-    if args.calibrate:
+    if args.calibrate and "dev" in reports:
         dev = reports["dev"]
         slope, mid, loss = calibrate_confidence(dev["_scores"])
         reg, abst = dev["_register"], dev["_abstentions"]
@@ -390,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             f"REGISTER_CONFIDENCE={sum(reg) / max(1, len(reg)):.2f} (n={len(reg)}); "
             f"ABSTENTION_CONFIDENCE={sum(abst) / max(1, len(abst)):.2f} (n={len(abst)})"
         )
-    if args.failures:
+    if args.failures and "dev" in reports:
         print("\ndev failures:")
         for line in reports["dev"]["_failures"]:
             print("  " + line)
