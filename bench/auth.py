@@ -15,7 +15,7 @@ from pathlib import Path
 
 import indexing  # noqa: F401
 from indexing.keys import KeyRing
-from indexing.store.qdrant import QdrantStore
+from indexing.store.qdrant import QdrantClientStore
 
 ADMIN = "bench-admin-key-0123456789abcdef"
 
@@ -26,7 +26,7 @@ def ms(xs: list[float]) -> str:
 
 def verification(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = QdrantStore(path=Path(tmp) / "qdrant")
+        store = QdrantClientStore(path=Path(tmp) / "qdrant")
         store.open_access_collections()
         ring = KeyRing(store)
         _, key = ring.create("bench", "write")

@@ -1,12 +1,12 @@
-"""The chunk store. `open_store` is the one factory: embedded Qdrant under the data directory, or a Qdrant server
-when `QDRANT_URL` is set. Nothing outside this package knows which engine runs."""
+"""The chunk store. `open_store` is the one factory: a Qdrant server when `QDRANT_URL` is set, otherwise the
+embedded engine under the data directory chosen by `EMBEDDED_ENGINE`. Nothing outside this package knows which
+engine runs: callers see the `Store` interface (`indexing/store/base.py`)."""
 
 from __future__ import annotations
 
 from indexing.settings import Settings
-from indexing.store.qdrant import QdrantStore
-
-Store = QdrantStore
+from indexing.store.base import AGGREGATES, Store
+from indexing.store.qdrant import QdrantClientStore
 
 
 def open_store(settings: Settings) -> Store:
@@ -16,8 +16,10 @@ def open_store(settings: Settings) -> Store:
     :raises StoreUnavailable: the Qdrant server cannot be reached.
     """
     if settings.qdrant_url:
-        return QdrantStore(url=settings.qdrant_url, api_key=settings.qdrant_api_key, prefix=settings.collection_prefix)
-    return QdrantStore(path=settings.data_dir / "qdrant", prefix=settings.collection_prefix)
+        return QdrantClientStore(
+            url=settings.qdrant_url, api_key=settings.qdrant_api_key, prefix=settings.collection_prefix
+        )
+    return QdrantClientStore(path=settings.data_dir / "qdrant", prefix=settings.collection_prefix)
 
 
-__all__ = ["Store", "open_store"]
+__all__ = ["AGGREGATES", "Store", "open_store"]

@@ -87,7 +87,7 @@ def date_int(iso: str | None) -> int | None:
         return None
 
 
-class QdrantStore:
+class QdrantClientStore:
     """Chunks, records, commitments and briefings in Qdrant, behind one interface.
 
     :param path: data directory for embedded mode (ignored when `url` is set).
@@ -737,6 +737,16 @@ class QdrantStore:
                 with_payload=True,
             )
         return [dict(p.payload or {}) for p in points[offset:]], total
+
+    # ----------------------------------------------------------------- diagnostics
+
+    def payloads(self, aggregate: str) -> list[dict[str, Any]]:
+        """Every stored payload of an aggregate (see `Store.payloads`), committed or not."""
+        collection = f"{self.prefix}_{aggregate}"
+        with self._lock:
+            if not self.client.collection_exists(collection):
+                return []
+            return [dict(p.payload or {}) for p in self._scroll(collection, None)]
 
     # ----------------------------------------------------------------- helpers
 

