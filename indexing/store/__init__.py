@@ -1,11 +1,13 @@
 """The chunk store. `open_store` is the one factory: a Qdrant server when `QDRANT_URL` is set, otherwise the
-embedded engine under the data directory chosen by `EMBEDDED_ENGINE`. Nothing outside this package knows which
-engine runs: callers see the `Store` interface (`indexing/store/base.py`)."""
+embedded engine under the data directory chosen by `EMBEDDED_ENGINE` (Qdrant Edge by default; qdrant-client's local
+mode is kept for the congruence tests). Nothing outside this package knows which engine runs: callers see the
+`Store` interface (`indexing/store/base.py`)."""
 
 from __future__ import annotations
 
 from indexing.settings import Settings
 from indexing.store.base import AGGREGATES, Store
+from indexing.store.edge import EdgeStore
 from indexing.store.qdrant import QdrantClientStore
 
 
@@ -19,7 +21,19 @@ def open_store(settings: Settings) -> Store:
         return QdrantClientStore(
             url=settings.qdrant_url, api_key=settings.qdrant_api_key, prefix=settings.collection_prefix
         )
-    return QdrantClientStore(path=settings.data_dir / "qdrant", prefix=settings.collection_prefix)
+    if settings.embedded_engine == "local":
+        return QdrantClientStore(path=settings.data_dir / "qdrant", prefix=settings.collection_prefix)
+    return EdgeStore(
+        path=settings.data_dir / "edge",
+        prefix=settings.collection_prefix,
+        exact_below=settings.exact_search_below,
+        hnsw_ef=settings.hnsw_ef,
+    )
+
+
+def _implements(edge: EdgeStore, client: QdrantClientStore) -> tuple[Store, Store]:
+    """Static check (mypy): both implementations satisfy the interface."""
+    return edge, client
 
 
 __all__ = ["AGGREGATES", "Store", "open_store"]

@@ -106,16 +106,7 @@ class QdrantClientStore:
         api_key: str | None = None,
         prefix: str = "compromisos",
     ) -> None:
-        self.prefix = prefix
-        self.embedded = url is None
-        self.chunks = f"{prefix}_chunks"
-        self.documents = f"{prefix}_documents"
-        self.commitments = f"{prefix}_commitments"
-        self.briefings = f"{prefix}_briefings"
-        self.keys = f"{prefix}_keys"
-        self.audit = f"{prefix}_audit"
-        # Local mode is a single in-process engine without internal locking: serialize every call on it.
-        self._lock: AbstractContextManager[Any] = threading.RLock() if self.embedded else nullcontext()
+        self._init_names(prefix, embedded=url is None)
         if self.embedded:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
@@ -136,11 +127,28 @@ class QdrantClientStore:
             except Exception as exc:
                 cause = exc.__cause__ if isinstance(exc, StoreUnavailable) and exc.__cause__ else exc
                 raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {cause}") from exc
+
+    def _init_names(self, prefix: str, *, embedded: bool) -> None:
+        self.prefix = prefix
+        self.embedded = embedded
+        self.chunks = f"{prefix}_chunks"
+        self.documents = f"{prefix}_documents"
+        self.commitments = f"{prefix}_commitments"
+        self.briefings = f"{prefix}_briefings"
+        self.keys = f"{prefix}_keys"
+        self.audit = f"{prefix}_audit"
+        # An embedded engine is one process's: serialize every call on it (the commit protocol relies on it).
+        self._lock: AbstractContextManager[Any] = threading.RLock() if embedded else nullcontext()
         self._has_collections = False
         self._access_open = False
         # Set when a write failed half-way in this process: pending or unlisted points may then exist until
         # `recover()`, so searches can no longer skip the state condition (see `hybrid_search`).
         self._dirty = False
+
+    @property
+    def _indexes_payload(self) -> bool:
+        # Local mode has no payload indexes (it evaluates filters point by point); a server and Edge do.
+        return not self.embedded
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -180,7 +188,7 @@ class QdrantClientStore:
             for name in (self.documents, self.commitments, self.briefings):
                 if create and not self.client.collection_exists(name):
                     self.client.create_collection(name, vectors_config={})
-            if create and not self.embedded:
+            if create and self._indexes_payload:
                 self._create_payload_indexes()
             self._has_collections = True
             if create:
@@ -192,7 +200,7 @@ class QdrantClientStore:
             for name in (self.keys, self.audit):
                 if not self.client.collection_exists(name):
                     self.client.create_collection(name, vectors_config={})
-            if not self.embedded:
+            if self._indexes_payload:
                 keyword = qm.PayloadSchemaType.KEYWORD
                 for collection, field, schema in (
                     (self.keys, "name", keyword),

@@ -1,0 +1,406 @@
+"""`EdgeStore`: the embedded default. Qdrant Edge (`qdrant-edge-py`, Qdrant's own engine in-process: HNSW, payload
+indexes, sparse vectors with the IDF modifier, prefetch + RRF) under `<data dir>/edge/`.
+
+Layout: one Edge shard per aggregate (`<prefix>_chunks`, `_documents`, `_commitments`, `_briefings`, `_keys`,
+`_audit`), each in its own folder, and beside each a small JSON sidecar (`<name>.json`) with the aggregate's metadata
+(the embedder stamp of the chunks). A lock file (`.lock`, `fcntl.flock`) keeps one process per data directory.
+
+The commit protocol, recovery and every read are `QdrantClientStore`'s, unchanged: `EdgeStore` gives it a client
+(`_EdgeClient`) speaking the few qdrant-client calls it uses, translated to Edge operations. So both engines run
+the same protocol, step for step, and the contract suite checks they answer the same.
+
+HNSW when it pays: segments below `exact_below` passages are searched exactly (plain index); above it, a
+background thread runs Edge's optimizer (HNSW build) after writes, never holding the store lock, and searches pass
+`hnsw_ef`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import qdrant_edge as E
+from qdrant_client import models as qm
+
+from indexing.errors import StoreLocked
+from indexing.store.qdrant import QdrantClientStore
+
+logger = logging.getLogger(__name__)
+
+# Payload-only aggregates still need one vector in an Edge shard: an empty sparse vector nobody queries.
+_NO_VECTOR = "none"
+
+
+def _filter(f: qm.Filter | None) -> E.Filter | None:
+    if f is None:
+        return None
+    must = [_condition(c) for c in (f.must or [])] if f.must is not None else []
+    must_not = [_condition(c) for c in (f.must_not or [])] if f.must_not is not None else []
+    should = [_condition(c) for c in (f.should or [])] if f.should is not None else []
+    if not (must or must_not or should):
+        return None
+    return E.Filter(must=must or None, should=should or None, must_not=must_not or None)
+
+
+def _condition(c: Any) -> Any:
+    if isinstance(c, qm.Filter):
+        return _filter(c)
+    if not isinstance(c, qm.FieldCondition):
+        raise TypeError(f"EdgeStore: unsupported condition {type(c).__name__}")
+    if c.match is not None:
+        if isinstance(c.match, qm.MatchValue):
+            return E.FieldCondition(key=c.key, match=E.MatchValue(c.match.value))
+        if isinstance(c.match, qm.MatchAny):
+            return E.FieldCondition(key=c.key, match=E.MatchAny(cast(Any, list(c.match.any))))
+        raise TypeError(f"EdgeStore: unsupported match {type(c.match).__name__}")
+    if c.range is not None:
+        r = cast(Any, c.range)
+        return E.FieldCondition(key=c.key, range=E.RangeFloat(gte=r.gte, gt=r.gt, lte=r.lte, lt=r.lt))
+    raise TypeError("EdgeStore: unsupported field condition")
+
+
+def _with_payload(p: Any) -> Any:
+    if isinstance(p, qm.PayloadSelectorExclude):
+        return E.PayloadSelector.Exclude(list(p.exclude))
+    if isinstance(p, list):
+        return E.PayloadSelector.Include(p)
+    return bool(p)
+
+
+def _vector(v: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in (v or {}).items():
+        out[name] = (
+            E.SparseVector(list(value.indices), list(value.values)) if isinstance(value, qm.SparseVector) else value
+        )
+    return out
+
+
+def _point(p: qm.PointStruct) -> E.Point:
+    return E.Point(str(p.id), _vector(p.vector), p.payload or {})
+
+
+@dataclass
+class _Point:
+    """A read point, shaped as qdrant-client's (`id`, `payload`, `vector`, `score`)."""
+
+    id: str
+    payload: dict[str, Any] | None
+    vector: dict[str, Any] | None
+    score: float = 0.0
+
+
+def _read(r: Any, score: float = 0.0) -> _Point:
+    vec = r.vector
+    if isinstance(vec, dict):
+        vec = {k: v for k, v in vec.items() if k != _NO_VECTOR}
+    return _Point(id=str(r.id), payload=r.payload, vector=vec, score=score)
+
+
+@dataclass
+class _Count:
+    count: int
+
+
+@dataclass
+class _Points:
+    points: list[_Point]
+
+
+class _Config:
+    def __init__(self, metadata: dict[str, Any]) -> None:
+        self.metadata = metadata
+
+
+class _Collection:
+    def __init__(self, metadata: dict[str, Any]) -> None:
+        self.config = _Config(metadata)
+
+
+class _EdgeClient:
+    """The qdrant-client calls `QdrantClientStore` makes, on Edge shards (one per collection) under `root`.
+
+    :param root: folder of the shards.
+    :param exact_below: passages below which the chunks are searched exactly (no HNSW build).
+    :param hnsw_ef: HNSW search breadth.
+    """
+
+    def __init__(self, root: Path, *, exact_below: int, hnsw_ef: int) -> None:
+        self.root = root
+        self.exact_below = exact_below
+        self.hnsw_ef = hnsw_ef
+        self._shards: dict[str, E.EdgeShard] = {}
+        self._optimizing: dict[str, threading.Thread] = {}
+        self._closed = False
+
+    # ----------------------------------------------------------------- collections
+
+    def _dir(self, name: str) -> Path:
+        return self.root / name
+
+    def _sidecar(self, name: str) -> Path:
+        return self.root / f"{name}.json"
+
+    def _shard(self, name: str) -> E.EdgeShard:
+        shard = self._shards.get(name)
+        if shard is None:
+            if not self.collection_exists(name):
+                raise KeyError(f"EdgeStore: no collection {name}")
+            shard = E.EdgeShard.load(str(self._dir(name)))
+            self._shards[name] = shard
+        return shard
+
+    def collection_exists(self, name: str) -> bool:
+        return self._sidecar(name).exists() and self._dir(name).exists()
+
+    def get_collections(self) -> list[str]:
+        return sorted(p.stem for p in self.root.glob("*.json"))
+
+    def get_collection(self, name: str) -> _Collection:
+        meta = json.loads(self._sidecar(name).read_text(encoding="utf-8"))
+        return _Collection(meta.get("metadata") or {})
+
+    def create_collection(
+        self,
+        name: str,
+        vectors_config: dict[str, qm.VectorParams] | None = None,
+        sparse_vectors_config: dict[str, qm.SparseVectorParams] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        dense = {
+            key: E.EdgeVectorParams(size=params.size, distance=E.Distance.Cosine)
+            for key, params in (vectors_config or {}).items()
+        }
+        sparse = {
+            key: E.EdgeSparseVectorParams(modifier=E.Modifier.Idf if params.modifier == qm.Modifier.IDF else None)
+            for key, params in (sparse_vectors_config or {}).items()
+        }
+        if not dense and not sparse:
+            sparse = {_NO_VECTOR: E.EdgeSparseVectorParams()}
+        dim = sum(p.size for p in (vectors_config or {}).values())
+        optimizers = (
+            E.EdgeOptimizersConfig(indexing_threshold=max(1, self.exact_below * dim * 4 // 1024)) if dense else None
+        )
+        path = self._dir(name)
+        if path.exists():  # a shard folder without its sidecar: a creation that did not finish
+            shutil.rmtree(path)
+        shard = E.EdgeShard.create(
+            str(path), E.EdgeConfig(vectors=dense or None, sparse_vectors=sparse or None, optimizers=optimizers)
+        )
+        self._shards[name] = shard
+        # The sidecar is written last: a collection exists once it is there.
+        tmp = self._sidecar(name).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"metadata": metadata or {}}), encoding="utf-8")
+        os.replace(tmp, self._sidecar(name))
+
+    def delete_collection(self, name: str) -> None:
+        self._wait_optimizer(name)
+        shard = self._shards.pop(name, None)
+        if shard is not None:
+            shard.close()
+        self._sidecar(name).unlink(missing_ok=True)
+        shutil.rmtree(self._dir(name), ignore_errors=True)
+
+    def create_payload_index(self, collection: str, field_name: str, field_schema: qm.PayloadSchemaType) -> None:
+        schema = {
+            qm.PayloadSchemaType.KEYWORD: E.PayloadSchemaType.Keyword,
+            qm.PayloadSchemaType.INTEGER: E.PayloadSchemaType.Integer,
+            qm.PayloadSchemaType.FLOAT: E.PayloadSchemaType.Float,
+        }[field_schema]
+        shard = self._shard(collection)
+        if field_name not in shard.info().payload_schema:
+            shard.update(E.UpdateOperation.create_field_index(field_name, schema))
+
+    # ----------------------------------------------------------------- writes
+
+    def upsert(self, collection: str, points: list[qm.PointStruct], wait: bool = True) -> None:
+        shard = self._shard(collection)
+        payload_only = not any(p.vector for p in points)
+        converted = [_point(p) for p in points]
+        if payload_only:
+            converted = [E.Point(str(p.id), {_NO_VECTOR: E.SparseVector([], [])}, p.payload or {}) for p in points]
+        shard.update(E.UpdateOperation.upsert_points(converted))
+        if collection.endswith("_chunks"):
+            self._maybe_optimize(collection)
+
+    def delete(self, collection: str, points_selector: Any, wait: bool = True) -> None:
+        shard = self._shard(collection)
+        if isinstance(points_selector, qm.FilterSelector):
+            flt = _filter(points_selector.filter)
+            if flt is None:
+                raise ValueError("EdgeStore: refusing to delete by an empty filter")
+            shard.update(E.UpdateOperation.delete_points_by_filter(flt))
+        elif isinstance(points_selector, qm.PointIdsList):
+            shard.update(E.UpdateOperation.delete_points([str(i) for i in points_selector.points]))
+        else:
+            raise TypeError(f"EdgeStore: unsupported selector {type(points_selector).__name__}")
+
+    def set_payload(self, collection: str, payload: dict[str, Any], points: Any, wait: bool = True) -> None:
+        shard = self._shard(collection)
+        if isinstance(points, qm.Filter):
+            flt = _filter(points)
+            if flt is None:  # every point
+                flt = E.Filter(must_not=[E.HasIdCondition(set())])
+            shard.update(E.UpdateOperation.set_payload_by_filter(flt, payload))
+        else:
+            shard.update(E.UpdateOperation.set_payload([str(i) for i in points], payload))
+
+    # ----------------------------------------------------------------- reads
+
+    def retrieve(self, collection: str, ids: list[str], with_payload: Any = True) -> list[_Point]:
+        got = self._shard(collection).retrieve([str(i) for i in ids], _with_payload(with_payload), False)
+        return [_read(r) for r in got]
+
+    def scroll(
+        self,
+        collection: str,
+        scroll_filter: qm.Filter | None = None,
+        limit: int = 10,
+        offset: Any = None,
+        with_payload: Any = True,
+        with_vectors: Any = False,
+        order_by: qm.OrderBy | None = None,
+    ) -> tuple[list[_Point], Any]:
+        order = None
+        if order_by is not None:
+            direction = E.Direction.Desc if order_by.direction == qm.Direction.DESC else E.Direction.Asc
+            order = E.OrderBy(order_by.key, direction=direction)
+        records, next_offset = self._shard(collection).scroll(
+            E.ScrollRequest(
+                offset=str(offset) if offset is not None else None,
+                limit=limit,
+                filter=_filter(scroll_filter),
+                with_payload=_with_payload(with_payload),
+                with_vector=with_vectors if isinstance(with_vectors, list) else bool(with_vectors),
+                order_by=order,
+            )
+        )
+        return [_read(r) for r in records], (str(next_offset) if next_offset is not None else None)
+
+    def count(self, collection: str, count_filter: qm.Filter | None = None, exact: bool = True) -> _Count:
+        return _Count(self._shard(collection).count(E.CountRequest(filter=_filter(count_filter), exact=True)))
+
+    def query_points(
+        self,
+        collection: str,
+        prefetch: list[qm.Prefetch],
+        query: qm.RrfQuery,
+        query_filter: qm.Filter | None = None,
+        limit: int = 10,
+        with_payload: Any = True,
+        with_vectors: Any = False,
+    ) -> _Points:
+        params = E.SearchParams(hnsw_ef=self.hnsw_ef)
+        stages = []
+        for p in prefetch:
+            q = cast(Any, p.query)
+            vector = E.SparseVector(list(q.indices), list(q.values)) if isinstance(q, qm.SparseVector) else list(q)
+            stages.append(
+                E.Prefetch(
+                    limit=p.limit or limit,
+                    query=E.Query.Nearest(vector, using=p.using),
+                    filter=_filter(p.filter),
+                    params=params,
+                )
+            )
+        got = self._shard(collection).query(
+            E.QueryRequest(
+                limit=limit,
+                prefetches=stages,
+                query=cast(Any, E.Fusion.Rrf(k=query.rrf.k or 2)),
+                filter=_filter(query_filter),
+                with_payload=_with_payload(with_payload),
+                with_vector=with_vectors if isinstance(with_vectors, list) else bool(with_vectors),
+            )
+        )
+        return _Points([_read(r, r.score) for r in got])
+
+    # ----------------------------------------------------------------- HNSW in the background
+
+    def _maybe_optimize(self, collection: str) -> None:
+        running = self._optimizing.get(collection)
+        if self._closed or (running is not None and running.is_alive()):
+            return
+        shard = self._shards[collection]
+        if shard.info().points_count < self.exact_below:
+            return
+        thread = threading.Thread(target=self._optimize, args=(collection, shard), name="edge-optimize", daemon=True)
+        self._optimizing[collection] = thread
+        thread.start()
+
+    def _optimize(self, collection: str, shard: E.EdgeShard) -> None:
+        try:
+            shard.optimize()
+        except Exception:
+            logger.exception("Background optimization of %s failed (searches stay exact)", collection)
+
+    def _wait_optimizer(self, collection: str) -> None:
+        thread = self._optimizing.pop(collection, None)
+        if thread is not None:
+            thread.join()
+
+    def wait_optimized(self) -> None:
+        """Block until the background optimizers finished (benchmarks and tests)."""
+        for name in list(self._optimizing):
+            self._wait_optimizer(name)
+
+    def close(self) -> None:
+        self._closed = True
+        self.wait_optimized()
+        for shard in self._shards.values():
+            shard.flush()
+            shard.close()
+        self._shards.clear()
+
+
+class EdgeStore(QdrantClientStore):
+    """The embedded store on Qdrant Edge (see the module docstring).
+
+    :param path: the store's folder (`<data dir>/edge`).
+    :param prefix: aggregate name prefix.
+    :param exact_below: passages below which searches are exact (no HNSW).
+    :param hnsw_ef: HNSW search breadth above it.
+    :raises StoreLocked: another process holds this folder.
+    """
+
+    def __init__(
+        self, *, path: Path, prefix: str = "compromisos", exact_below: int = 20_000, hnsw_ef: int = 128
+    ) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(path / ".lock", "a+")  # noqa: SIM115 - held open for the store's life
+        try:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            self._lock_file.close()
+            raise StoreLocked(
+                f"El almacén embebido en «{path}» está en uso por otro proceso (por ejemplo, el servicio). "
+                "Un almacén embebido admite un solo proceso: detenga el servicio y repita, suba los archivos "
+                "con POST /v1/documents, o use un servidor Qdrant (QDRANT_URL)."
+            ) from exc
+        self._init_names(prefix, embedded=True)
+        self.client = _EdgeClient(path, exact_below=exact_below, hnsw_ef=hnsw_ef)  # type: ignore[assignment]
+
+    @property
+    def _indexes_payload(self) -> bool:
+        return True
+
+    def wait_optimized(self) -> None:
+        """Block until the background HNSW builds finished (benchmarks and tests)."""
+        self.client.wait_optimized()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+            self._lock_file.close()
+
+
+__all__ = ["EdgeStore"]
