@@ -1,0 +1,318 @@
+"""The store contract, on every implementation: Qdrant Edge (`EdgeStore`, the embedded default) and qdrant-client's
+local mode (`QdrantClientStore`). The same records in → the same records, chunks, search results, filters, counts,
+deletes, replacements and recovery out; and both engines rank the sample corpus alike (hybrid top-10 overlap)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+
+from indexing import constants as K
+from indexing.components.sparse_encoder import Bm25SparseEncoder
+from indexing.engine import Engine
+from indexing.errors import EmbedderMismatch, StoreLocked
+from indexing.settings import Settings
+from indexing.store import Store, open_store
+from indexing.store.edge import EdgeStore
+from indexing.store.qdrant import QdrantClientStore
+from indexing.types import Chunk, DocumentRecord, SearchFilters
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINES = ["edge", "local"]
+
+
+def _settings(data_dir: Path, engine: str, **kw: Any) -> Settings:
+    return Settings(data_dir=data_dir, embedded_engine=engine, _env_file=None, **kw)  # type: ignore[call-arg]
+
+
+def _open(data_dir: Path, engine: str, dim: int = 3) -> Store:
+    store = open_store(_settings(data_dir, engine))
+    store.open_collections("test", dim)
+    return store
+
+
+def _doc(
+    document_id: str, i: int, vec: list[float], *, text: str = "", date: str | None = None, **meta: Any
+) -> Document:
+    text = text or f"texto {document_id} {i}"
+    sparse = Bm25SparseEncoder().encode_document(text)
+    return Document(
+        id=f"{document_id}:{i}",
+        content=text,
+        embedding=vec,
+        sparse_embedding=sparse if sparse.indices else None,
+        meta={
+            K.DOCUMENT_ID: document_id,
+            K.FILENAME: f"{document_id}.txt",
+            K.PAGE: 1,
+            K.CHAR_START: 0,
+            K.CHAR_END: len(text),
+            K.CHUNK_INDEX: i,
+            K.DATE: date,
+            **meta,
+        },
+    )
+
+
+def _record(document_id: str, n: int, **kw: Any) -> DocumentRecord:
+    return DocumentRecord(document_id, kw.pop("filename", f"{document_id}.txt"), document_id.upper(), 1, n, **kw)
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    s = _open(tmp_path, request.param)
+    yield s
+    s.close()
+
+
+class TestContract:
+    def test_open_store_picks_the_engine(self, tmp_path: Path) -> None:
+        edge = open_store(_settings(tmp_path / "a", "edge"))
+        local = open_store(_settings(tmp_path / "b", "local"))
+        try:
+            assert (type(edge), type(local)) == (EdgeStore, QdrantClientStore)
+            assert (tmp_path / "a" / "edge" / ".lock").exists()
+            assert (tmp_path / "b" / "qdrant").is_dir()
+        finally:
+            edge.close()
+            local.close()
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_one_process_per_data_dir(self, tmp_path: Path, engine: str) -> None:
+        first = open_store(_settings(tmp_path, engine))
+        try:
+            with pytest.raises(StoreLocked) as err:
+                open_store(_settings(tmp_path, engine))
+            assert "está en uso por otro proceso" in err.value.detail
+        finally:
+            first.close()
+        open_store(_settings(tmp_path, engine)).close()  # released on close
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_embedder_stamp_survives_reopen_and_refuses_another(self, tmp_path: Path, engine: str) -> None:
+        _open(tmp_path, engine).close()
+        again = open_store(_settings(tmp_path, engine))
+        try:
+            again.open_collections("test", 3)  # same embedder: fine
+            with pytest.raises(EmbedderMismatch) as err:
+                again.open_collections("otro", 3)
+            assert "«test» (dimensión 3)" in err.value.detail
+        finally:
+            again.close()
+
+    def test_commit_read_count_and_search(self, store: Store) -> None:
+        store.commit_document(
+            _record("a", 2, date="2023-03-17", conference="Bruselas 2023", doc_type="acta"),
+            [
+                _doc("a", 0, [1.0, 0.0, 0.0], date="2023-03-17", conference="Bruselas 2023", doc_type="acta"),
+                _doc("a", 1, [0.9, 0.1, 0.0], date="2023-03-17", conference="Bruselas 2023", doc_type="acta"),
+            ],
+            commitments=[{"id": "c1", "actor": "España", "amount": 5.0}],
+            terms={"texto": 2},
+        )
+        store.commit_document(
+            _record("b", 1, date="2021-06-17", conference="Canadá 2021"),
+            [_doc("b", 0, [0.0, 1.0, 0.0], date="2021-06-17", conference="Canadá 2021")],
+        )
+        assert [r.id for r in store.all_documents()] == ["b", "a"]
+        assert store.get_document("a") == _record(
+            "a", 2, date="2023-03-17", conference="Bruselas 2023", doc_type="acta"
+        )
+        assert store.count_chunks() == 3
+        assert [c.chunk_id for c in store.document_chunks("a")] == ["a:0", "a:1"]
+        assert store.document_chunks("a")[0].embedding == pytest.approx([1.0, 0.0, 0.0])
+        assert [(d, n, t) for d, n, t in store.document_terms() if d == "a"] == [("a", 2, {"texto": 2})]
+        assert [c["actor"] for c in store.commitments_payloads("a")] == ["España"]
+        assert store.commitments_payloads("b") == []
+        found = store.hybrid_search([1.0, 0.0, 0.0], None, limit=3)
+        assert [c.chunk_id for c in found] == ["a:0", "a:1", "b:0"]
+        sparse = Bm25SparseEncoder().encode_query("texto b")
+        assert store.hybrid_search([0.0, 1.0, 0.0], (sparse.indices, sparse.values), limit=1)[0].chunk_id == "b:0"
+
+    def test_filters(self, store: Store) -> None:
+        for doc_id, date, conf, kind in (
+            ("a", "2019-10-29", "Bruselas 2019", "acta"),
+            ("b", "2021-06-17", "Canadá 2021", "nota"),
+            ("c", "2023-03-17", "Bruselas 2023", "acta"),
+        ):
+            meta = {"conference": conf, "doc_type": kind}
+            store.commit_document(
+                _record(doc_id, 1, date=date, **meta), [_doc(doc_id, 0, [1.0, 0.1, 0.0], date=date, **meta)]
+            )
+
+        def ids(f: SearchFilters) -> list[str]:
+            return sorted(c.document_id for c in store.hybrid_search([1.0, 0.0, 0.0], None, filters=f, limit=10))
+
+        assert ids(SearchFilters(conference="Bruselas 2023")) == ["c"]
+        assert ids(SearchFilters(doc_type="acta")) == ["a", "c"]
+        assert ids(SearchFilters(date_from="2020-01-01")) == ["b", "c"]
+        assert ids(SearchFilters(date_from="2019-10-29", date_to="2021-06-17")) == ["a", "b"]
+        assert ids(SearchFilters(document_ids=("a", "b"))) == ["a", "b"]
+        assert ids(SearchFilters(document_ids=())) == []
+
+    def test_replace_and_delete(self, store: Store) -> None:
+        store.commit_document(
+            _record("v1", 2, filename="f.txt"),
+            [_doc("v1", 0, [1.0, 0.0, 0.0]), _doc("v1", 1, [0.0, 1.0, 0.0])],
+            commitments=[{"id": "c-v1", "actor": "Japón"}],
+        )
+        store.commit_document(
+            _record("v2", 1, filename="f.txt"),
+            [_doc("v2", 0, [1.0, 0.0, 0.0])],
+            replaces=["v1"],
+            commitments=[{"id": "c-v2", "actor": "Canadá"}],
+        )
+        assert [r.id for r in store.documents_by_filename("f.txt")] == ["v2"]
+        assert store.count_chunks() == 1
+        assert [c["actor"] for c in store.commitments_payloads()] == ["Canadá"]
+        assert sorted(p["id"] for p in store.payloads("chunks")) == ["v2:0"]
+        state = store.index_state()
+        assert store.delete_document("v2") is True
+        assert store.delete_document("v2") is False
+        assert (store.all_documents(), store.count_chunks(), store.commitments_payloads()) == ([], 0, [])
+        assert store.payloads("chunks") == [] and store.payloads("commitments") == []
+        assert store.index_state() != state
+
+    def test_recover_removes_what_is_not_committed(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        store.commit_document(_record("keep", 1), [_doc("keep", 0, [1.0, 0.0, 0.0])])
+
+        def power_cut(name: str) -> None:
+            if name == "commit:after_pending":
+                raise RuntimeError("corte de luz")
+
+        # A write stopped after its pending points, with no chance to undo them (as a SIGKILL would).
+        monkeypatch.setattr("indexing.store.qdrant.crash_point", power_cut)
+        monkeypatch.setattr(store, "_undo_pending", lambda _id: None)
+        with pytest.raises(RuntimeError, match="corte de luz"):
+            store.commit_document(_record("gone", 1), [_doc("gone", 0, [0.0, 1.0, 0.0])], commitments=[{"id": "cg"}])
+        monkeypatch.undo()
+        assert sorted((p["id"], p["state"]) for p in store.payloads("chunks")) == [
+            ("gone:0", "pending"),
+            ("keep:0", "active"),
+        ]
+        assert [c.document_id for c in store.hybrid_search([0.0, 1.0, 0.0], None, limit=5)] == ["keep"]
+        assert store.recover() == 1
+        assert sorted(p["id"] for p in store.payloads("chunks")) == ["keep:0"]
+        assert store.payloads("commitments") == []
+        assert store.recover() == 0
+
+    def test_briefings_keys_audit(self, store: Store) -> None:
+        store.put_briefing("b1", {"id": "b1", "title": "Resumen"})
+        assert store.get_briefing("b1") == {"id": "b1", "title": "Resumen"}
+        assert store.get_briefing("b2") is None
+        store.put_key({"name": "ana", "key_id": "k1", "scope": "read"})
+        store.put_key({"name": "luis", "key_id": "k2", "scope": "write"})
+        assert store.get_key("ana") == {"name": "ana", "key_id": "k1", "scope": "read"}
+        assert store.key_by_id("k2") == {"name": "luis", "key_id": "k2", "scope": "write"}
+        assert (store.count_keys(), sorted(k["name"] for k in store.all_keys())) == (2, ["ana", "luis"])
+        assert (store.delete_key("ana"), store.delete_key("ana"), store.count_keys()) == (True, False, 1)
+        for i in range(5):
+            store.put_audit({"id": f"e{i}", "ts": float(i), "actor": "ana" if i % 2 else "luis", "action": "upload"})
+        page, total = store.audit_entries(limit=2, offset=1)
+        assert ([e["id"] for e in page], total) == (["e3", "e2"], 5)
+        page, total = store.audit_entries(limit=10, offset=0, actor="ana")
+        assert ([e["id"] for e in page], total) == (["e3", "e1"], 2)
+
+    def test_drop_collections_keeps_keys(self, store: Store) -> None:
+        store.commit_document(_record("a", 1), [_doc("a", 0, [1.0, 0.0, 0.0])])
+        store.put_key({"name": "ana", "key_id": "k1"})
+        store.drop_collections()
+        store.open_collections("otro", 3)  # a new index, possibly by another embedder
+        assert (store.all_documents(), store.count_chunks(), store.count_keys()) == ([], 0, 1)
+
+
+# ----------------------------------------------------------------- congruence on real records
+
+
+def _replay(source: Store, target: Store) -> None:
+    """Copy every listed record of `source` (chunks with their stored vectors, commitments, terms) into `target`."""
+    encoder = Bm25SparseEncoder()
+    terms = {d: t for d, _, t in source.document_terms()}
+    for record in source.all_documents():
+        chunks = [_as_document(c, encoder) for c in source.document_chunks(record.id)]
+        target.commit_document(
+            record, chunks, commitments=source.commitments_payloads(record.id), terms=terms.get(record.id)
+        )
+
+
+def _as_document(c: Chunk, encoder: Bm25SparseEncoder) -> Document:
+    sparse = encoder.encode_document(c.text)
+    return Document(
+        id=c.chunk_id,
+        content=c.text,
+        embedding=c.embedding,
+        sparse_embedding=sparse if sparse.indices else None,
+        meta={
+            K.DOCUMENT_ID: c.document_id,
+            K.FILENAME: c.filename,
+            K.TITLE: c.title,
+            K.PAGE: c.page,
+            K.CHAR_START: c.char_start,
+            K.CHAR_END: c.char_end,
+            K.CHUNK_INDEX: c.chunk_index,
+            K.DATE: c.date,
+            K.CONFERENCE: c.conference,
+            K.DOC_TYPE: c.doc_type,
+            K.TAGS: list(c.tags),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def sample(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Store, Store]]:
+    """The sample corpus (corpus/records) indexed once on Edge, and replayed into local mode."""
+    root = tmp_path_factory.mktemp("contract")
+    eng = Engine.open(_settings(root / "edge", "edge"), backend=engine.backend)
+    from indexing.__main__ import load_manifest
+
+    metas = load_manifest(ROOT / "corpus" / "manifest.json")
+    for path in sorted((ROOT / "corpus" / "records").iterdir()):
+        eng.indexer.ingest(path.read_bytes(), path.name, metas.get(path.name))
+    local = _open(root / "local", "local", engine.backend.dim)
+    _replay(eng.store, local)
+    yield eng, eng.store, local
+    local.close()
+    eng.close()
+
+
+def _questions() -> list[str]:
+    lines = (ROOT / "corpus" / "dev_eval.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()][:40]
+
+
+def test_same_records_chunks_and_register(sample: tuple[Engine, Store, Store]) -> None:
+    _, edge, local = sample
+    assert edge.all_documents() == local.all_documents()
+    assert edge.count_chunks() == local.count_chunks() > 100
+    assert edge.index_state() == local.index_state()
+    key = lambda c: c["id"]  # noqa: E731
+    assert sorted(edge.commitments_payloads(), key=key) == sorted(local.commitments_payloads(), key=key)
+
+
+def test_hybrid_top10_overlap_on_the_sample_corpus(sample: tuple[Engine, Store, Store]) -> None:
+    eng, edge, local = sample
+    encoder = Bm25SparseEncoder()
+    overlaps, filtered = [], []
+    conference = edge.all_documents()[-1].conference
+    for q in _questions():
+        dense = eng.backend.embed_query(q)
+        sp: SparseEmbedding = encoder.encode_query(q)
+        sparse = (sp.indices, sp.values)
+        a = [c.chunk_id for c in edge.hybrid_search(dense, sparse, limit=10)]
+        b = [c.chunk_id for c in local.hybrid_search(dense, sparse, limit=10)]
+        assert len(a) == len(b) == 10
+        overlaps.append(len(set(a) & set(b)) / 10)
+        f = SearchFilters(conference=conference)
+        fa = {c.chunk_id for c in edge.hybrid_search(dense, sparse, filters=f, limit=10)}
+        fb = {c.chunk_id for c in local.hybrid_search(dense, sparse, filters=f, limit=10)}
+        filtered.append(len(fa & fb) / max(1, len(fa | fb)))
+    assert sum(overlaps) / len(overlaps) >= 0.95
+    assert sum(filtered) / len(filtered) >= 0.95
