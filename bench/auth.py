@@ -15,7 +15,8 @@ from pathlib import Path
 
 import indexing  # noqa: F401
 from indexing.keys import KeyRing
-from indexing.store.qdrant import QdrantClientStore
+from indexing.settings import Settings
+from indexing.store import open_store
 
 ADMIN = "bench-admin-key-0123456789abcdef"
 
@@ -26,7 +27,7 @@ def ms(xs: list[float]) -> str:
 
 def verification(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = QdrantClientStore(path=Path(tmp) / "qdrant")
+        store = open_store(Settings(data_dir=Path(tmp), _env_file=None))  # type: ignore[call-arg]
         store.open_access_collections()
         ring = KeyRing(store)
         _, key = ring.create("bench", "write")

@@ -20,7 +20,7 @@ import indexing  # noqa: F401
 from indexing import constants as K
 from indexing.engine import Engine
 from indexing.settings import Settings
-from indexing.store.qdrant import QdrantClientStore
+from indexing.store import open_store
 from indexing.types import DocumentRecord, SearchFilters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def sample_corpus() -> None:
 def synthetic(n: int, dim: int = 384, queries: int = 50) -> None:
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
-        store = QdrantClientStore(path=Path(tmp), prefix="bench")
+        store = open_store(Settings(data_dir=Path(tmp), collection_prefix="bench", _env_file=None))  # type: ignore[call-arg]
         store.open_collections("synthetic", dim)
         t0 = time.perf_counter()
         per_doc = 100

@@ -208,3 +208,10 @@ class TooManyUploads(CompromisosError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class StoreNeedsMigration(CompromisosError):
+    """The data directory holds a store of the other embedded engine (qdrant-client local mode) and none of Edge."""
+
+    code = "store_needs_migration"
+    status = 500

@@ -5,6 +5,7 @@ mode is kept for the congruence tests). Nothing outside this package knows which
 
 from __future__ import annotations
 
+from indexing.errors import StoreNeedsMigration
 from indexing.settings import Settings
 from indexing.store.base import AGGREGATES, Store
 from indexing.store.edge import EdgeStore
@@ -16,6 +17,7 @@ def open_store(settings: Settings) -> Store:
 
     :raises StoreLocked: the embedded store is held by another process.
     :raises StoreUnavailable: the Qdrant server cannot be reached.
+    :raises StoreNeedsMigration: Edge is configured, but the data directory holds only a local-mode store.
     """
     if settings.qdrant_url:
         return QdrantClientStore(
@@ -23,8 +25,16 @@ def open_store(settings: Settings) -> Store:
         )
     if settings.embedded_engine == "local":
         return QdrantClientStore(path=settings.data_dir / "qdrant", prefix=settings.collection_prefix)
+    local, edge = settings.data_dir / "qdrant", settings.data_dir / "edge"
+    if not edge.exists() and (local / "collection").is_dir() and any((local / "collection").iterdir()):
+        raise StoreNeedsMigration(
+            f"El directorio de datos «{settings.data_dir}» contiene un almacén del modo local de qdrant-client "
+            f"(«{local}»), no de Qdrant Edge, el motor embebido por defecto. Para seguir usándolo tal cual, defina "
+            "EMBEDDED_ENGINE=local; para pasar a Edge, vuelva a indexar los registros en otro directorio de datos "
+            "(`python -m indexing ingest corpus/records --data-dir NUEVO ...`)."
+        )
     return EdgeStore(
-        path=settings.data_dir / "edge",
+        path=edge,
         prefix=settings.collection_prefix,
         exact_below=settings.exact_search_below,
         hnsw_ef=settings.hnsw_ef,

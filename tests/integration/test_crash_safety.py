@@ -45,8 +45,8 @@ CASES = [
 ]
 
 
-def _run_writers(cases_file: Path) -> list[int]:
-    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "PYTHONPATH": str(ROOT)}
+def _run_writers(cases_file: Path, kind: str) -> list[int]:
+    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "PYTHONPATH": str(ROOT), "EMBEDDED_ENGINE": kind}
     env.pop("COMPROMISOS_FAULT", None)
     proc = subprocess.run(
         [sys.executable, "-m", "tests.integration.crash_writer", str(cases_file)],
@@ -60,12 +60,20 @@ def _run_writers(cases_file: Path) -> list[int]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module")
-def crashed(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int]]:
+def _settings(data_dir: Path, kind: str) -> Settings:
+    return Settings(data_dir=data_dir, embedded_engine=kind, _env_file=None)  # type: ignore[call-arg]
+
+
+# Every embedded implementation of the store: Qdrant Edge (the default) and qdrant-client's local mode.
+@pytest.fixture(scope="module", params=["edge", "local"])
+def crashed(
+    request: pytest.FixtureRequest, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, dict[str, tuple[Path, int]]]:
     """Every case's data directory after its writer was killed (one writer process forks a child per case)."""
-    root = tmp_path_factory.mktemp("crash")
+    kind = request.param
+    root = tmp_path_factory.mktemp(f"crash-{kind}")
     base = root / "base-v1"
-    eng = Engine.open(Settings(data_dir=base, _env_file=None), backend=engine.backend)  # type: ignore[call-arg]
+    eng = Engine.open(_settings(base, kind), backend=engine.backend)
     eng.indexer.ingest(V1, FILENAME)
     eng.close()
     dirs = {}
@@ -75,8 +83,8 @@ def crashed(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[st
             shutil.copytree(base, dirs[case])
     cases_file = root / "cases.json"
     cases_file.write_text(json.dumps([[str(dirs[c[0]]), c[2], c[3]] for c in CASES]), encoding="utf-8")
-    codes = dict(zip([c[0] for c in CASES], _run_writers(cases_file), strict=True))
-    return {case: (dirs[case], codes[case]) for case in dirs}
+    codes = dict(zip([c[0] for c in CASES], _run_writers(cases_file, kind), strict=True))
+    return kind, {case: (dirs[case], codes[case]) for case in dirs}
 
 
 def _points(eng: Engine, aggregate: str) -> list[dict]:
@@ -86,7 +94,7 @@ def _points(eng: Engine, aggregate: str) -> list[dict]:
 @pytest.mark.parametrize(("case", "start", "action", "fault", "expected", "amount"), CASES, ids=[c[0] for c in CASES])
 def test_a_killed_write_leaves_the_old_state_or_the_new_one(
     engine: Engine,
-    crashed: dict[str, tuple[Path, int]],
+    crashed: tuple[str, dict[str, tuple[Path, int]]],
     case: str,
     start: str,
     action: str,
@@ -94,9 +102,10 @@ def test_a_killed_write_leaves_the_old_state_or_the_new_one(
     expected: list[str],
     amount: float | None,
 ) -> None:
-    data_dir, code = crashed[case]
+    kind, dirs = crashed
+    data_dir, code = dirs[case]
     assert code == -signal.SIGKILL, f"the writer was not killed at {fault}"
-    eng = Engine.open(Settings(data_dir=data_dir, _env_file=None), backend=engine.backend)  # type: ignore[call-arg]
+    eng = Engine.open(_settings(data_dir, kind), backend=engine.backend)
     try:
         listed = [r.id for r in eng.store.all_documents()]
         assert listed == expected

@@ -26,15 +26,16 @@ from indexing.keys import (
     split_key,
     verify_secret,
 )
-from indexing.store.qdrant import QdrantClientStore
+from indexing.settings import Settings
+from indexing.store import Store, open_store
 
 KEY_RE = re.compile(r"^[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$")
 ADMIN_KEY = "clave-de-arranque-0123456789"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[QdrantClientStore]:
-    s = QdrantClientStore(path=tmp_path / "qdrant")
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
     s.open_access_collections()
     yield s
     s.close()
@@ -111,7 +112,7 @@ class TestKeyMaterial:
 
 
 class TestKeyRing:
-    def test_create_stores_only_a_hash_and_authenticates(self, store: QdrantClientStore) -> None:
+    def test_create_stores_only_a_hash_and_authenticates(self, store: Store) -> None:
         ring = KeyRing(store)
         assert ring.enabled() is False
         stored, key = ring.create("portal-apci", "write")
@@ -128,13 +129,13 @@ class TestKeyRing:
         assert ring.authenticate("0123456789abcdef." + key.split(".")[1]) is None
         assert ring.authenticate("") is None
 
-    def test_a_second_ring_on_the_same_store_sees_the_key(self, store: QdrantClientStore) -> None:
+    def test_a_second_ring_on_the_same_store_sees_the_key(self, store: Store) -> None:
         _, key = KeyRing(store).create("lector", Scope.READ)
         other = KeyRing(store)
         assert other.enabled() is True
         assert other.authenticate(key) == Principal("lector", Scope.READ)
 
-    def test_bootstrap_admin_key(self, store: QdrantClientStore) -> None:
+    def test_bootstrap_admin_key(self, store: Store) -> None:
         ring = KeyRing(store, admin_key=ADMIN_KEY)
         assert ring.enabled() is True
         assert ring.authenticate(ADMIN_KEY) == Principal("admin", Scope.ADMIN)
@@ -143,7 +144,7 @@ class TestKeyRing:
             ring.create("admin", "admin")
         assert err.value.detail == "El nombre «admin» está reservado para la clave ADMIN_API_KEY."
 
-    def test_taken_name(self, store: QdrantClientStore) -> None:
+    def test_taken_name(self, store: Store) -> None:
         ring = KeyRing(store)
         ring.create("portal", "read")
         with pytest.raises(KeyExists) as err:
@@ -151,7 +152,7 @@ class TestKeyRing:
         assert err.value.code == "key_exists"
         assert [(k.name, k.scope) for k in ring.list()] == [("portal", Scope.READ)]
 
-    def test_revoked_key_stops_at_once_despite_the_cache(self, store: QdrantClientStore) -> None:
+    def test_revoked_key_stops_at_once_despite_the_cache(self, store: Store) -> None:
         ring = KeyRing(store, cache_ttl=3600)
         _, key = ring.create("portal", "write")
         assert ring.authenticate(key) is not None  # now cached
@@ -162,7 +163,7 @@ class TestKeyRing:
             ring.revoke("portal")
         assert ring.enabled() is True  # once on, it stays on: revoking the last key does not open the service
 
-    def test_cache_is_bounded(self, store: QdrantClientStore) -> None:
+    def test_cache_is_bounded(self, store: Store) -> None:
         ring = KeyRing(store, cache_size=2)
         keys = [ring.create(f"k{i}", "read")[1] for i in range(3)]
         for key in keys:
@@ -170,7 +171,7 @@ class TestKeyRing:
         assert len(ring._cache) == 2
 
     def test_a_fresh_directory_has_no_keys(self, tmp_path: Path) -> None:
-        s = QdrantClientStore(path=tmp_path / "nuevo")
+        s = open_store(Settings(data_dir=tmp_path / "nuevo", _env_file=None))  # type: ignore[call-arg]
         try:
             assert (s.count_keys(), s.all_keys(), s.get_key("x"), s.key_by_id("0" * 16)) == (0, [], None, None)
             assert s.audit_entries(limit=10, offset=0) == ([], 0)
@@ -179,7 +180,7 @@ class TestKeyRing:
 
 
 class TestAuditLog:
-    def test_entries_newest_first_with_filters_and_pages(self, store: QdrantClientStore) -> None:
+    def test_entries_newest_first_with_filters_and_pages(self, store: Store) -> None:
         log = AuditLog(store)
         apci = Caller(Principal("apci", Scope.WRITE), client="10.0.0.7", request_id="req-1")
         ops = Caller(Principal("ops", Scope.ADMIN), client="10.0.0.9")
@@ -208,7 +209,7 @@ class TestAuditLog:
         assert log.entries(limit=1, offset=1) == ([second], 3)
         assert log.entries(actor="apci", action="document.deleted") == ([], 0)
 
-    def test_access_audits_key_operations(self, store: QdrantClientStore) -> None:
+    def test_access_audits_key_operations(self, store: Store) -> None:
         access = Access(store)
         caller = Caller(LOCAL, client="cli")
         access.create_key("portal", "read", caller)
