@@ -60,10 +60,11 @@ def sample_corpus() -> None:
     print(f"  ask               p50 {pct(a_ms, 0.5):7.1f} ms   p95 {pct(a_ms, 0.95):7.1f} ms")
 
 
-def synthetic(n: int, dim: int = 384, queries: int = 50) -> None:
+def synthetic(n: int, dim: int = 384, queries: int = 50, engine: str = "edge") -> None:
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Settings(data_dir=Path(tmp), collection_prefix="bench", _env_file=None))  # type: ignore[call-arg]
+        settings = Settings(data_dir=Path(tmp), collection_prefix="bench", embedded_engine=engine, _env_file=None)  # type: ignore[call-arg]
+        store = open_store(settings)
         store.open_collections("synthetic", dim)
         t0 = time.perf_counter()
         per_doc = 100
@@ -109,7 +110,7 @@ def synthetic(n: int, dim: int = 384, queries: int = 50) -> None:
             store.hybrid_search(q.tolist(), sparse, limit=10, filters=SearchFilters(conference="canada-2021"))
             filtered.append((time.perf_counter() - t0) * 1000)
         store.close()
-    print(f"synthetic store: {n} chunks of dim {dim} (embedded qdrant-client local mode), loaded in {load:.0f} s")
+    print(f"synthetic store: {n} chunks of dim {dim} (embedded {engine}), loaded in {load:.0f} s")
     print(f"  hybrid search     p50 {pct(plain, 0.5):7.1f} ms   p95 {pct(plain, 0.95):7.1f} ms")
     print(f"  + filter          p50 {pct(filtered, 0.5):7.1f} ms   p95 {pct(filtered, 0.95):7.1f} ms")
 
@@ -118,11 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.latency")
     parser.add_argument("--synthetic", type=int, default=20_000)
     parser.add_argument("--skip-sample", action="store_true")
+    parser.add_argument("--engines", default="edge", help="embedded engines of the synthetic store: edge,local")
     args = parser.parse_args()
     if not args.skip_sample:
         sample_corpus()
     if args.synthetic:
-        synthetic(args.synthetic)
+        for engine in args.engines.split(","):
+            synthetic(args.synthetic, engine=engine)
 
 
 if __name__ == "__main__":
