@@ -234,7 +234,7 @@ class TestKeyManagement:
     ) -> None:
         assert main(["keys", "list", "--data-dir", str(auth_dir)]) == 3
         err = capsys.readouterr().err
-        where = auth_dir / "qdrant"
+        where = auth_dir / "edge"  # the default embedded engine (Qdrant Edge)
         assert err.startswith(f"No se pudo abrir el almacén: El almacén embebido en «{where}» está en uso")
 
     def test_cli_list_and_revoke(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
