@@ -142,7 +142,7 @@ class OnnxE5Backend:
 
     dim = 384
 
-    def __init__(self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 8192) -> None:
+    def __init__(self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 4096) -> None:
         from indexing.models.e5_export import MODEL_ID, read_stamp
 
         stamp = read_stamp(model_dir)
