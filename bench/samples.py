@@ -36,7 +36,7 @@ class _RecordingBackend:
     def embed_query(self, text: str) -> list[float]:
         return [0.0] * self.dim
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+    def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
         self.texts.extend(texts)
         return [[0.0] * self.dim for _ in texts]
 

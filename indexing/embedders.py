@@ -267,11 +267,13 @@ class OnnxE5Backend:
         self.warm_up()
         return self._embed(self._query, [text], QUERY_PREFIX)[0].tolist()
 
-    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+    def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
+        """:param query_time: embedded while a request waits (answer sentences): runs on the query session, so
+        it never queues behind an ingestion batch on the passage session."""
         if not texts:
             return []
         self.warm_up()
-        return self._embed(self._passages, list(texts), PASSAGE_PREFIX).tolist()
+        return self._embed(self._query if query_time else self._passages, list(texts), PASSAGE_PREFIX).tolist()
 
 
 def onnx_e5_available(model_dir: Path) -> bool:
