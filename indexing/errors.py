@@ -99,6 +99,13 @@ class EmbedderMismatch(CompromisosError):
     status = 500
 
 
+class ModelNotExported(CompromisosError):
+    """EMBEDDER=onnx-e5 is configured but E5_MODEL_DIR holds no complete, current export."""
+
+    code = "model_not_exported"
+    status = 500
+
+
 class StoreUnavailable(CompromisosError):
     """The Qdrant server cannot be reached."""
 

