@@ -18,6 +18,9 @@ PAGES = "pages"
 PDF_TITLE = "pdf_title"
 SOURCE_KIND = "source_kind"  # "pdf" or "text"
 OWNER = "owner"  # the API key name that uploaded a record
+# Content hash of the text a passage was embedded from + the embedder name: an unchanged passage of a re-uploaded
+# record reuses its stored vector instead of being embedded again.
+EMBEDDING_KEY = "embedding_key"
 
 # Owner of the records uploaded with authentication off (and of records indexed before owners existed).
 LOCAL_OWNER = "local"

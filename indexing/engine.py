@@ -25,7 +25,7 @@ from indexing.register import Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
 from indexing.term_stats import TermStats
-from indexing.types import Chunk, SearchFilters
+from indexing.types import Chunk, Progress, SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -172,12 +172,14 @@ class Engine:
         *,
         owner: str | None = None,
         ticket: int | None = None,
+        progress: Progress | None = None,
     ) -> IngestResult:
         """Index an upload for `caller` and write it to the audit trail (rejections too).
 
         :param owner: upload on behalf of this owner (replacing that owner's record of the same filename); only an
             admin may name another owner. Default: the caller.
         :param ticket: the upload's arrival ticket (`Indexer.ticket`, taken when the request was accepted).
+        :param progress: told (stage, done, total) as indexing advances (see `Indexer.ingest`).
         :raises Forbidden: another owner named by a caller that is not admin.
         :raises CompromisosError: see `Indexer.ingest`.
         """
@@ -192,7 +194,7 @@ class Engine:
                 raise Forbidden(
                     f"Solo una clave «admin» puede subir registros en nombre de otro propietario («{owner}»)."
                 )
-            result = self.indexer.ingest(data, filename, metadata, owner=owner, ticket=ticket)
+            result = self.indexer.ingest(data, filename, metadata, owner=owner, ticket=ticket, progress=progress)
         except CompromisosError as exc:
             self.access.log.record(caller, "document.rejected", filename=name, error=exc.code)
             raise

@@ -222,3 +222,10 @@ class StoreNeedsMigration(CompromisosError):
 
     code = "store_needs_migration"
     status = 500
+
+
+class JobInterrupted(CompromisosError):
+    """An upload job was queued or running when the service stopped: nothing of it was indexed."""
+
+    code = "job_interrupted"
+    status = 503

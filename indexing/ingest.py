@@ -35,7 +35,7 @@ from indexing.ids import document_id
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
 from indexing.term_stats import TermStats, chunk_term_counts
-from indexing.types import DocumentRecord
+from indexing.types import DocumentRecord, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +214,15 @@ class Indexer:
         logger.info("Dropped %s (%s): a later upload of the same file (%s) is indexed", name, doc_id, newer.id)
         return IngestResult(doc_id, name, name, 0, 0, "superseded", owner=owner, superseded_by=newer.id)
 
+    def _stored_vectors(self, name: str, owner: str) -> dict[str, list[float]]:
+        """Embedding key → vector of the stored passages of the versions of this file (what an upload replaces)."""
+        out: dict[str, list[float]] = {}
+        for record in self.store.documents_by_filename(name, owner):
+            for chunk in self.store.document_chunks(record.id):
+                if chunk.embedding_key and chunk.embedding is not None:
+                    out[chunk.embedding_key] = chunk.embedding
+        return out
+
     def ingest(
         self,
         data: bytes,
@@ -222,14 +231,20 @@ class Indexer:
         *,
         owner: str = K.LOCAL_OWNER,
         ticket: int | None = None,
+        progress: Progress | None = None,
     ) -> IngestResult:
         """Index one file.
+
+        Passages whose embedded text is unchanged from the stored version this upload replaces (same file, same
+        owner, same embedder) keep their stored vectors: re-uploading an edited record embeds only what changed.
 
         :param data: the file's bytes.
         :param filename: the name it was uploaded under (data only, never a path on disk).
         :param metadata: optional title, date, conference, doc_type, tags.
         :param owner: who uploads it (an API key name). It replaces only this owner's records of the same filename.
         :param ticket: the upload's arrival ticket (`ticket()`); default: taken now.
+        :param progress: told (stage, done, total) as the work advances: ("converting", 0, 1), then ("embedding",
+            passages embedded, passages to embed) per batch, then ("committing", 0, 1) and ("committing", 1, 1).
         :returns: the result; `status` "duplicate" when the same content is already indexed (by any owner: the id
             is the content hash, so the existing record, with its owner, is returned); "superseded" when a version
             of the same file (same owner) that arrived later is already indexed (this one is dropped).
@@ -261,9 +276,22 @@ class Indexer:
             if newer is not None:
                 return self._superseded(doc_id, name, owner, newer)
             stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
+
+            def report(stage: str, done: int, total: int) -> None:
+                # A plain function (the pipeline deep-copies its inputs; a bound method would copy its object).
+                if progress is not None:
+                    progress(stage, done, total)
+
+            report("converting", 0, 1)
+            reuse = self._stored_vectors(name, owner)
             try:
                 out = self.pipeline.run(
-                    {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
+                    {
+                        "router": {"sources": [stream]},
+                        "metadata": {"meta": meta},
+                        "dense": {"reuse": reuse, "progress": report},
+                    },
+                    include_outputs_from={"metadata"},
                 )
             except PipelineRuntimeError as exc:
                 domain = domain_cause(exc)
@@ -304,7 +332,9 @@ class Indexer:
                 return self._superseded(doc_id, name, owner, newer)
             replaces = [r.id for r in versions if r.id != doc_id]
             terms = chunk_term_counts(c.content or "" for c in chunks)
+            report("committing", 0, 1)
             self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments, terms=terms)
+            report("committing", 1, 1)
             if self.term_stats is not None:
                 self.term_stats.add(doc_id, len(chunks), terms)
                 for old in replaces:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from indexing.constants import LOCAL_OWNER
+
+Progress = Callable[[str, int, int], None]
+"""Progress of one ingestion: (stage, done, total); stage is "converting", "ocr", "embedding" or "committing"."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Chunk:
     score: float = 0.0
     dense_score: float | None = None
     embedding: list[float] | None = field(default=None, repr=False, compare=False)
+    embedding_key: str | None = field(default=None, repr=False, compare=False)
+    """Hash of the embedded text and the embedder's name (`DenseDocumentEmbedder.key`), when stored."""
 
 
 @dataclass(frozen=True)

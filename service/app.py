@@ -12,10 +12,11 @@ from indexing.engine import Engine
 from indexing.settings import Settings
 from service.backpressure import UploadQueue, UploadSlots
 from service.errors import install_error_handlers
+from service.jobs import JobManager
 from service.limits import BodyLimitMiddleware
 from service.metrics import install_metrics
 from service.request_id import RequestIdMiddleware
-from service.routes import audit, briefings, commitments, documents, health, keys, metrics, search
+from service.routes import audit, briefings, commitments, documents, health, jobs, keys, metrics, search
 from service.schemas import ERROR_RESPONSES
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.settings = settings
         owned = engine is None
         app.state.engine = engine or Engine.open(settings)
+        job_manager = JobManager(settings.data_dir / "jobs", release_slot=app.state.upload_slots.release)
+        job_manager.recover()
+        job_manager.start()
+        app.state.jobs = job_manager
         try:
             yield
         finally:
+            app.state.jobs = None
+            job_manager.close()
             if owned:
                 app.state.engine.close()
             app.state.engine = None
@@ -58,6 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = None
+    app.state.jobs = None
     install_error_handlers(app)
     # Outermost last: the request id wraps everything (so every log line and error has it), then the metrics,
     # then the upload queue (a 429 before any body is read), then the body limits right around the routes' body
@@ -70,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(health.router)
     for router in (
         documents.router,
+        jobs.router,
         search.router,
         briefings.router,
         commitments.router,

@@ -9,6 +9,7 @@ uploads of one file, the one that arrived last wins, whatever order they finish 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -17,19 +18,34 @@ from indexing.errors import TooManyUploads
 from service.errors import error_body
 
 UPLOAD_PATH = "/v1/documents"
+SLOT_HANDED_OVER = "upload_slot_handed_over"
+"""Key of `request.state` an upload route sets when a job took over the request's slot."""
 
 
 class UploadSlots:
-    """How many uploads are in progress (from acceptance to the end of the response), and how many may be.
-
-    Only touched on the event loop, so it needs no lock. Kept on `app.state.upload_slots` (readable by health and
-    metrics code, and by tests).
+    """How many uploads are in progress, and how many may be. A synchronous upload holds its slot from acceptance to
+    the end of its response; an asynchronous one (a job) from acceptance until the job ends, when the job worker
+    releases it (from its thread, hence the lock). Kept on `app.state.upload_slots` (readable by health and metrics
+    code, and by tests).
     """
 
     def __init__(self, limit: int, retry_after: int) -> None:
         self.limit = limit
         self.retry_after = retry_after
         self.in_progress = 0
+        self._lock = threading.Lock()
+
+    def try_acquire(self) -> bool:
+        """:returns: whether a slot was free (and is now taken)."""
+        with self._lock:
+            if self.in_progress >= self.limit:
+                return False
+            self.in_progress += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.in_progress -= 1
 
 
 class UploadQueue:
@@ -47,17 +63,19 @@ class UploadQueue:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != UPLOAD_PATH:
             await self.app(scope, receive, send)
             return
-        if self.slots.in_progress >= self.slots.limit:
+        if not self.slots.try_acquire():
             await self._reject(send)
             return
-        self.slots.in_progress += 1
+        state = scope.setdefault("state", {})
         try:
             engine = getattr(scope["app"].state, "engine", None) if "app" in scope else None
             if engine is not None:
-                scope.setdefault("state", {})["upload_ticket"] = engine.indexer.ticket()
+                state["upload_ticket"] = engine.indexer.ticket()
             await self.app(scope, receive, send)
         finally:
-            self.slots.in_progress -= 1
+            # An upload turned into a job hands its slot to the job (`SLOT_HANDED_OVER`); the job releases it.
+            if not state.get(SLOT_HANDED_OVER):
+                self.slots.release()
 
     async def _reject(self, send: Send) -> None:
         limit, retry_after = self.slots.limit, self.slots.retry_after

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from indexing.engine import Engine
 from indexing.errors import StoreUnavailable
 from indexing.settings import Settings
+from service.jobs import JobManager
 from service.metrics import Metrics
 
 
@@ -23,6 +24,13 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_jobs(request: Request) -> JobManager:
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise StoreUnavailable("El servicio todavía está arrancando: la cola de trabajos no está lista.")
+    return jobs
+
+
 def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
@@ -30,3 +38,4 @@ def get_metrics(request: Request) -> Metrics:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+JobsDep = Annotated[JobManager, Depends(get_jobs)]

@@ -266,3 +266,35 @@ class BriefingPublic(BaseModel):
     found: bool
     warnings: list[str] = []
     index_state: str = ""
+
+
+class JobProgressPublic(BaseModel):
+    model_config = {"from_attributes": True}
+
+    stage: str = Field(description="queued, converting, ocr, embedding o committing.")
+    done: int
+    total: int
+
+
+class JobPublic(BaseModel):
+    """An upload job (`Prefer: respond-async`). `result`: the body of the synchronous answer; `error`: its error."""
+
+    model_config = {"from_attributes": True}
+
+    id: str
+    status: str = Field(description="queued, running, done o failed.")
+    filename: str
+    owner: str
+    created_at: str
+    updated_at: str
+    progress: JobProgressPublic
+    result: UploadPublic | None = None
+    error: ErrorPublic | None = None
+
+
+class JobEnvelope(BaseModel):
+    job: JobPublic
+
+
+class JobsPage(BaseModel):
+    jobs: list[JobPublic]

