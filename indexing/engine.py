@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +17,7 @@ from indexing.briefing.select import SELECTION_VERSION, summary_id
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
-from indexing.ingest import CommitmentExtractor, Indexer, IngestResult, safe_filename
+from indexing.ingest import BulkItem, CommitmentExtractor, Indexer, IngestResult, safe_filename
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.pipelines import build_search_pipeline
 from indexing.query.interpretation import interpret
@@ -189,15 +189,47 @@ class Engine:
             self.access.log.record(caller, "document.rejected", filename=(filename or "")[:255], error=exc.code)
             raise
         try:
-            owner = check_name(owner) if owner else caller.principal.name
-            if owner != caller.principal.name and caller.principal.scope is not Scope.ADMIN:
-                raise Forbidden(
-                    f"Solo una clave «admin» puede subir registros en nombre de otro propietario («{owner}»)."
-                )
+            owner = self._owner_for(caller, owner)
             result = self.indexer.ingest(data, filename, metadata, owner=owner, ticket=ticket, progress=progress)
         except CompromisosError as exc:
             self.access.log.record(caller, "document.rejected", filename=name, error=exc.code)
             raise
+        self._audit(caller, result)
+        return result
+
+    def upload_many(
+        self,
+        items: Iterable[BulkItem],
+        caller: Caller,
+        *,
+        owner: str | None = None,
+        progress: Progress | None = None,
+    ) -> Iterator[tuple[BulkItem, IngestResult | CompromisosError]]:
+        """Index many files for `caller` (bulk loads: conversion of the next files overlaps with embedding, passages
+        embedded across files), each written to the audit trail like an upload.
+
+        :param items: the files (read when their turn comes).
+        :param owner: as in `upload`.
+        :param progress: told ("embedding", done, total) within each embedding run.
+        :returns: (as an iterator) each item with its result or its rejection, in order.
+        :raises Forbidden: another owner named by a caller that is not admin.
+        """
+        owner = self._owner_for(caller, owner)
+        for item, outcome in self.indexer.ingest_many(items, owner=owner, progress=progress):
+            if isinstance(outcome, CompromisosError):
+                self.access.log.record(caller, "document.rejected", filename=item.filename[:255], error=outcome.code)
+            else:
+                self._audit(caller, outcome)
+            yield item, outcome
+
+    @staticmethod
+    def _owner_for(caller: Caller, owner: str | None) -> str:
+        owner = check_name(owner) if owner else caller.principal.name
+        if owner != caller.principal.name and caller.principal.scope is not Scope.ADMIN:
+            raise Forbidden(f"Solo una clave «admin» puede subir registros en nombre de otro propietario («{owner}»).")
+        return owner
+
+    def _audit(self, caller: Caller, result: IngestResult) -> None:
         if result.status in ("duplicate", "superseded"):
             action = f"document.{result.status}"
         else:
@@ -205,7 +237,6 @@ class Engine:
         self.access.log.record(
             caller, action, document_id=result.id, filename=result.filename, replaced=tuple(result.replaced)
         )
-        return result
 
     def delete_document(self, document_id: str, caller: Caller | None = None) -> bool:
         """Remove a record everywhere (chunks, commitments, term statistics). With a `caller`, it must own the

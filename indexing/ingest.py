@@ -1,15 +1,17 @@
-"""Ingestion of one record: validate, convert, chunk, embed, then commit to the store in one step."""
+"""Ingestion: validate, convert, chunk (`prepare`), embed (`embed`), then commit to the store in one step (`commit`);
+`ingest` does the three for one upload, `ingest_many` overlaps preparation of the next files with embedding."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from haystack import Document
@@ -18,10 +20,12 @@ from haystack.dataclasses import ByteStream
 
 from indexing import constants as K
 from indexing.components.decoding import strip_undecodable
+from indexing.components.dense_embedders import DenseDocumentEmbedder
 from indexing.components.sniffer import sniff_content_type
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend
 from indexing.errors import (
+    CompromisosError,
     FilenameTooLong,
     FileTooLarge,
     InvalidMetadata,
@@ -181,7 +185,6 @@ class Indexer:
         self.max_tags = max_tags
         self.max_tag_chars = max_tag_chars
         self.pipeline = build_ingestion_pipeline(
-            backend,
             min_words=min_words,
             max_words=max_words,
             sparse=sparse,
@@ -189,8 +192,10 @@ class Indexer:
             max_chars=max_chars,
             max_chunks=max_chunks,
         )
+        self.dense = DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"])
         self.commitment_extractor = commitment_extractor
         self.lock = threading.Lock()
+        self._prepare_lock = threading.Lock()
         self._ticket_lock = threading.Lock()
         self._last_ticket = 0
 
@@ -203,6 +208,7 @@ class Indexer:
 
     def warm_up(self) -> None:
         self.pipeline.warm_up()
+        self.dense.warm_up()
 
     def _newer_version(
         self, name: str, owner: str, ticket: int, versions: list[DocumentRecord] | None = None
@@ -251,6 +257,30 @@ class Indexer:
         :raises CompromisosError: bad input (type, size, caps, damaged or empty file, bad metadata).
         :raises UnreadableFile: reading the file failed in a way no specific error describes.
         """
+        with self.lock:
+            if progress is not None:
+                progress("converting", 0, 1)
+            prepared = self.prepare(data, filename, metadata, owner=owner, ticket=ticket)
+            if isinstance(prepared, IngestResult):
+                return prepared
+            self.embed([prepared], progress)
+            return self._commit(prepared, progress)
+
+    def prepare(
+        self,
+        data: bytes,
+        filename: str | None,
+        metadata: dict[str, Any] | None = None,
+        *,
+        owner: str = K.LOCAL_OWNER,
+        ticket: int | None = None,
+    ) -> PreparedRecord | IngestResult:
+        """Everything before embedding: checks, conversion, cleaning, chunking, sparse vectors, commitments. Reads the
+        store but writes nothing, so it may run beside another record's embedding (see `ingest_many`).
+
+        :returns: the prepared record, or the final result when it is a duplicate or superseded already.
+        :raises CompromisosError, UnreadableFile: as `ingest`.
+        """
         ticket = ticket if ticket is not None else self.ticket()
         name = safe_filename(filename)
         if len(data) > self.max_bytes:
@@ -260,86 +290,217 @@ class Indexer:
         meta = validate_metadata(metadata, max_tags=self.max_tags, max_tag_chars=self.max_tag_chars)
         mime = sniff_content_type(data, name)
         doc_id = document_id(data)
-        with self.lock:
-            existing = self.store.get_document(doc_id)
-            if existing is not None:
-                return IngestResult(
-                    existing.id,
-                    existing.filename,
-                    existing.title,
-                    existing.pages,
-                    existing.chunks,
-                    "duplicate",
-                    owner=existing.owner,
-                )
-            newer = self._newer_version(name, owner, ticket)
-            if newer is not None:
-                return self._superseded(doc_id, name, owner, newer)
-            stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
-
-            def report(stage: str, done: int, total: int) -> None:
-                # A plain function (the pipeline deep-copies its inputs; a bound method would copy its object).
-                if progress is not None:
-                    progress(stage, done, total)
-
-            report("converting", 0, 1)
-            reuse = self._stored_vectors(name, owner)
-            try:
+        duplicate = self._duplicate(doc_id)
+        if duplicate is not None:
+            return duplicate
+        newer = self._newer_version(name, owner, ticket)
+        if newer is not None:
+            return self._superseded(doc_id, name, owner, newer)
+        stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
+        try:
+            with self._prepare_lock:  # one pipeline run at a time (a bulk producer beside an upload)
                 out = self.pipeline.run(
-                    {
-                        "router": {"sources": [stream]},
-                        "metadata": {"meta": meta},
-                        "dense": {"reuse": reuse, "progress": report},
-                    },
-                    include_outputs_from={"metadata"},
+                    {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
                 )
-            except PipelineRuntimeError as exc:
-                domain = domain_cause(exc)
-                if domain is not None:
-                    raise domain from None
-                if exc.component_name in _READING_COMPONENTS:
-                    logger.warning("Could not read %s (%s): %s", name, doc_id, exc)
-                    raise UnreadableFile(
-                        f"No se pudo leer el archivo {name}: su contenido está dañado o tiene un formato que este "
-                        "servicio no sabe leer. Pruebe a exportarlo de nuevo (por ejemplo, a PDF o a texto UTF-8)."
-                    ) from exc
-                raise
-            chunks: list[Document] = out["dense"]["documents"]
-            pages: list[Document] = out["metadata"]["documents"]
-            if not chunks:
-                raise NoText("El documento no contiene texto indexable.")
-            first = pages[0].meta
-            record = DocumentRecord(
-                id=doc_id,
-                filename=name,
-                title=first.get(K.TITLE) or name,
-                pages=int(first.get(K.PAGES) or len(pages)),
-                chunks=len(chunks),
-                date=first.get(K.DATE),
-                conference=first.get(K.CONFERENCE),
-                doc_type=first.get(K.DOC_TYPE),
-                tags=tuple(first.get(K.TAGS) or ()),
-                indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                size_bytes=len(data),
-                owner=owner,
-                arrival=ticket,
-            )
-            commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
-            versions = self.store.documents_by_filename(name, owner)
-            # Checked again: another API process on the same server may have committed a later arrival meanwhile.
-            newer = self._newer_version(name, owner, ticket, versions)
-            if newer is not None:
-                return self._superseded(doc_id, name, owner, newer)
-            replaces = [r.id for r in versions if r.id != doc_id]
-            terms = chunk_term_counts(c.content or "" for c in chunks)
-            report("committing", 0, 1)
-            self.store.commit_document(record, chunks, replaces=replaces, commitments=commitments, terms=terms)
-            report("committing", 1, 1)
-            if self.term_stats is not None:
-                self.term_stats.add(doc_id, len(chunks), terms)
-                for old in replaces:
-                    self.term_stats.remove(old)
+        except PipelineRuntimeError as exc:
+            domain = domain_cause(exc)
+            if domain is not None:
+                raise domain from None
+            if exc.component_name in _READING_COMPONENTS:
+                logger.warning("Could not read %s (%s): %s", name, doc_id, exc)
+                raise UnreadableFile(
+                    f"No se pudo leer el archivo {name}: su contenido está dañado o tiene un formato que este "
+                    "servicio no sabe leer. Pruebe a exportarlo de nuevo (por ejemplo, a PDF o a texto UTF-8)."
+                ) from exc
+            raise
+        chunks: list[Document] = out["sparse"]["documents"]
+        pages: list[Document] = out["metadata"]["documents"]
+        if not chunks:
+            raise NoText("El documento no contiene texto indexable.")
+        first = pages[0].meta
+        record = DocumentRecord(
+            id=doc_id,
+            filename=name,
+            title=first.get(K.TITLE) or name,
+            pages=int(first.get(K.PAGES) or len(pages)),
+            chunks=len(chunks),
+            date=first.get(K.DATE),
+            conference=first.get(K.CONFERENCE),
+            doc_type=first.get(K.DOC_TYPE),
+            tags=tuple(first.get(K.TAGS) or ()),
+            indexed_at="",
+            size_bytes=len(data),
+            owner=owner,
+            arrival=ticket,
+        )
+        commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
+        return PreparedRecord(record, chunks, commitments)
+
+    def embed(self, records: list[PreparedRecord], progress: Progress | None = None) -> None:
+        """Add dense vectors to the chunks of prepared records, in one run across them (large batches), reusing the
+        stored vectors of unchanged passages of the versions they replace.
+
+        :param records: prepared records; their `chunks` are replaced by the embedded ones.
+        :param progress: told ("embedding", passages embedded, passages to embed).
+        """
+        reuse: dict[str, list[float]] = {}
+        for prepared in records:
+            reuse.update(self._stored_vectors(prepared.record.filename, prepared.record.owner))
+        chunks = [c for prepared in records for c in prepared.chunks]
+        embedded = self.dense.run(documents=chunks, reuse=reuse, progress=progress)["documents"]
+        start = 0
+        for prepared in records:
+            prepared.chunks = embedded[start : start + len(prepared.chunks)]
+            start += len(prepared.chunks)
+
+    def commit(self, prepared: PreparedRecord, progress: Progress | None = None) -> IngestResult:
+        """Write an embedded record (duplicate and last-arrival checks made again, under the indexer's lock).
+
+        :returns: the result ("indexed", or "duplicate"/"superseded" if another upload got there meanwhile).
+        """
+        with self.lock:
+            return self._commit(prepared, progress)
+
+    def _commit(self, prepared: PreparedRecord, progress: Progress | None) -> IngestResult:
+        record, chunks = prepared.record, prepared.chunks
+        doc_id, name, owner = record.id, record.filename, record.owner
+        duplicate = self._duplicate(doc_id)
+        if duplicate is not None:
+            return duplicate
+        versions = self.store.documents_by_filename(name, owner)
+        # Checked again: another upload (or API process on the same server) may have committed a later arrival.
+        newer = self._newer_version(name, owner, record.arrival, versions)
+        if newer is not None:
+            return self._superseded(doc_id, name, owner, newer)
+        record = replace(record, indexed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        replaces = [r.id for r in versions if r.id != doc_id]
+        terms = chunk_term_counts(c.content or "" for c in chunks)
+        if progress is not None:
+            progress("committing", 0, 1)
+        self.store.commit_document(record, chunks, replaces=replaces, commitments=prepared.commitments, terms=terms)
+        if progress is not None:
+            progress("committing", 1, 1)
+        if self.term_stats is not None:
+            self.term_stats.add(doc_id, len(chunks), terms)
+            for old in replaces:
+                self.term_stats.remove(old)
         logger.info(
             "Indexed %s (%s): %d pages, %d chunks, replaced %d", name, doc_id, record.pages, len(chunks), len(replaces)
         )
         return IngestResult(doc_id, name, record.title, record.pages, len(chunks), "indexed", replaces, owner)
+
+    def _duplicate(self, doc_id: str) -> IngestResult | None:
+        existing = self.store.get_document(doc_id)
+        if existing is None:
+            return None
+        return IngestResult(
+            existing.id,
+            existing.filename,
+            existing.title,
+            existing.pages,
+            existing.chunks,
+            "duplicate",
+            owner=existing.owner,
+        )
+
+    def ingest_many(
+        self,
+        items: Iterable[BulkItem],
+        *,
+        owner: str = K.LOCAL_OWNER,
+        batch_passages: int = 64,
+        queued_records: int = 4,
+        progress: Progress | None = None,
+    ) -> Iterator[tuple[BulkItem, IngestResult | CompromisosError]]:
+        """Index many files: a producer thread prepares the next files (conversion, cleaning, chunking) into a bounded
+        queue while this thread embeds, in runs of at least `batch_passages` passages across files when the producer
+        is ahead, and commits each record in order.
+
+        :param items: the files, read by the producer when their turn comes.
+        :param owner: owner of all of them.
+        :param batch_passages: passages gathered (from the records already prepared) before an embedding run.
+        :param queued_records: most prepared records waiting for embedding (bounds memory).
+        :param progress: told ("embedding", done, total) within each embedding run.
+        :returns: (as an iterator) each item with its result or its rejection, in order, as it is committed.
+        :raises Exception: an unexpected failure (not a rejection of a file) of the producer, re-raised here.
+        """
+        q: queue.Queue[tuple[BulkItem, PreparedRecord | IngestResult | BaseException] | None] = queue.Queue(
+            maxsize=queued_records
+        )
+        stop = threading.Event()
+
+        def put(entry: tuple[BulkItem, PreparedRecord | IngestResult | BaseException] | None) -> bool:
+            while not stop.is_set():
+                try:
+                    q.put(entry, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def produce() -> None:
+            try:
+                for item in items:
+                    try:
+                        entry: PreparedRecord | IngestResult | BaseException = self.prepare(
+                            item.read(), item.filename, item.metadata, owner=owner, ticket=self.ticket()
+                        )
+                    except BaseException as exc:  # handed to the consumer: a rejection, or re-raised there
+                        entry = exc
+                    if not put((item, entry)):
+                        return
+            finally:
+                put(None)
+
+        producer = threading.Thread(target=produce, name="ingest-producer", daemon=True)
+        producer.start()
+        try:
+            finished = False
+            while not finished:
+                first = q.get()
+                entries = [] if first is None else [first]
+                finished = first is None
+                passages = sum(len(e.chunks) for _, e in entries if isinstance(e, PreparedRecord))
+                while not finished and passages < batch_passages:
+                    try:
+                        more = q.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        finished = True
+                    else:
+                        entries.append(more)
+                        if isinstance(more[1], PreparedRecord):
+                            passages += len(more[1].chunks)
+                ready = [e for _, e in entries if isinstance(e, PreparedRecord)]
+                if ready:
+                    self.embed(ready, progress)
+                for item, entry in entries:
+                    if isinstance(entry, PreparedRecord):
+                        yield item, self.commit(entry)
+                    elif isinstance(entry, IngestResult | CompromisosError):
+                        yield item, entry
+                    else:
+                        raise entry
+        finally:
+            stop.set()
+            producer.join()
+
+
+@dataclass
+class PreparedRecord:
+    """A record converted and chunked (`Indexer.prepare`), waiting for its dense vectors and its commit."""
+
+    record: DocumentRecord
+    chunks: list[Document]
+    commitments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    """One file of a bulk load (`Indexer.ingest_many`): its name, how to read it, its upload metadata."""
+
+    filename: str
+    read: Callable[[], bytes]
+    metadata: dict[str, Any] | None = None
+    size: int = 0

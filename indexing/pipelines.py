@@ -6,7 +6,7 @@ from haystack import Pipeline
 from haystack.components.joiners import DocumentJoiner
 from haystack.components.routers import FileTypeRouter
 
-from indexing.components.dense_embedders import DenseDocumentEmbedder, DenseQueryEmbedder
+from indexing.components.dense_embedders import DenseQueryEmbedder
 from indexing.components.hybrid_retriever import HybridRetriever
 from indexing.components.metadata_extractor import RecordMetadataExtractor
 from indexing.components.pdf_pages_converter import PdfPagesConverter
@@ -25,7 +25,6 @@ MARKDOWN = "text/markdown"
 
 
 def build_ingestion_pipeline(
-    backend: EmbeddingBackend,
     *,
     min_words: int = 120,
     max_words: int = 250,
@@ -34,13 +33,16 @@ def build_ingestion_pipeline(
     max_chars: int | None = None,
     max_chunks: int | None = None,
 ) -> Pipeline:
-    """File bytes → cleaned pages → chunks with dense and sparse vectors.
+    """File bytes → cleaned pages → chunks with sparse vectors, ready for dense embedding.
+
+    Dense embedding is not a step of this pipeline: the indexer runs `DenseDocumentEmbedder` on the chunks of one or
+    several records, so conversion of the next file can overlap with embedding of the current one and bulk loads
+    embed across files.
 
     Inputs: `router.sources` (ByteStreams whose `mime_type` was set by content sniffing), `metadata.meta`.
-    Outputs: `dense.documents` (chunks) and, when requested with `include_outputs_from={"metadata"}`, the cleaned
+    Outputs: `sparse.documents` (chunks) and, when requested with `include_outputs_from={"metadata"}`, the cleaned
     pages with their final metadata.
 
-    :param backend: the dense embedding backend.
     :param min_words: smallest chunk, in words, where the page allows.
     :param max_words: largest chunk, in words.
     :param sparse: BM25 encoder to share with the query side.
@@ -59,7 +61,6 @@ def build_ingestion_pipeline(
     p.add_component("chunker", SpanishSentenceChunker(min_words=min_words, max_words=max_words, overlap_sentences=1))
     p.add_component("chunk_limits", RecordLimits(max_chunks=max_chunks))
     p.add_component("sparse", sparse or Bm25SparseEncoder())
-    p.add_component("dense", DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"]))
     p.connect("router.application/pdf", "pdf_converter.sources")
     p.connect("router.text/plain", "text_converter.sources")
     p.connect("router.text/markdown", "text_converter.sources")
@@ -71,7 +72,6 @@ def build_ingestion_pipeline(
     p.connect("metadata.documents", "chunker.documents")
     p.connect("chunker.documents", "chunk_limits.documents")
     p.connect("chunk_limits.documents", "sparse.documents")
-    p.connect("sparse.documents", "dense.documents")
     return p
 
 

@@ -64,6 +64,7 @@ class DenseDocumentEmbedder:
         vectors: dict[str, list[float]] = {k: reuse[k] for k in keys if k in reuse}
         todo = [(k, text) for k, (_, text) in zip(keys, keyed, strict=True) if k not in vectors]
         todo = list({k: (k, t) for k, t in todo}.values())  # a passage repeated in the record is embedded once
+        todo.sort(key=lambda kt: len(kt[1]))  # batches of similar length: little padding in padded engines
         if progress is not None:
             progress("embedding", 0, len(todo))
         for i in range(0, len(todo), self.batch_size):

@@ -68,7 +68,7 @@ class TestCaps:
         indexer = Indexer(engine.store, engine.backend, max_bytes=10**6, min_words=10, max_words=20, max_chunks=2)
         indexer.warm_up()
         embedded: list[int] = []
-        dense = indexer.pipeline.get_component("dense")
+        dense = indexer.dense
         real_run = dense.run
         dense.run = lambda **kw: embedded.append(1) or real_run(**kw)  # type: ignore[method-assign]
         text = " ".join(f"La reunión número {n} de Quito trató los compromisos de la región andina." for n in range(9))
