@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,18 @@ class TestCli:
         lines = result.stdout.strip().splitlines()
         assert lines[0] == "Indexados: 2  Duplicados: 0  Rechazados: 1"
         assert lines[1].endswith("malo.pdf: El archivo se llama .pdf pero su contenido no es un PDF.")
+        progress = [line for line in result.stderr.splitlines() if line.startswith("[") or " archivos, " in line]
+        rate = r"\d+,\d pasajes/s, quedan ~\d+ (s|min \d\d s)"
+        first = rf"\[1/3\] a\.txt: indexado, 1 págs\., 1 pasajes \| total: 1 págs\., 1 pasajes, {rate}"
+        second = rf"\[2/3\] b\.pdf: indexado, 1 págs\., 1 pasajes \| total: 2 págs\., 2 pasajes, {rate}"
+        assert re.fullmatch(first, progress[0]), progress
+        assert re.fullmatch(second, progress[1]), progress
+        assert re.fullmatch(
+            r"\[3/3\] malo\.pdf: rechazado \(unsupported_type\) \| total: 2 págs\., 2 pasajes, \d+,\d pasajes/s, "
+            r"quedan ~0 s",
+            progress[2],
+        )
+        assert re.fullmatch(r"3 archivos, 2 páginas, 2 pasajes en \d+ s \(\d+,\d pasajes/s\)", progress[3])
         again = run_cli("ingest", str(src / "a.txt"), "--data-dir", str(tmp_path / "store"))
         assert again.returncode == 0
         assert again.stdout.strip() == "Indexados: 0  Duplicados: 1  Rechazados: 0"

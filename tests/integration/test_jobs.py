@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from indexing.embedders import EmbeddingBackend
 from indexing.engine import Engine
 from indexing.ids import document_id
+from indexing.ingest import BulkItem
 from indexing.keys import LOCAL, Caller
 from indexing.settings import Settings
 from service.app import create_app
@@ -224,3 +225,62 @@ def test_progress_stages_and_a_re_upload_embeds_only_the_changed_passages(fresh:
         if chunk.text in old:
             assert chunk.embedding == old[chunk.text].embedding
             assert chunk.embedding_key == old[chunk.text].embedding_key
+
+
+NOTES = [
+    (f"nota_{n}.txt", f"Nota {n}\n\nEl {n} de mayo de 2022 la delegación número {n} anunció CHF {n} millones.".encode())
+    for n in range(1, 5)
+]
+
+
+def test_bulk_loads_prepare_the_next_file_while_the_current_one_embeds(fresh: Engine, backend: Any) -> None:
+    prepared: list[str] = []
+    real_prepare = fresh.indexer.prepare
+
+    def prepare(data: bytes, filename: str | None, *args: Any, **kwargs: Any) -> Any:
+        out = real_prepare(data, filename, *args, **kwargs)
+        prepared.append(str(filename))
+        return out
+
+    fresh.indexer.prepare = prepare  # type: ignore[method-assign]
+    items = [BulkItem(name, lambda data=data: data) for name, data in NOTES]
+    items.insert(2, BulkItem("vacio.txt", lambda: b""))
+    backend.gate.clear()  # the first record's embedding waits
+    results: list[tuple[str, Any]] = []
+    worker = threading.Thread(
+        target=lambda: results.extend((i.filename, r) for i, r in fresh.upload_many(items, Caller(LOCAL)))
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while len(prepared) < 3:  # prepared beyond the first while it cannot have been embedded yet
+            assert time.monotonic() < deadline, prepared
+            time.sleep(0.01)
+        assert backend.calls == []
+    finally:
+        backend.gate.set()
+        worker.join(300)
+    assert [name for name, _ in results] == ["nota_1.txt", "nota_2.txt", "vacio.txt", "nota_3.txt", "nota_4.txt"]
+    assert [getattr(r, "code", None) or r.status for _, r in results] == [
+        "indexed",
+        "indexed",
+        "empty_file",
+        "indexed",
+        "indexed",
+    ]
+    stored = [c for _, r in results if hasattr(r, "id") for c in fresh.store.document_chunks(r.id)]
+    assert sorted(t for batch in backend.calls for t in batch) == sorted(f"{c.title}\n{c.text}" for c in stored)
+    assert len(stored) == 4
+    for (name, data), (_, result) in zip(NOTES, [r for r in results if r[0] != "vacio.txt"], strict=True):
+        assert result.id == document_id(data)
+        assert result.filename == name
+        assert [c.document_id for c in fresh.store.document_chunks(result.id)] == [result.id] * result.chunks
+
+
+def test_embedding_several_prepared_records_is_one_run_across_them(fresh: Engine, backend: Any) -> None:
+    ready = [fresh.indexer.prepare(data, name) for name, data in NOTES]
+    fresh.indexer.embed(ready)  # type: ignore[arg-type]
+    assert len(backend.calls) == 1
+    assert len(backend.calls[0]) == sum(len(p.chunks) for p in ready) == 4  # type: ignore[union-attr]
+    results = [fresh.indexer.commit(p) for p in ready]  # type: ignore[arg-type]
+    assert [r.status for r in results] == ["indexed"] * 4
