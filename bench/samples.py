@@ -11,6 +11,7 @@ from pathlib import Path
 from haystack.dataclasses import ByteStream
 
 from indexing import constants as K
+from indexing.components.dense_embedders import DenseDocumentEmbedder
 from indexing.components.sniffer import sniff_content_type
 from indexing.ids import document_id
 from indexing.pipelines import build_ingestion_pipeline
@@ -48,7 +49,9 @@ def passage_texts() -> list[str]:
     """
     manifest = {r["filename"]: r for r in json.loads((ROOT / "corpus" / "manifest.json").read_text())["records"]}
     backend = _RecordingBackend()
-    pipeline = build_ingestion_pipeline(backend)
+    pipeline = build_ingestion_pipeline()
+    dense = DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"])
+    texts: list[str] = []
     for path in sorted(p for p in RECORDS.iterdir() if p.is_file()):
         data = path.read_bytes()
         m = manifest.get(path.name, {})
@@ -58,8 +61,9 @@ def passage_texts() -> list[str]:
             mime_type=sniff_content_type(data, path.name),
             meta={K.FILENAME: path.name, K.DOCUMENT_ID: document_id(data)},
         )
-        pipeline.run({"router": {"sources": [stream]}, "metadata": {"meta": meta}})
-    return backend.texts
+        out = pipeline.run({"router": {"sources": [stream]}, "metadata": {"meta": meta}})
+        texts.extend(dense._text(doc) for doc in out["sparse"]["documents"])
+    return texts
 
 
 def questions() -> list[str]:
