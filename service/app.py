@@ -6,11 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from indexing.engine import Engine
 from indexing.settings import Settings
 from service.backpressure import UploadQueue, UploadSlots
+from service.deps import single_query_values
 from service.errors import install_error_handlers
 from service.jobs import JobManager
 from service.limits import BodyLimitMiddleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             app.state.engine = None
 
     app = FastAPI(
+        dependencies=[Depends(single_query_values)],
         title="Compromisos",
         version="0.1.0",
         description=(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from indexing.engine import Engine
-from indexing.errors import StoreUnavailable
+from indexing.errors import InvalidQuery, StoreUnavailable
 from indexing.settings import Settings
 from service.jobs import JobManager
 from service.metrics import Metrics
@@ -18,6 +18,19 @@ def get_engine(request: Request) -> Engine:
     if engine is None:
         raise StoreUnavailable("El servicio todavía está arrancando: el almacén o el modelo no están listos.")
     return engine
+
+
+async def single_query_values(request: Request) -> None:
+    """Every query parameter of this API takes one value: a repeated one ("?actor=A&actor=B") would silently keep
+    the last, so it is refused.
+
+    :raises InvalidQuery: a parameter appears more than once.
+    """
+    seen: set[str] = set()
+    for key, _ in request.query_params.multi_items():
+        if key in seen:
+            raise InvalidQuery(f"El parámetro «{key[:50]}» aparece más de una vez; indique un solo valor.")
+        seen.add(key)
 
 
 def get_settings(request: Request) -> Settings:

@@ -336,3 +336,12 @@ class TestMetrics:
         assert any(line.startswith('compromisos_pipeline_stage_seconds_count{stage="dense_query"} ') for line in lines)
         ask_line = 'http_requests_total{handler="/v1/ask",method="POST",status="200"} '
         assert any(line.startswith(ask_line) for line in lines)
+
+
+def test_a_repeated_query_parameter_is_refused(client: TestClient) -> None:
+    response = client.get("/v1/commitments/compare", params=[("actor", "Alemania"), ("actor", "España")])
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid_query",
+        "detail": "El parámetro «actor» aparece más de una vez; indique un solo valor.",
+    }
