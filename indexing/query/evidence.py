@@ -25,7 +25,7 @@ from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
 from indexing.query.interpretation import Interpretation
 from indexing.text.amounts import find_amounts
-from indexing.text.dates import find_dates
+from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
 from indexing.text.sentences import is_table_line
 from indexing.text.tokens import content_terms, fold_same_length
@@ -39,7 +39,6 @@ _ABSENT_RE = re.compile(
     r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*)"
 )
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
 _ANNOUNCED_RE = re.compile(
@@ -140,7 +139,7 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         if not _CANCEL_Q_RE.search(folded_question) and _CANCELLED_RE.search(fold_same_length(ctx.chunk).lower()):
             return False
     if ev.year and it.kind != "date" and not is_table_line(sentence):
-        years = {int(y) for y in _YEAR_RE.findall(sentence)}
+        years = {int(y) for y in YEAR_RE.findall(sentence)}
         if years and ev.year not in years:
             return False  # the sentence is about another year
     named = detect_event(sentence)
@@ -191,7 +190,7 @@ def _date_in(year: int | None, month: int | None, day: int | None, text: str) ->
 
 
 def _numbers(sentence: str) -> list[str]:
-    years = {m.start() for m in _YEAR_RE.finditer(sentence)}
+    years = {m.start() for m in YEAR_RE.finditer(sentence)}
     out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years]
     out.extend(str(v) for _, _, v, _ in find_number_words(sentence))
     return out
@@ -203,7 +202,7 @@ def _counted(sentence: str, noun: str) -> bool:
     words = [(m.start(), m.group()) for m in _WORD_RE.finditer(sentence)]
     number_words = {s for s, _, _, _ in find_number_words(sentence)}
     for i, (start, w) in enumerate(words):
-        if not (w[0].isdigit() and not _YEAR_RE.fullmatch(w)) and start not in number_words:
+        if not (w[0].isdigit() and not YEAR_RE.fullmatch(w)) and start not in number_words:
             continue
         for _, nxt in words[i + 1 : i + 5]:
             if noun in content_terms(nxt):
@@ -226,7 +225,7 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return True
         return _counted(sentence, it.count_of)
     if kind == "date":
-        return bool(find_dates(sentence, day_month=True)) or bool(_YEAR_RE.search(sentence))
+        return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
     return True
 
 

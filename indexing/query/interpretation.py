@@ -20,7 +20,7 @@ from typing import Any
 from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, normalize_actor
 from indexing.commitments.extract import detect_event
-from indexing.text.dates import MONTHS, find_dates
+from indexing.text.dates import MONTHS, YEAR_RE, find_dates
 from indexing.text.tokens import content_terms, fold_same_length
 
 __all__ = ["KINDS", "Event", "Interpretation", "interpret"]
@@ -59,7 +59,6 @@ _MEETING_RE = re.compile(
 )
 _IN_EVENT_NAME_RE = re.compile(r"\b(?:conferencia|cumbre)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$")
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
-_YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
 _CAP_RE = re.compile(r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü]+")
 _ORDINALS = frozenset(["primer", "primera", "segunda", "segundo", "tercera", "tercer", "cuarta", "cuarto"])
 
@@ -195,7 +194,7 @@ def _event(question: str, folded: str) -> Event | None:
     named = detect_event(question)
     confs = _conferences()
     dates = [d for d in find_dates(question, day_month=True)]
-    years = [int(y) for y in _YEAR_RE.findall(folded)]
+    years = [int(y) for y in YEAR_RE.findall(folded)]
     meeting_m = _MEETING_RE.search(folded)
     meeting = meeting_m.group("kind") if meeting_m else None
     full = next((d for d in dates if d.month), None)

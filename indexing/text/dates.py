@@ -56,6 +56,8 @@ _WRITTEN_RE = re.compile(
 )
 _NUMERIC_RE = re.compile(r"(?=\d)(?<![\d.,/-])(?P<d>\d{1,2})([/.-])(?P<m>\d{1,2})\2(?P<y>\d{4})(?![\d])")
 _ISO_RE = re.compile(r"(?=\d)(?<![\d.,/-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d])")
+# A year of this archive's range written as four digits ("2023"), not part of a longer number.
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MONTH_YEAR_RE = re.compile(rf"(?=[efmajsond])\b(?P<m>{_MONTH})\s++(?:de(?:l)?\s++)?(?P<y>\d{{4}})\b", re.IGNORECASE)
 
 
