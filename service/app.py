@@ -19,6 +19,7 @@ from service.metrics import install_metrics
 from service.request_id import RequestIdMiddleware
 from service.routes import audit, briefings, commitments, documents, health, jobs, keys, metrics, search
 from service.schemas import ERROR_RESPONSES
+from service.web import install_web
 
 logger = logging.getLogger(__name__)
 
@@ -89,4 +90,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         metrics.router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES)
+    install_web(app)
     return app
