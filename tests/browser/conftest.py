@@ -124,3 +124,23 @@ def screenshot() -> object:
         return path
 
     return take
+
+
+def index_corpus(data_dir: Path) -> None:
+    """Index the sample corpus (corpus/records with its manifest) into `data_dir` with the real CLI."""
+    env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "OPENBLAS_NUM_THREADS": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "indexing", "ingest", "corpus/records", "--manifest", "corpus/manifest.json",
+         "--data-dir", str(data_dir)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    """The service with the sample corpus indexed (as `make run` serves it), authentication off."""
+    data_dir = tmp_path_factory.mktemp("web-corpus") / "data"
+    index_corpus(data_dir)
+    service = LiveService(data_dir).start()
+    yield service
+    service.stop()
