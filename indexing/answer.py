@@ -22,6 +22,7 @@ from indexing.text.amounts import has_amount
 from indexing.text.dates import find_spanish_dates
 from indexing.text.headings import is_heading_or_label
 from indexing.text.sentences import is_bullet_line, split_sentences
+from indexing.text.tables import render_row, table_row
 from indexing.text.tokens import content_terms, fold, tokens
 from indexing.types import Chunk
 
@@ -111,6 +112,8 @@ class Citation:
     score: float
     char_start: int = 0
     char_end: int = 0
+    table_header: tuple[str, ...] = ()
+    """For a quoted table row: the column names it is read with. Context, not part of the verbatim quote."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,20 @@ class _Candidate:
     index: int = 0  # place of the sentence in its chunk
     check: Check = Check(())
     eligible: bool = True  # its passage has enough raw evidence
+    read: str = ""  # a table row as read with its header ("Donante: Alemania | Monto: 22,2"); "" for prose
+
+
+def _units(c: Chunk) -> list[tuple[int, int, str]]:
+    """(start, end, reading) of the quotable units of a chunk, offsets in `c.text`: its sentences, or for a table
+    passage its whole rows, each read with the column names (the header row itself is never an answer)."""
+    if not c.table_rows:
+        return [(s, e, "") for s, e in split_sentences(c.text)]
+    out = []
+    for a, b in c.table_rows:
+        s, e = a - c.char_start, b - c.char_start
+        if 0 <= s < e <= len(c.text):
+            out.append((s, e, render_row(c.table_header, table_row(c.text[s:e], c.page))))
+    return out
 
 
 def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
@@ -329,7 +346,8 @@ class Answerer:
             return self._abstain(it, cands, summary)
         top = answering[: self.rerank]
         q = np.asarray(query_embedding, dtype=np.float32)
-        for cand, vec in zip(top, self.backend.embed_passages([c.text for c in top], query_time=True), strict=True):
+        vectors = self.backend.embed_passages([c.read or c.text for c in top], query_time=True)
+        for cand, vec in zip(top, vectors, strict=True):
             cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
             cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
@@ -389,12 +407,14 @@ class Answerer:
             previous_text = ""
             headers: list[set[str]] = []  # the last two non-list sentences: what a list item is a part of
             header_texts: list[str] = []
-            for idx, (s, e) in enumerate(split_sentences(c.text)):
+            for idx, (s, e, read) in enumerate(_units(c)):
                 text = c.text[s:e]
-                terms = set(content_terms(text))
+                terms = set(content_terms(read or text))
                 item = is_bullet_line(text)
                 context = previous | terms | (set().union(*headers) if item else set())
                 before = previous_text + ("\n" + "\n".join(header_texts) if item else "")
+                if read:  # a row is read under its header, not after the row above it
+                    context, before = terms, " | ".join(c.table_header)
                 previous = terms
                 previous_text = text
                 if not item:
@@ -424,6 +444,7 @@ class Answerer:
                         index=idx,
                         check=check_sentence(it, text, ctx),
                         eligible=eligible,
+                        read=read,
                     )
                 )
         return cands
@@ -458,6 +479,7 @@ def _citations(chosen: list[_Candidate]) -> list[Citation]:
             score=round(c.score, 4),
             char_start=c.chunk.char_start + c.start,
             char_end=c.chunk.char_start + c.end,
+            table_header=c.chunk.table_header if c.read else (),
         )
         for i, c in enumerate(chosen)
     ]

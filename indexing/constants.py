@@ -21,6 +21,12 @@ OWNER = "owner"  # the API key name that uploaded a record
 # Content hash of the text a passage was embedded from + the embedder name: an unchanged passage of a re-uploaded
 # record reuses its stored vector instead of being embedded again.
 EMBEDDING_KEY = "embedding_key"
+# Table passages (`indexing.text.tables`): the column names, the [start, end] page offsets of each whole row the
+# passage holds (what a quote of a row is cut from), and the rows as read with their header ("Donante: Alemania |
+# Monto: 22,2"), which is what the passage is embedded and BM25-encoded from.
+TABLE_HEADER = "table_header"
+TABLE_ROWS = "table_rows"
+TABLE_TEXT = "table_text"
 
 # Owner of the records uploaded with authentication off (and of records indexed before owners existed).
 LOCAL_OWNER = "local"

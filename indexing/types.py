@@ -48,6 +48,10 @@ class Chunk:
     embedding: list[float] | None = field(default=None, repr=False, compare=False)
     embedding_key: str | None = field(default=None, repr=False, compare=False)
     """Hash of the embedded text and the embedder's name (`DenseDocumentEmbedder.key`), when stored."""
+    table_header: tuple[str, ...] = ()
+    """Column names, for a passage of table rows (the header row may be on an earlier page)."""
+    table_rows: tuple[tuple[int, int], ...] = ()
+    """(start, end) page offsets of each whole row of a table passage, in order."""
 
 
 @dataclass(frozen=True)

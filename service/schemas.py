@@ -70,6 +70,11 @@ class SearchResultPublic(BaseModel):
     page: int
     text: str
     score: float
+    table_header: list[str] = Field(
+        default=[],
+        description="Si el pasaje son filas de un cuadro: los nombres de sus columnas (la cabecera puede estar en "
+        "otra página).",
+    )
 
 
 class SearchResponse(BaseModel):
@@ -94,6 +99,10 @@ class CitationPublic(BaseModel):
     page: int
     quote: str
     score: float
+    table_header: list[str] = Field(
+        default=[],
+        description="Si la cita es una fila de un cuadro: los nombres de sus columnas (contexto, no parte de la cita).",
+    )
 
 
 class EventPublic(BaseModel):

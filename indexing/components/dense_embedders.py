@@ -8,6 +8,7 @@ from dataclasses import replace
 from haystack import Document, component
 
 from indexing import constants as K
+from indexing.components.spanish_chunker import search_text
 from indexing.embedders import EmbeddingBackend
 from indexing.types import Progress
 
@@ -16,6 +17,7 @@ from indexing.types import Progress
 class DenseDocumentEmbedder:
     """Adds a dense `embedding` to each document, in batches, with the configured backend (passage mode).
 
+    A table passage is embedded from its rows read with their header (`search_text`), not from its raw rows.
     Each document gets `meta["embedding_key"]`: a hash of the text it was embedded from and of the embedder's name.
     Given `reuse` (key → vector, e.g. from the stored chunks of the version a record replaces), a document whose key
     is there takes that vector and is not embedded again; `progress` is told ("embedding", done, total) after each
@@ -36,7 +38,7 @@ class DenseDocumentEmbedder:
 
     def _text(self, doc: Document) -> str:
         parts = [str(doc.meta[k]) for k in self.meta_fields_to_embed if doc.meta.get(k)]
-        return "\n".join([*parts, doc.content or ""])
+        return "\n".join([*parts, search_text(doc)])
 
     def key(self, text: str) -> str:
         """:param text: the text embedded for a passage. :returns: its embedding key (text and embedder)."""

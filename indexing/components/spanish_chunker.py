@@ -7,9 +7,19 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from indexing.constants import CHAR_END, CHAR_START, CHUNK_INDEX, DOCUMENT_ID, PAGE
+from indexing.constants import (
+    CHAR_END,
+    CHAR_START,
+    CHUNK_INDEX,
+    DOCUMENT_ID,
+    PAGE,
+    TABLE_HEADER,
+    TABLE_ROWS,
+    TABLE_TEXT,
+)
 from indexing.ids import chunk_point_id
 from indexing.text.sentences import SpanIndex, protected_spans, split_sentences
+from indexing.text.tables import Row, Table, find_tables, link_pages, render_row
 
 _WORD_RE = re.compile(r"\S+")
 _SOFT_BREAK_RE = re.compile(r"[;:,](?=\s)")
@@ -25,6 +35,28 @@ def _count_words(text: str, start: int, end: int) -> int:
     return sum(1 for _ in _WORD_RE.finditer(text, start, end))
 
 
+def search_text(doc: Document) -> str:
+    """The text a passage is embedded and BM25-encoded from: a table passage's rows read with their header
+    (`meta["table_text"]`), otherwise its content.
+
+    :param doc: a chunk.
+    :returns: the text to encode.
+    """
+    return str(doc.meta.get(TABLE_TEXT) or doc.content or "")
+
+
+def table_text(table: Table, rows: list[Row]) -> str:
+    """A table passage as a person reads it: the caption, then one "Columna: celda | ..." line per row.
+
+    :param table: the table (its header and caption).
+    :param rows: the rows of the passage.
+    :returns: the lines joined by newlines.
+    """
+    lines = [table.caption] if table.caption else []
+    lines.extend(render_row(table.header, r) for r in rows)
+    return "\n".join(lines)
+
+
 @component
 class SpanishSentenceChunker:
     """
@@ -35,6 +67,14 @@ class SpanishSentenceChunker:
     final remainder (fewer than `min_words / 2` new words) is merged into the previous chunk when that stays within
     `max_words * 1.2`. A sentence longer than `max_words` is cut at the last ";", ":" or "," before the limit, else
     at a word boundary, and never inside an amount ("US$ 1.500 millones") or a date ("17 de julio de 2023").
+
+    Tables with a header (`indexing.text.tables`, a table continuing from the previous page takes its header) are
+    chunked apart from the prose: a table chunk holds whole rows only, at most `max_words` words of them (a single
+    longer row is a chunk of its own), the header row first when it is on that part of the page, and its meta has
+    `table_header` (the column names, also when the header row is on an earlier page or chunk), `table_rows` (the
+    [start, end] page offsets of each row) and `table_text` (the caption and the rows as "Donante: Alemania |
+    Monto: 22,2", what the chunk is embedded and encoded from: `search_text`). The prose around a table is chunked
+    as above, each stretch on its own.
 
     A chunk's `content` is exactly `page_text[char_start:char_end]`, so any part of it is a verbatim quote of the
     cleaned page. Meta: the page's meta plus `page`, `char_start`, `char_end` and `chunk_index` (0-based over the
@@ -88,11 +128,19 @@ class SpanishSentenceChunker:
             - `documents`: the chunks, in record order.
         """
         chunks: list[Document] = []
-        for page in documents:
-            text = page.content or ""
-            for start, end in self.chunk_spans(text):
+        texts = [page.content or "" for page in documents]
+        found = [find_tables(t, page.meta.get(PAGE)) for t, page in zip(texts, documents, strict=True)]
+        for page, text, tables in zip(documents, texts, link_pages(found, texts), strict=True):
+            for start, end, extra in self._page_pieces(text, [t for t in tables if t.header]):
                 index = len(chunks)
-                meta = {**page.meta, CHAR_START: start, CHAR_END: end, CHUNK_INDEX: index, PAGE: page.meta.get(PAGE)}
+                meta = {
+                    **page.meta,
+                    CHAR_START: start,
+                    CHAR_END: end,
+                    CHUNK_INDEX: index,
+                    PAGE: page.meta.get(PAGE),
+                    **extra,
+                }
                 doc_id = meta.get(DOCUMENT_ID)
                 chunks.append(
                     Document(
@@ -102,6 +150,45 @@ class SpanishSentenceChunker:
                     )
                 )
         return {"documents": chunks}
+
+    def _page_pieces(self, text: str, tables: list[Table]) -> list[tuple[int, int, dict[str, Any]]]:
+        """(start, end, extra meta) of the chunks of one page: prose stretches by sentences, tables by rows."""
+        pieces: list[tuple[int, int, dict[str, Any]]] = []
+        pos = 0
+        for table in tables:
+            pieces.extend((pos + s, pos + e, {}) for s, e in self.chunk_spans(text[pos : table.start]))
+            pieces.extend(self.table_pieces(table))
+            pos = table.end
+        pieces.extend((pos + s, pos + e, {}) for s, e in self.chunk_spans(text[pos:]))
+        return pieces
+
+    def table_pieces(self, table: Table) -> list[tuple[int, int, dict[str, Any]]]:
+        """(start, end, table meta) of the chunks of one table: whole rows, at most `max_words` words each.
+
+        :param table: a table with a header (its own or inherited).
+        :returns: the chunks' page spans and their `table_header`, `table_rows` and `table_text` meta.
+        """
+        groups: list[list[Row]] = []
+        words = _count_words(table.header_row.text, 0, len(table.header_row.text)) if table.header_row else 0
+        for row in table.rows:
+            n = _count_words(row.text, 0, len(row.text))
+            if groups and groups[-1] and words + n > self.max_words:
+                groups.append([])
+                words = 0
+            if not groups:
+                groups.append([])
+            groups[-1].append(row)
+            words += n
+        out = []
+        for k, rows in enumerate(groups):
+            start = table.header_row.start if (k == 0 and table.header_row) else rows[0].start
+            meta = {
+                TABLE_HEADER: list(table.header),
+                TABLE_ROWS: [[r.start, r.end] for r in rows],
+                TABLE_TEXT: table_text(table, rows),
+            }
+            out.append((start, rows[-1].end, meta))
+        return out
 
     def chunk_spans(self, text: str) -> list[Span]:
         """(char_start, char_end) of the chunks of one page text, in order.

@@ -8,6 +8,8 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 
+from indexing.components.spanish_chunker import search_text
+
 
 @component
 class Bm25SparseEncoder:
@@ -61,12 +63,12 @@ class Bm25SparseEncoder:
     def run(self, documents: list[Document]) -> dict[str, list[Document]]:
         """Attach sparse embeddings.
 
-        :param documents: chunks with text content.
+        :param documents: chunks with text content (a table chunk is encoded from its `search_text`).
         :returns: `documents`: the same chunks (new objects) with `sparse_embedding` set.
         """
         out = []
         for doc in documents:
-            out.append(replace(doc, sparse_embedding=self.encode_document(doc.content or "")))
+            out.append(replace(doc, sparse_embedding=self.encode_document(search_text(doc))))
         return {"documents": out}
 
     def to_dict(self) -> dict[str, Any]:

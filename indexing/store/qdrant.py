@@ -564,6 +564,8 @@ class QdrantClientStore:
             score=score,
             embedding=list(vec) if vec is not None else None,
             embedding_key=meta.get(K.EMBEDDING_KEY),
+            table_header=tuple(meta.get(K.TABLE_HEADER) or ()),
+            table_rows=tuple((int(a), int(b)) for a, b in meta.get(K.TABLE_ROWS) or ()),
         )
 
     def hybrid_search(

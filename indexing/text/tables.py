@@ -25,9 +25,11 @@ from dataclasses import dataclass, replace
 from indexing.text.sentences import split_sentences
 from indexing.text.tokens import fold_same_length
 
-__all__ = ["Row", "Table", "cell_spans", "find_tables", "is_separator", "is_table_row", "link_pages", "render_row"]
+__all__ = [
+    "Row", "Table", "cell_spans", "find_tables", "is_separator", "is_table_row", "link_pages", "render_row", "table_row"
+]
 
-# Words that name a column in the records' tables (folded): a digit-free first row with one of them is a header.
+# Words that name a column in the records' tables (folded): a first row where two cells start with one is a header.
 COLUMN_WORDS = (
     "donante", "cooperante", "actor", "fuente", "entidad", "pais", "organismo", "socio", "monto", "importe",
     "cantidad", "valor", "aporte", "contribucion", "compromiso", "moneda", "divisa", "instrumento", "modalidad",
@@ -138,6 +140,17 @@ def cell_spans(line: str) -> list[tuple[int, int]]:
 
 def _cells(line: str) -> tuple[str, ...]:
     return tuple(" ".join(line[a:b].split()) for a, b in cell_spans(line))
+
+
+def table_row(text: str, page: int | None = None, start: int = 0) -> Row:
+    """The `Row` of one row's text (as stored in a table passage's `table_rows`).
+
+    :param text: the row as in the page text.
+    :param page: its page.
+    :param start: its offset in the page text.
+    :returns: the row with its cells.
+    """
+    return Row(_cells(text), text, page, start, start + len(text))
 
 
 def _looks_like_header(cells: tuple[str, ...]) -> bool:
