@@ -7,6 +7,7 @@ Run with ``python -m corpus.make_pdfs``. Every ``corpus/pdf_sources/*.txt`` beco
 Source file convention (UTF-8)::
 
     TITLE: Title stored in the PDF metadata      (optional; omit to leave it unset)
+    COLUMNS: across                              (optional; see two-column pages below)
     HEADER: Running header printed on every page
     FOOTER: Running footer; " — Página N de M" is appended
     === PAGE ===
@@ -25,7 +26,8 @@ Body rules:
   one line and ``millones`` at the start of the next), as when a table cell wraps.
 * A line ``=== COLUMN ===`` makes a two-column page: the text before the first marker spans the page width, the
   text after it fills the left column and the text after a second marker fills the right column. Each column is
-  drawn whole before the next, as word processors write them.
+  drawn whole before the next, as word processors write them; with ``COLUMNS: across`` the two columns are drawn
+  line by line across the page (left line, then the right line at the same height), as some PDF producers do.
 * A page whose content does not fit raises an error: pagination is explicit.
 """
 
@@ -72,6 +74,18 @@ class Source:
     header: str
     footer: str
     pages: list[str]
+    across: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    """A drawing operation: set the font (`text` None), or draw `text` at (x, y) in that font."""
+
+    font: str
+    size: float
+    x: float = 0.0
+    y: float = 0.0
+    text: str | None = None
 
 
 def parse_source(text: str, name: str) -> Source:
@@ -86,7 +100,10 @@ def parse_source(text: str, name: str) -> Source:
     if "HEADER" not in meta or "FOOTER" not in meta:
         raise ValueError(f"{name}: HEADER and FOOTER are required")
     pages = [p.strip("\n") for p in rest.split(PAGE_BREAK)]
-    return Source(meta.get("TITLE"), meta["HEADER"], meta["FOOTER"], pages)
+    columns = meta.get("COLUMNS", "down")
+    if columns not in ("down", "across"):
+        raise ValueError(f"{name}: COLUMNS must be 'down' or 'across', got {columns!r}")
+    return Source(meta.get("TITLE"), meta["HEADER"], meta["FOOTER"], pages, across=columns == "across")
 
 
 def blocks(page_text: str) -> list[tuple[str, str]]:
@@ -149,20 +166,36 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def draw_blocks(c: canvas.Canvas, body: str, x0: float, y: float, width: float, where: str) -> float:
-    """Draw a body's blocks from height `y` in a column of `width` at `x0`; returns the height reached."""
+def layout_blocks(body: str, x0: float, y: float, width: float, where: str, ops: list[Op]) -> float:
+    """Lay out a body's blocks from height `y` in a column of `width` at `x0` as drawing operations appended to
+    `ops`; returns the height reached."""
     for kind, text in blocks(body):
         font, size, leading, after = STYLES[kind]
         indent = 12.0 if kind == "item" else 0.0
-        c.setFont(font, size)
+        ops.append(Op(font, size))
         for j, line in enumerate(wrap(text, font, size, width - indent)):
             if y < BOTTOM_BODY:
                 raise ValueError(f"{where} overflows")
             x = x0 + (indent if (kind == "item" and j > 0) else 0.0)
-            c.drawString(x, y, line)
+            ops.append(Op(font, size, x, y, line))
             y -= leading
         y -= after
     return y
+
+
+def draw_ops(c: canvas.Canvas, ops: list[Op]) -> None:
+    for op in ops:
+        if op.text is None:
+            c.setFont(op.font, op.size)
+        else:
+            c.drawString(op.x, op.y, op.text)
+
+
+def across(ops: list[Op]) -> list[Op]:
+    """The text operations of columns reordered line by line across the page (top to bottom, left to right), each
+    after the font it is drawn in."""
+    texts = sorted((op for op in ops if op.text is not None), key=lambda op: (-op.y, op.x))
+    return [o for op in texts for o in (Op(op.font, op.size), op)]
 
 
 def split_columns(body: str) -> tuple[str, list[str]]:
@@ -186,9 +219,14 @@ def render(src: Source, out_path: Path) -> None:
         c.line(MARGIN_X, PAGE_H - 56.0, PAGE_W - MARGIN_X, PAGE_H - 56.0)
         where = f"{out_path.name}: page {number}"
         full, columns = split_columns(body)
-        y = draw_blocks(c, full, MARGIN_X, TOP_BODY, BODY_W, where)
+        ops: list[Op] = []
+        y = layout_blocks(full, MARGIN_X, TOP_BODY, BODY_W, where, ops)
+        draw_ops(c, ops)
+        ops = []
         for k, column in enumerate(columns):
-            draw_blocks(c, column, MARGIN_X + k * (COLUMN_W + COLUMN_GAP), y, COLUMN_W, f"{where}, column {k + 1}")
+            x0 = MARGIN_X + k * (COLUMN_W + COLUMN_GAP)
+            layout_blocks(column, x0, y, COLUMN_W, f"{where}, column {k + 1}", ops)
+        draw_ops(c, across(ops) if src.across else ops)
         c.setFont("Helvetica", 8.5)
         c.line(MARGIN_X, 60.0, PAGE_W - MARGIN_X, 60.0)
         c.drawString(MARGIN_X, 46.0, f"{src.footer} — Página {number} de {total}")

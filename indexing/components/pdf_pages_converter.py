@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from indexing.components.decoding import strip_undecodable
+from indexing.components.pdf_columns import column_text
 from indexing.constants import FILENAME, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
 from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer, TooManyPages
 
@@ -40,8 +41,9 @@ class PdfPagesConverter:
 
     Each page Document carries the ByteStream's meta plus `page` (1-based), `pages` (total), `pdf_title` (the
     PDF's /Title, stripped, or None) and `source_kind` = "pdf". Blank pages give a Document with empty content, so
-    page numbering stays right. Text comes from pypdf's `extract_text()` (default layout mode), without lone
-    surrogates and other code points that are not text (a broken character map yields them).
+    page numbering stays right. Text comes from pypdf's `extract_text()` (default mode), without lone
+    surrogates and other code points that are not text (a broken character map yields them); a two-column page is
+    read column by column (`indexing.components.pdf_columns`).
 
     ### Usage example
 
@@ -158,7 +160,7 @@ class PdfPagesConverter:
         texts: list[str] = []
         try:
             for page in reader.pages:
-                texts.append(strip_undecodable(page.extract_text() or ""))
+                texts.append(strip_undecodable(column_text(page) or page.extract_text() or ""))
         except Exception as exc:  # damaged content streams surface here, not when opening
             raise CorruptPdf(f"No se puede extraer el texto de la página {len(texts) + 1} de {name} ({exc}).") from exc
         return texts
