@@ -42,6 +42,7 @@ from indexing.commitments.extract import detect_event, event_date, extract_commi
 from indexing.commitments.link import DISBURSED, Chain, link_commitments
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment, Equivalent, Source
 from indexing.text.formatting import format_amount
+from indexing.text.tables import find_tables, link_pages
 from indexing.text.tokens import fold_same_length
 from indexing.types import DocumentRecord, SearchFilters
 
@@ -229,8 +230,9 @@ def extract_for_record(pages: list[Document], record: DocumentRecord) -> list[di
     """
     event = _record_event(record)
     found: list[Commitment] = []
-    for i, page in enumerate(pages, start=1):
-        text = page.content or ""
+    texts = [page.content or "" for page in pages]
+    tables = link_pages([find_tables(t) for t in texts], texts)
+    for i, (page, text, page_tables) in enumerate(zip(pages, texts, tables, strict=True), start=1):
         if not text.strip():
             continue
         found.extend(
@@ -241,6 +243,7 @@ def extract_for_record(pages: list[Document], record: DocumentRecord) -> list[di
                 page=int(page.meta.get(K.PAGE) or i),
                 date=record.date,
                 event=event,
+                tables=page_tables,
             )
         )
     meta = {record.id: {"title": record.title, "conference": record.conference, "doc_type": record.doc_type}}

@@ -76,6 +76,7 @@ from indexing.commitments.tables import (
 )
 from indexing.text.amounts import Amount, find_amounts
 from indexing.text.sentences import split_sentences
+from indexing.text.tables import Table
 from indexing.text.tokens import fold_same_length
 
 __all__ = [
@@ -116,12 +117,14 @@ def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _units(text: str) -> list[Unit]:
+def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
     units: list[Unit] = []
     block: list[tuple[int, int]] = []
     header: tuple[str, ...] | None = None
     lead = caption = scale_note = ""
     scanned = 0
+    # Tables continued from the previous page without their header row: their rows are read under that header.
+    inherited = {t.rows[0].start: t for t in tables or () if t.continued and t.header_row is None and t.rows}
 
     def flush() -> None:
         nonlocal block
@@ -162,6 +165,10 @@ def _units(text: str) -> list[Unit]:
             flush()
             if _TABLE_SEP_RE.match(raw):
                 continue
+            if header is None and start in inherited:
+                table = inherited[start]
+                header = tuple(fold_same_length(h) for h in table.header)
+                lead = caption = table.caption
             if is_header(raw):
                 header = tuple(fold_same_length(raw[a:b]) for a, b in cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
@@ -418,6 +425,7 @@ def extract_commitments(
     date: str | None = None,
     event: str | None = None,
     include_requirements: bool = False,
+    tables: list[Table] | None = None,
 ) -> list[Commitment]:
     """Every commitment stated in `text` (one page, or one chunk of a page).
 
@@ -429,6 +437,8 @@ def extract_commitments(
     :param date: ISO date of the record, if known.
     :param event: conference or meeting of the record (chunk metadata), if known.
     :param include_requirements: also return funding needs (``kind="requerimiento"``).
+    :param tables: the page's tables (`indexing.text.tables.find_tables` + `link_pages`, offsets in `text`); a table
+        continuing from the previous page is read under the header and caption it inherits.
     :returns: commitments in text order (not deduplicated; see `deduplicate`).
     """
     head_event = detect_event(text[:400], window=300)
@@ -439,7 +449,7 @@ def extract_commitments(
             head_event = None
     state = _PageState()
     out: list[Commitment] = []
-    for unit in _units(text):
+    for unit in _units(text, tables):
         out.extend(
             _extract_unit(
                 text,

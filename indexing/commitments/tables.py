@@ -1,5 +1,8 @@
 """Table reading: rows of "|" or tab separated cells under a header row, read by column.
 
+Rows and cells are those of `indexing.text.tables` (the structure chunking uses); a table continuing from the
+previous page without its header row is read under the header and caption of the table it continues.
+
 - the header names the columns (`HEADER_KEYS`: donor, amount, currency, instrument, status, recipient,
   conference); a key must be a whole word of the cell ("Países Bajos" is a donor, not the "País" column);
 - bare numbers of amount and stage columns (`AMOUNT_COLUMN_KEYS`: "Monto", "Anunciado", "Firmado",
@@ -21,6 +24,7 @@ from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.phrases import YEAR_RE, events_table, instrument_matcher, status_matcher
 from indexing.text.amounts import Amount, find_amounts
 from indexing.text.numbers import parse_number
+from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
 __all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_spans", "cell_status", "column",
@@ -35,30 +39,6 @@ class Unit:
     lead: str = ""  # lead-in text of a list or table ("Los principales anuncios fueron:")
     header: tuple[str, ...] | None = None  # table header cells, for table rows
     caption: str = ""  # text stating a table's units ("Cuadro 2. ... en millones de USD", "Los montos se expresan ...")
-
-
-def is_table_row(line: str) -> bool:
-    return line.count("|") >= 2 or line.count("\t") >= 2
-
-
-def cell_spans(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each cell of a table row, relative to the line, trimmed."""
-    sep = "|" if "|" in line else "\t"
-    spans, pos = [], 0
-    for part in line.split(sep):
-        a, b = pos, pos + len(part)
-        pos = b + 1
-        while a < b and line[a].isspace():
-            a += 1
-        while b > a and line[b - 1].isspace():
-            b -= 1
-        spans.append((a, b))
-    if sep == "|":
-        if line.strip().startswith("|"):
-            spans = spans[1:]
-        if line.strip().endswith("|"):
-            spans = spans[:-1]
-    return spans
 
 
 HEADER_KEYS = {

@@ -170,6 +170,7 @@ _MAX_WORD_RUN = 15
 _NUMBER_WORDS = {*NUMBER_WORDS, "medio", "mil", "millon", "millones", "billon", "billones"}
 
 _PERCENT_RE = re.compile(r"\s*+(?:%|por\s*+ciento|puntos\s++porcentuales)", re.IGNORECASE)
+_NUMBER_NEXT_RE = re.compile(r"[ \t\u00a0]*+\d")
 _FOLLOWING_NOUN_RE = re.compile(r"\s++de\s++(?:los\s++|las\s++)?([^\W\d_]++)")
 _WHITESPACE_RE = re.compile(r"\s+")
 
@@ -202,7 +203,19 @@ def _digit_amounts(text: str) -> tuple[list[Amount], list[Amount]]:
     _, words, _ = _currency_tables()
     found: list[Amount] = []
     unreadable: list[Amount] = []
-    for m in digits_re.finditer(text):
+    pos = 0
+    while (m := digits_re.search(text, pos)) is not None:
+        pos = m.end()
+        # "en agosto de 2023 EUR 2,6 millones": a code between two numbers opens the second amount; the first
+        # number (a year, a count) is read on its own and the scan resumes at the code.
+        if (
+            m.group("postcur")
+            and not m.group("precur")
+            and not m.group("scale")
+            and _NUMBER_NEXT_RE.match(text, m.end())
+        ):
+            pos = m.start("postcur")
+            continue
         flags: list[str] = []
         currency = None
         marker = m.group("precur") or m.group("postcur")
