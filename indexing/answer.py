@@ -182,6 +182,12 @@ def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item
     return len(tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
 
 
+def _row_answer_like(terms: set[str], q_terms: set[str]) -> bool:
+    """Whether a table row can be an answer: read with its header it is no heading, however few its cells; it must
+    still add two terms of its own to the question's."""
+    return len(terms - q_terms) >= 2
+
+
 # Shorter lines are headings, datelines or labels ("17 de julio de 2023"), not answers.
 MIN_SENTENCE_TOKENS = 6
 
@@ -422,7 +428,9 @@ class Answerer:
                     header_texts = [*header_texts[-1:], text]
                 # Overlapping chunks repeat sentences: key them by their place in the page.
                 key = (c.document_id, c.page, c.char_start + s)
-                if key in seen or not _answer_like(text, terms, q_terms, qtype, item):
+                if key in seen or not (
+                    _row_answer_like(terms, q_terms) if read else _answer_like(text, terms, q_terms, qtype, item)
+                ):
                     continue
                 seen.add(key)
                 feats = {

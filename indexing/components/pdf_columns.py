@@ -110,11 +110,13 @@ def column_text(page: PageObject) -> str | None:
     """A two-column page's text read column by column, or None for any other page (or when layout mode fails).
 
     :param page: a pypdf page.
-    :returns: the text, one line per laid-out line; None when the page has no two-column stretch.
+    :returns: the text, one line per laid-out line, each ended by a line break; None when the page has no
+        two-column stretch.
     """
     try:
         laid_out = page.extract_text(extraction_mode="layout")
     except Exception:  # layout mode is an extra reading: a page it cannot lay out keeps the default extraction
         return None
     found = column_lines(laid_out.split("\n"))
-    return "\n".join(found) if found is not None else None
+    # Ends with a line break, as pypdf's default extraction of a page does.
+    return "".join(f"{line}\n" for line in found) if found is not None else None

@@ -149,3 +149,44 @@ def test_headings_and_labels_are_not_answers(text: str, framing: bool) -> None:
     from indexing.text.headings import is_heading_or_label
 
     assert is_heading_or_label(text) is framing
+
+
+class TestTableRows:
+    """A table passage (rows of one table page, its header possibly on the page before) is answered row by row."""
+
+    ROWS = "| España | Salud | 1,8 | EUR | Firmado |\n| Japón | Educación | 4,2 | EUR | Anunciado |"
+    HEADER = ("Donante", "Sector", "Monto (millones)", "Moneda", "Estado")
+
+    def table_chunk(self) -> Chunk:
+        start = 40
+        second = self.ROWS.index("| Japón")
+        return Chunk(
+            chunk_id="t:2",
+            document_id="t",
+            filename="cuadro.pdf",
+            title="Cuadro de aportes",
+            page=2,
+            text=self.ROWS,
+            char_start=start,
+            char_end=start + len(self.ROWS),
+            embedding=FakeBackend()._vec(self.ROWS),
+            table_header=self.HEADER,
+            table_rows=((start, start + second - 1), (start + second, start + len(self.ROWS))),
+        )
+
+    def test_a_row_is_quoted_verbatim_with_its_header_as_context(self) -> None:
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        question = "¿En qué sector y con qué estado está el aporte de Japón?"
+        ans = a.answer(question, FakeBackend()._vec("Japón"), [self.table_chunk()], max_sentences=1)
+        assert ans.found is True
+        (cite,) = ans.citations
+        assert cite.quote == "| Japón | Educación | 4,2 | EUR | Anunciado |"
+        assert (cite.page, cite.char_start, cite.char_end) == (2, 40 + self.ROWS.index("| Japón"), 40 + len(self.ROWS))
+        assert cite.table_header == self.HEADER
+        assert ans.answer == "| Japón | Educación | 4,2 | EUR | Anunciado | [1]"
+
+    def test_prose_citations_have_no_table_header(self) -> None:
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        c = chunk("España comprometió EUR 50 millones en 2020.")
+        ans = a.answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [c])
+        assert ans.citations[0].table_header == ()
