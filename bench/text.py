@@ -35,6 +35,7 @@ from indexing.text.dates import find_dates
 from indexing.text.facts import extract_facts
 from indexing.text.headings import is_heading_or_label, is_headline
 from indexing.text.sentences import split_sentences
+from indexing.text.tables import find_tables, link_pages
 from indexing.text.tokens import content_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,8 @@ ADVERSARIAL = {
     "digsep": "0,0.",
     "pipes": "|",
     "pipe_lines": "| a |\n",
+    "table_rows": "| Donante | Monto |\n| Alemania | 12 |\n",
+    "wrapped_rows": "| a | b\nc\n",
     "sr": "Sr. ",
     "mil": "mil ",
     "dates": "1 de enero de ",
@@ -95,6 +98,7 @@ ROUTINES: dict[str, Callable[[str], Any]] = {
     "cleaner": lambda t: SpanishDocumentCleaner().run(documents=[Document(content=t), Document(content=t)]),
     "metadata": lambda t: RecordMetadataExtractor().run(documents=_pages(t), meta={}),
     "chunker": lambda t: SpanishSentenceChunker().run(documents=_pages(t)),
+    "tables": lambda t: link_pages([find_tables(t), find_tables(t)], [t, t]),
     "commitments": lambda t: extract_commitments(t, document_id="d", filename="f.txt", page=1),
 }
 

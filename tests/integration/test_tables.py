@@ -4,7 +4,6 @@ quoted verbatim from the stored page text, with the table header alongside; sear
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient

@@ -31,11 +31,13 @@ Un párrafo de introducción que ocupa todo el ancho de la página antes de las 
 === COLUMN ===
 # Izquierda
 
-El texto de la columna izquierda trata de la salud mental en Lima Norte, de las consultas individuales y de la formación de promotores comunitarios, y continúa en varias líneas hasta terminar.
+El texto de la columna izquierda trata de la salud mental en Lima Norte, de las consultas individuales
+y de la formación de promotores comunitarios, y continúa en varias líneas hasta terminar.
 === COLUMN ===
 # Derecha
 
-El texto de la columna derecha trata de la protección de la niñez en Tumbes y en Tacna, de los espacios de apoyo en la frontera y de los niños no acompañados, y continúa hasta el final.
+El texto de la columna derecha trata de la protección de la niñez en Tumbes y en Tacna, de los espacios
+de apoyo en la frontera y de los niños no acompañados, y continúa hasta el final.
 """
 READ = [
     "Cabecera del boletín",
@@ -106,7 +108,9 @@ class TestTwoColumnPdf:
     def test_columns_drawn_line_across_are_read_column_by_column(self, tmp_path: Path) -> None:
         data = pdf(tmp_path, TWO_COLUMNS.format(order="across"))
         default = PdfReader(tmp_path / "informe.pdf").pages[0].extract_text()
-        assert "Izquierda\nDerecha\nEl texto de la columna izquierda trata de la\nEl texto de la columna derecha" in default  # what pypdf alone reads: line across line
+        # What pypdf alone reads: line across line.
+        across = "Izquierda\nDerecha\nEl texto de la columna izquierda trata de la\nEl texto de la columna derecha"
+        assert across in default
         assert page_texts(data) == ["\n".join(READ) + "\n"]
 
     def test_columns_drawn_whole_read_the_same(self, tmp_path: Path) -> None:

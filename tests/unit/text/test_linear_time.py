@@ -32,6 +32,7 @@ LINE_BUDGETS = {
     "cleaner": 10.0,
     "metadata": 10.0,
     "chunker": 20.0,
+    "tables": 10.0,
     "commitments": 60.0,
 }
 

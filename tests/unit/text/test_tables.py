@@ -35,7 +35,10 @@ class TestFindTables:
     def test_first_row_with_figures_is_no_header(self) -> None:
         (table,) = find_tables(PAGE_2, page=2)
         assert table.header == () and table.header_row is None
-        assert [r.text for r in table.rows] == ["| Finlandia | 1,4 | EUR | Firmado |", "| Austria | 0,7 | EUR | Anunciado |"]
+        assert [r.text for r in table.rows] == [
+            "| Finlandia | 1,4 | EUR | Firmado |",
+            "| Austria | 0,7 | EUR | Anunciado |",
+        ]
 
     def test_a_data_row_naming_one_column_word_is_no_header(self) -> None:
         text = "| Reino Unido | por precisar | GBP | Anunciado |\n| Canadá | 12 | CAD | Anunciado |"
@@ -61,8 +64,8 @@ class TestFindTables:
 
     def test_markdown_pipe_table(self) -> None:
         text = (
-            "## 1. Compromisos\n\n| Cooperante | Conferencia | Monto |\n|---|---|---|\n| España (AECID) | 2020 | 2,5 |\n"
-            "| Alemania | 2021 | 12 |\n\nTexto."
+            "## 1. Compromisos\n\n| Cooperante | Conferencia | Monto |\n|---|---|---|\n"
+            "| España (AECID) | 2020 | 2,5 |\n| Alemania | 2021 | 12 |\n\nTexto."
         )
         (table,) = find_tables(text)
         assert table.header == ("Cooperante", "Conferencia", "Monto")
@@ -83,7 +86,10 @@ class TestFindTables:
         assert find_tables("Sin cuadros.\nOtra línea.") == []
 
     def test_two_tables_on_one_page(self) -> None:
-        text = "| Donante | Monto |\n| Alemania | 12 |\nCuadro 2: en millones de USD.\n| Donante | Monto |\n| BID | 12,3 |"
+        text = (
+            "| Donante | Monto |\n| Alemania | 12 |\nCuadro 2: en millones de USD.\n"
+            "| Donante | Monto |\n| BID | 12,3 |"
+        )
         first, second = find_tables(text)
         assert [r.cells for r in first.rows] == [("Alemania", "12")]
         assert [r.cells for r in second.rows] == [("BID", "12,3")] and second.caption == "Cuadro 2: en millones de USD."
