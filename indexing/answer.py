@@ -111,6 +111,7 @@ class Citation:
     score: float
     char_start: int = 0
     char_end: int = 0
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,7 @@ def _citations(chosen: list[_Candidate]) -> list[Citation]:
             score=round(c.score, 4),
             char_start=c.chunk.char_start + c.start,
             char_end=c.chunk.char_start + c.end,
+            ocr=c.chunk.ocr,
         )
         for i, c in enumerate(chosen)
     ]

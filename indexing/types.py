@@ -48,6 +48,10 @@ class Chunk:
     embedding: list[float] | None = field(default=None, repr=False, compare=False)
     embedding_key: str | None = field(default=None, repr=False, compare=False)
     """Hash of the embedded text and the embedder's name (`DenseDocumentEmbedder.key`), when stored."""
+    ocr: bool = False
+    """The page's text was read by OCR from a scanned image (the quote is what OCR read; the page is the proof)."""
+    ocr_confidence: float | None = None
+    """Mean word confidence of that page's OCR, 0-1; None for a text layer."""
 
 
 @dataclass(frozen=True)

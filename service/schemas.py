@@ -70,6 +70,7 @@ class SearchResultPublic(BaseModel):
     page: int
     text: str
     score: float
+    ocr: bool = Field(default=False, description="El texto de la página se leyó con OCR de una imagen escaneada.")
 
 
 class SearchResponse(BaseModel):
@@ -94,6 +95,7 @@ class CitationPublic(BaseModel):
     page: int
     quote: str
     score: float
+    ocr: bool = Field(default=False, description="La cita es lo que leyó el OCR de una página escaneada.")
 
 
 class EventPublic(BaseModel):
@@ -254,6 +256,7 @@ class BriefingCitationPublic(BaseModel):
     date: str | None
     page: int
     quote: str
+    ocr: bool = Field(default=False, description="La cita es lo que leyó el OCR de una página escaneada.")
 
 
 class BriefingPublic(BaseModel):

@@ -564,6 +564,8 @@ class QdrantClientStore:
             score=score,
             embedding=list(vec) if vec is not None else None,
             embedding_key=meta.get(K.EMBEDDING_KEY),
+            ocr=bool(meta.get(K.OCR, False)),
+            ocr_confidence=meta.get(K.OCR_CONFIDENCE),
         )
 
     def hybrid_search(

@@ -34,6 +34,7 @@ def search(engine: EngineDep, body: SearchRequest) -> SearchResponse:
                 page=c.page,
                 text=c.text,
                 score=round(c.score, 6),
+                ocr=c.ocr,
             )
             for c in found.chunks
         ]
@@ -66,4 +67,5 @@ def _citation(c: Citation) -> CitationPublic:
         page=c.page,
         quote=c.quote,
         score=c.score,
+        ocr=c.ocr,
     )
