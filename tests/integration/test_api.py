@@ -304,9 +304,9 @@ class TestBadUploads:
         assert (r.status_code, r.json()["code"]) == (422, "encrypted_pdf")
         assert "contraseña" in r.json()["detail"]
 
-    def test_scanned_pdf_needs_ocr(self, client: TestClient) -> None:
+    def test_pdf_without_text_nor_readable_scan_is_no_text(self, client: TestClient) -> None:
         r = upload(client, "escaneado.pdf", make_scanned_pdf(2), mime="application/pdf")
-        assert (r.status_code, r.json()["code"]) == (422, "needs_ocr")
+        assert (r.status_code, r.json()["code"]) == (422, "no_text")
         assert "OCR" in r.json()["detail"]
 
     def test_too_large(self, client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
