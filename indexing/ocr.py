@@ -126,16 +126,6 @@ def _tesseract_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def page_count(pdf: bytes) -> int:
-    """Number of pages PDFium sees in `pdf`."""
-    with _PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(pdf)
-        try:
-            return len(doc)
-        finally:
-            doc.close()
-
-
 def render_page(pdf: bytes, index: int, dpi: int) -> Image.Image:
     """Renders one page of a PDF to a grayscale image.
 

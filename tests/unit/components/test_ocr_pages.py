@@ -145,3 +145,15 @@ class TestCharacterAccuracy:
     def test_accuracy_folds_whitespace(self) -> None:
         assert character_accuracy("Sala\n  Bolognesi", "Sala Bolognesi") == 1.0
         assert character_accuracy("Sala Bo1ognesi", "Sala Bolognesi") == pytest.approx(1 - 1 / 14)
+
+
+def test_ocr_config_comes_from_settings() -> None:
+    from indexing.ocr import OcrConfig, ocr_config
+    from indexing.settings import Settings
+
+    settings = Settings(  # type: ignore[call-arg]
+        ocr_command="/opt/tesseract", ocr_dpi=200, ocr_timeout_seconds=5, ocr_deskew=False, _env_file=None
+    )
+    assert ocr_config(settings) == OcrConfig(
+        command="/opt/tesseract", language="spa", dpi=200, page_timeout=5.0, record_timeout=600.0, deskew=False
+    )
