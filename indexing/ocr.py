@@ -40,6 +40,9 @@ _SKEW_WIDTH = 1000
 # Below this estimated skew (degrees) the page is read as it is.
 _MIN_SKEW = 0.15
 
+# Largest bitmap rendered for OCR: A3 at 300 dpi is 17 million pixels.
+_MAX_PIXELS = 50_000_000
+
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-spa"
 
 
@@ -131,7 +134,7 @@ def render_page(pdf: bytes, index: int, dpi: int) -> Image.Image:
 
     :param pdf: the PDF bytes.
     :param index: 0-based page index.
-    :param dpi: resolution.
+    :param dpi: resolution (lowered for pages so large that the bitmap would pass 50 million pixels).
     :returns: the page as a PIL image, mode "L".
     """
     with _PDFIUM_LOCK:
@@ -139,7 +142,10 @@ def render_page(pdf: bytes, index: int, dpi: int) -> Image.Image:
         try:
             page = doc[index]
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                width, height = page.get_size()
+                # A page of several square metres (legal in PDF) would need gigabytes at 300 dpi: cap the bitmap.
+                scale = min(dpi / 72, 0.999 * (_MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+                bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil().convert("L")
             finally:
                 page.close()

@@ -157,3 +157,17 @@ def test_ocr_config_comes_from_settings() -> None:
     assert ocr_config(settings) == OcrConfig(
         command="/opt/tesseract", language="spa", dpi=200, page_timeout=5.0, record_timeout=600.0, deskew=False
     )
+
+
+def test_huge_page_is_rendered_within_the_pixel_cap() -> None:
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=(14400, 14400), invariant=1)  # 5 m x 5 m, the largest page PDF allows
+    canvas.showPage()
+    canvas.save()
+    image = render_page(buffer.getvalue(), 0, 300)
+    assert image.width * image.height <= 50_000_000
+    assert image.width == image.height == 7064  # about 35 dpi instead of 300
