@@ -142,7 +142,8 @@ class TestSearch:
         assert ESPANA in top["text"]
         assert "Página 2 de 3" not in top["text"]
         assert "Acta de la Conferencia de Bruselas 2023" not in top["text"]  # running header removed
-        assert set(top) == {"document_id", "filename", "title", "page", "text", "score"}
+        assert set(top) == {"document_id", "filename", "title", "page", "text", "score", "ocr"}
+        assert top["ocr"] is False
 
     def test_lexical_branch_finds_acronyms(self, client: TestClient) -> None:
         top = client.post("/v1/search", json={"query": "JICA"}).json()["results"][0]
