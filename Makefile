@@ -64,6 +64,7 @@ bench: install
 	$(PY) -m bench.contention
 	$(PY) -m bench.auth
 	$(PY) -m bench.text
+	$(PY) -m bench.ocr
 
 pdfs: install
 	$(PY) -m corpus.make_pdfs
