@@ -35,6 +35,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     PATH=/opt/venv/bin:$PATH
 
+# Tesseract with its Spanish data reads scanned PDF pages (OCR); without them scans are refused with needs_ocr.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-spa \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 # The sample records, for `python -m indexing ingest corpus/records` inside the container.

@@ -56,6 +56,7 @@ test: install lint
 
 eval: install
 	$(PY) -m corpus.evaluate
+	$(PY) -m corpus.ocr_eval
 
 bench: install
 	$(PY) -m bench.ingest
@@ -63,9 +64,11 @@ bench: install
 	$(PY) -m bench.contention
 	$(PY) -m bench.auth
 	$(PY) -m bench.text
+	$(PY) -m bench.ocr
 
 pdfs: install
 	$(PY) -m corpus.make_pdfs
+	$(PY) -m corpus.make_scans
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(E5_MODEL_DIR)

@@ -114,6 +114,7 @@ class Citation:
     char_end: int = 0
     table_header: tuple[str, ...] = ()
     """For a quoted table row: the column names it is read with. Context, not part of the verbatim quote."""
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -488,6 +489,7 @@ def _citations(chosen: list[_Candidate]) -> list[Citation]:
             char_start=c.chunk.char_start + c.start,
             char_end=c.chunk.char_start + c.end,
             table_header=c.chunk.table_header if c.read else (),
+            ocr=c.chunk.ocr,
         )
         for i, c in enumerate(chosen)
     ]

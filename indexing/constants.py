@@ -17,6 +17,10 @@ CHUNK_INDEX = "chunk_index"
 PAGES = "pages"
 PDF_TITLE = "pdf_title"
 SOURCE_KIND = "source_kind"  # "pdf" or "text"
+OCR = "ocr"  # True on pages (and their chunks) whose text was read by OCR from a scanned image
+OCR_CONFIDENCE = "ocr_confidence"  # mean word confidence of that page's OCR, 0-1
+# Set by the PDF converter on pages without a text layer, for the OCR component (which removes it).
+NEEDS_OCR = "needs_ocr"
 OWNER = "owner"  # the API key name that uploaded a record
 # Content hash of the text a passage was embedded from + the embedder name: an unchanged passage of a re-uploaded
 # record reuses its stored vector instead of being embedded again.

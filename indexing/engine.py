@@ -19,6 +19,7 @@ from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
 from indexing.ingest import BulkItem, CommitmentExtractor, Indexer, IngestResult, safe_filename
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
+from indexing.ocr import INSTALL_HINT, ocr_config, unavailable_reason
 from indexing.pipelines import build_search_pipeline
 from indexing.query.interpretation import interpret
 from indexing.register import Register
@@ -80,10 +81,14 @@ class Engine:
             max_pages=settings.max_record_pages,
             max_chars=settings.max_record_chars,
             max_chunks=settings.max_record_chunks,
+            ocr=ocr_config(settings),
             max_tags=settings.max_tags,
             max_tag_chars=settings.max_tag_chars,
         )
         self.indexer.warm_up()
+        missing = unavailable_reason(settings.ocr_command, settings.ocr_language)
+        if missing is not None:
+            logger.warning("OCR off: %s; scanned pages are refused (install: %s)", missing, INSTALL_HINT)
         self.search_pipeline = build_search_pipeline(
             backend, store, candidates=settings.retrieval_candidates, sparse=sparse
         )

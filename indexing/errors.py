@@ -44,16 +44,23 @@ class EncryptedPdf(CompromisosError):
 
 
 class NoTextLayer(CompromisosError):
-    """The PDF has pages but no extractable text: it is a scan and needs OCR."""
+    """A PDF page has no text layer and OCR cannot read it here (Tesseract or its Spanish data not installed)."""
 
     code = "needs_ocr"
     status = 422
 
 
 class NoText(CompromisosError):
-    """The record decodes, but holds no words to index."""
+    """The record decodes, but holds no words to index (nor anything OCR can read on its scanned pages)."""
 
     code = "no_text"
+    status = 422
+
+
+class OcrTimeout(CompromisosError):
+    """OCR of a scanned page, or of all the scanned pages of a record, took longer than its time budget."""
+
+    code = "ocr_timeout"
     status = 422
 
 

@@ -36,6 +36,7 @@ from indexing.errors import (
     domain_cause,
 )
 from indexing.ids import document_id
+from indexing.ocr import OcrConfig
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
 from indexing.term_stats import TermStats, chunk_term_counts
@@ -51,7 +52,7 @@ MAX_FILENAME_CHARS = 255
 # Pipeline components that read the upload (as opposed to embedding it): an unexpected failure there is a defect
 # of the file (or of a parser meeting it), reported as "could not be read", not as an internal error.
 _READING_COMPONENTS = frozenset(
-    {"router", "pdf_converter", "text_converter", "joiner", "cleaner", "limits", "metadata", "chunker"}
+    {"router", "pdf_converter", "ocr", "text_converter", "joiner", "cleaner", "limits", "metadata", "chunker"}
 )
 
 
@@ -157,6 +158,7 @@ class Indexer:
     :param max_pages: most pages of a record; None = no cap.
     :param max_chars: most characters of a cleaned record; None = no cap.
     :param max_chunks: most passages of a record; None = no cap.
+    :param ocr: how scanned PDF pages are OCR'd; None = `OcrConfig()` (Tesseract `spa` on PATH).
     :param max_tags: most tags in the metadata.
     :param max_tag_chars: longest tag.
     :param commitment_extractor: optional; extracts the record's commitments at indexing time.
@@ -176,6 +178,7 @@ class Indexer:
         max_pages: int | None = None,
         max_chars: int | None = None,
         max_chunks: int | None = None,
+        ocr: OcrConfig | None = None,
         max_tags: int = 50,
         max_tag_chars: int = 100,
     ) -> None:
@@ -191,6 +194,7 @@ class Indexer:
             max_pages=max_pages,
             max_chars=max_chars,
             max_chunks=max_chunks,
+            ocr=ocr,
         )
         self.dense = DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"])
         self.commitment_extractor = commitment_extractor

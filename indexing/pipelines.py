@@ -9,6 +9,7 @@ from haystack.components.routers import FileTypeRouter
 from indexing.components.dense_embedders import DenseQueryEmbedder
 from indexing.components.hybrid_retriever import HybridRetriever
 from indexing.components.metadata_extractor import RecordMetadataExtractor
+from indexing.components.ocr_pages import OcrPages
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.components.record_limits import RecordLimits
 from indexing.components.spanish_chunker import SpanishSentenceChunker
@@ -17,6 +18,7 @@ from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.components.sparse_query_encoder import SparseQueryEncoder
 from indexing.components.text_pages_converter import TextPagesConverter
 from indexing.embedders import EmbeddingBackend
+from indexing.ocr import OcrConfig
 from indexing.store import Store
 
 PDF = "application/pdf"
@@ -32,6 +34,7 @@ def build_ingestion_pipeline(
     max_pages: int | None = None,
     max_chars: int | None = None,
     max_chunks: int | None = None,
+    ocr: OcrConfig | None = None,
 ) -> Pipeline:
     """File bytes → cleaned pages → chunks with sparse vectors, ready for dense embedding.
 
@@ -49,10 +52,24 @@ def build_ingestion_pipeline(
     :param max_pages: most pages of a record (checked by the converters, before text extraction).
     :param max_chars: most characters of a cleaned record (checked before chunking).
     :param max_chunks: most passages of a record (checked before embedding).
+    :param ocr: how pages without a text layer are OCR'd (`OcrPages`, between the PDF converter and the joiner);
+        default `OcrConfig()`.
     """
+    ocr = ocr or OcrConfig()
     p = Pipeline()
     p.add_component("router", FileTypeRouter(mime_types=[PDF, TEXT, MARKDOWN]))
     p.add_component("pdf_converter", PdfPagesConverter(max_pages=max_pages))
+    p.add_component(
+        "ocr",
+        OcrPages(
+            command=ocr.command,
+            language=ocr.language,
+            dpi=ocr.dpi,
+            page_timeout=ocr.page_timeout,
+            record_timeout=ocr.record_timeout,
+            deskew=ocr.deskew,
+        ),
+    )
     p.add_component("text_converter", TextPagesConverter(max_pages=max_pages))
     p.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
     p.add_component("cleaner", SpanishDocumentCleaner())
@@ -64,7 +81,8 @@ def build_ingestion_pipeline(
     p.connect("router.application/pdf", "pdf_converter.sources")
     p.connect("router.text/plain", "text_converter.sources")
     p.connect("router.text/markdown", "text_converter.sources")
-    p.connect("pdf_converter.documents", "joiner.documents")
+    p.connect("pdf_converter.documents", "ocr.documents")
+    p.connect("ocr.documents", "joiner.documents")
     p.connect("text_converter.documents", "joiner.documents")
     p.connect("joiner.documents", "cleaner.documents")
     p.connect("cleaner.documents", "limits.documents")

@@ -130,7 +130,9 @@ def _event_name(slug: str | None) -> str | None:
 # --- indexing time --------------------------------------------------------------------------------------------
 
 
-def _to_payload(c: Commitment, sources_meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _to_payload(
+    c: Commitment, sources_meta: dict[str, dict[str, Any]], ocr_pages: frozenset[int] = frozenset()
+) -> dict[str, Any]:
     info = actor_info(c.actor)
     country = info.country if info and info.country else (c.actor if info and info.type == "país" else None)
     slug = _event_tables()[1].get(c.event, c.event) if c.event else None
@@ -164,6 +166,7 @@ def _to_payload(c: Commitment, sources_meta: dict[str, dict[str, Any]]) -> dict[
                 "quote": s.quote,
                 "char_start": s.char_start,
                 "char_end": s.char_end,
+                "ocr": s.page in ocr_pages,
             }
             for s in c.sources
         ],
@@ -247,7 +250,8 @@ def extract_for_record(pages: list[Document], record: DocumentRecord) -> list[di
             )
         )
     meta = {record.id: {"title": record.title, "conference": record.conference, "doc_type": record.doc_type}}
-    return [_to_payload(c, meta) for c in deduplicate(found)]
+    ocr_pages = frozenset(int(p.meta.get(K.PAGE) or i) for i, p in enumerate(pages, start=1) if p.meta.get(K.OCR))
+    return [_to_payload(c, meta, ocr_pages) for c in deduplicate(found)]
 
 
 # --- query time: the merged view ------------------------------------------------------------------------------
@@ -872,6 +876,7 @@ def _render_answer(
                             score=1.0,
                             char_start=int(s["char_start"]),
                             char_end=int(s["char_end"]),
+                            ocr=bool(s.get("ocr", False)),
                         )
                     )
                 marks.append(f"[{index[key]}]")

@@ -65,6 +65,18 @@ class Settings(BaseSettings):
         default=1_000_000, ge=1000, description="Most characters a record may have after cleaning."
     )
     max_record_chunks: int = Field(default=3000, ge=1, description="Most passages a record may be split into.")
+    ocr_command: str = Field(
+        default="tesseract", description="Tesseract executable (name on PATH or path) that reads scanned pages."
+    )
+    ocr_language: str = Field(default="spa", description="Tesseract language data scanned pages are read with.")
+    ocr_dpi: int = Field(default=300, ge=72, le=600, description="Resolution scanned pages are rendered at for OCR.")
+    ocr_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Most seconds OCR may take per scanned page; beyond it: 422 ocr_timeout."
+    )
+    ocr_record_timeout_seconds: float = Field(
+        default=600.0, gt=0, description="Most seconds OCR may take for all scanned pages of one record."
+    )
+    ocr_deskew: bool = Field(default=True, description="Straighten a slightly rotated scan before reading it.")
     max_tags: int = Field(default=50, ge=0, le=1000, description="Most tags in an upload's metadata.")
     max_tag_chars: int = Field(default=100, ge=1, le=1000, description="Longest tag, in characters.")
     max_json_body_kb: int = Field(default=64, ge=1, description="Largest JSON request body, in KB.")
@@ -113,6 +125,8 @@ class Settings(BaseSettings):
             raise ValueError("QDRANT_API_KEY solo tiene sentido con QDRANT_URL")
         if self.admin_api_key is not None and len(self.admin_api_key.strip()) < 16:
             raise ValueError("ADMIN_API_KEY debe tener al menos 16 caracteres (genere una con `openssl rand -hex 32`)")
+        if self.ocr_timeout_seconds > self.ocr_record_timeout_seconds:
+            raise ValueError("OCR_TIMEOUT_SECONDS no puede superar OCR_RECORD_TIMEOUT_SECONDS")
         return self
 
     @property

@@ -52,6 +52,10 @@ class Chunk:
     """Column names, for a passage of table rows (the header row may be on an earlier page)."""
     table_rows: tuple[tuple[int, int], ...] = ()
     """(start, end) page offsets of each whole row of a table passage, in order."""
+    ocr: bool = False
+    """The page's text was read by OCR from a scanned image (the quote is what OCR read; the page is the proof)."""
+    ocr_confidence: float | None = None
+    """Mean word confidence of that page's OCR, 0-1; None for a text layer."""
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class SearchResultPublic(BaseModel):
         description="Si el pasaje son filas de un cuadro: los nombres de sus columnas (la cabecera puede estar en "
         "otra página).",
     )
+    ocr: bool = Field(default=False, description="El texto de la página se leyó con OCR de una imagen escaneada.")
 
 
 class SearchResponse(BaseModel):
@@ -103,6 +104,7 @@ class CitationPublic(BaseModel):
         default=[],
         description="Si la cita es una fila de un cuadro: los nombres de sus columnas (contexto, no parte de la cita).",
     )
+    ocr: bool = Field(default=False, description="La cita es lo que leyó el OCR de una página escaneada.")
 
 
 class EventPublic(BaseModel):
@@ -263,6 +265,7 @@ class BriefingCitationPublic(BaseModel):
     date: str | None
     page: int
     quote: str
+    ocr: bool = Field(default=False, description="La cita es lo que leyó el OCR de una página escaneada.")
 
 
 class BriefingPublic(BaseModel):

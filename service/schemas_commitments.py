@@ -13,6 +13,7 @@ class CommitmentSourcePublic(BaseModel):
     quote: str
     char_start: int
     char_end: int
+    ocr: bool = False
 
 
 class EquivalentPublic(BaseModel):

@@ -114,3 +114,44 @@ def make_surrogate_pdf(text: str, broken: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def make_scan_pdf(body: str, *, rotate: float = 0.0, noisy: bool = False, seed: int = 7) -> bytes:
+    """An image-only one-page PDF of `body` as `corpus/make_scans.py` draws it (DejaVu Sans at 200 dpi, 1 bit).
+
+    :param body: the page text in the scan source convention (paragraphs, ``# heading``, ``~`` signature).
+    :param rotate: degrees the page is turned (counter-clockwise), as a sheet placed askew on the scanner.
+    :param noisy: add scanner noise (specks, rough edges) as the corpus records have; otherwise a clean render.
+    :param seed: noise seed.
+    :returns: the PDF bytes (deterministic).
+    """
+    from PIL import Image
+
+    from corpus.make_scans import DPI, ScanSource, draw_page, render
+
+    source = ScanSource(style="notice", rotate=rotate, seed=seed, fax_head="", body=body)
+    if noisy:
+        return render(source)
+    page = draw_page(source)
+    if rotate:
+        page = page.rotate(rotate, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    buffer = BytesIO()
+    page.point(lambda v: 0 if v < 160 else 255).convert("1").save(buffer, "PDF", resolution=DPI)
+    return buffer.getvalue()
+
+
+def join_pdfs(*pdfs: bytes) -> bytes:
+    """The pages of several PDFs, in order, in one PDF.
+
+    :param pdfs: PDF bytes.
+    :returns: the joined PDF's bytes.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in pdfs:
+        for page in PdfReader(BytesIO(data)).pages:
+            writer.add_page(page)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -82,6 +82,8 @@ class Citation:
     date: str | None
     page: int
     quote: str
+    ocr: bool = False
+    """The page was read by OCR (the quote is what OCR read)."""
 
 
 @dataclass

@@ -34,10 +34,11 @@ def one_line(text: str) -> str:
 
 
 def citation_source_es(citation: Citation) -> tuple[str, str]:
-    """(title, "(fecha), p. N") parts of a footnote, shared by Markdown and DOCX."""
+    """(title, "(fecha), p. N") parts of a footnote, shared by Markdown and DOCX; "p. N (OCR)" for a scanned page."""
     date = format_date_es(citation.date)
     where = f" ({date})" if date else ""
-    return citation.title or citation.filename, f"{where}, p. {citation.page}"
+    ocr = " (OCR)" if citation.ocr else ""
+    return citation.title or citation.filename, f"{where}, p. {citation.page}{ocr}"
 
 
 def to_markdown(briefing: Briefing) -> str:

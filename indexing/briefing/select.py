@@ -311,6 +311,7 @@ def _assemble(
                             date=m.chunk.date,
                             page=m.chunk.page,
                             quote=m.text,
+                            ocr=m.chunk.ocr,
                         )
                     )
                 if numbers[key] not in cited:

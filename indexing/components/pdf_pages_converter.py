@@ -16,8 +16,8 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from indexing.components.decoding import strip_undecodable
 from indexing.components.pdf_columns import column_text
-from indexing.constants import FILENAME, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
-from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer, TooManyPages
+from indexing.constants import FILENAME, NEEDS_OCR, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
+from indexing.errors import CorruptPdf, EncryptedPdf, TooManyPages
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,9 @@ def _encrypted_detail(name: str) -> str:
     return f"{name} está protegido con contraseña: quite la protección y vuelva a subirlo."
 
 
-def _word_chars(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+def has_word_chars(text: str) -> bool:
+    """Whether `text` holds a letter or a digit (a text layer worth keeping)."""
+    return any(c.isalnum() for c in text)
 
 
 @component
@@ -40,10 +41,12 @@ class PdfPagesConverter:
     Converts PDF records into one `Document` per page, so every chunk can cite its page.
 
     Each page Document carries the ByteStream's meta plus `page` (1-based), `pages` (total), `pdf_title` (the
-    PDF's /Title, stripped, or None) and `source_kind` = "pdf". Blank pages give a Document with empty content, so
-    page numbering stays right. Text comes from pypdf's `extract_text()` (default mode), without lone
-    surrogates and other code points that are not text (a broken character map yields them); a two-column page is
-    read column by column (`indexing.components.pdf_columns`).
+    PDF's /Title, stripped, or None) and `source_kind` = "pdf". Text comes from pypdf's `extract_text()` (default
+    mode), without lone surrogates and other code points that are not text (a broken character map yields them); a
+    two-column page is read column by column (`indexing.components.pdf_columns`). A page whose text layer holds no
+    letter or digit (a scan, or a blank page) keeps that text and is marked for OCR: `meta["needs_ocr"]` = True and
+    `blob` = the PDF's ByteStream, which `OcrPages` renders; nothing is decided here about whether the page is blank,
+    scanned or readable.
 
     ### Usage example
 
@@ -56,21 +59,18 @@ class PdfPagesConverter:
     ```
     """
 
-    def __init__(self, min_text_chars: int = 20, max_pages: int | None = None) -> None:
+    def __init__(self, max_pages: int | None = None) -> None:
         """
         Creates a PdfPagesConverter.
 
-        :param min_text_chars: a PDF with fewer letters and digits than this, over all its pages, has no usable
-            text layer (a scan) and is refused with `NoTextLayer`.
         :param max_pages: a PDF with more pages is refused with `TooManyPages` before any text is extracted;
             None = no cap.
         """
-        self.min_text_chars = min_text_chars
         self.max_pages = max_pages
 
     def to_dict(self) -> dict[str, Any]:
         """Serializes the component to a dictionary."""
-        return default_to_dict(self, min_text_chars=self.min_text_chars, max_pages=self.max_pages)
+        return default_to_dict(self, max_pages=self.max_pages)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PdfPagesConverter:
@@ -87,10 +87,9 @@ class PdfPagesConverter:
         :param sources: PDF files as ByteStreams; their `meta` (filename, document_id, ...) is copied to every page.
         :param meta: optional extra metadata, one dict for all sources or one per source (wins over ByteStream meta).
         :returns: A dictionary with the following key:
-            - `documents`: the pages of every source, in order.
+            - `documents`: the pages of every source, in order; pages without a text layer marked for OCR.
         :raises CorruptPdf: the PDF cannot be parsed (damaged, truncated, no pages) or a page's text cannot be read.
         :raises EncryptedPdf: the PDF needs a user password (one that opens with the empty password is read).
-        :raises NoTextLayer: the PDF has pages but essentially no extractable text (a scan that needs OCR).
         :raises TooManyPages: the PDF has more than `max_pages` pages.
         """
         documents: list[Document] = []
@@ -111,17 +110,17 @@ class PdfPagesConverter:
                 )
             title = self._title(reader)
             texts = self._page_texts(reader, name)
-        if sum(_word_chars(t) for t in texts) < self.min_text_chars:
-            raise NoTextLayer("El PDF no tiene capa de texto (parece escaneado): necesita OCR antes de indexarlo.")
         total = len(texts)
-        logger.debug("Converted %s: %d pages", name, total)
-        return [
-            Document(
-                content=text,
-                meta={**base_meta, PAGE: number, PAGES: total, PDF_TITLE: title, SOURCE_KIND: "pdf"},
-            )
-            for number, text in enumerate(texts, start=1)
-        ]
+        pages: list[Document] = []
+        for number, text in enumerate(texts, start=1):
+            meta = {**base_meta, PAGE: number, PAGES: total, PDF_TITLE: title, SOURCE_KIND: "pdf"}
+            if has_word_chars(text):
+                pages.append(Document(content=text, meta=meta))
+            else:
+                pages.append(Document(content=text, meta={**meta, NEEDS_OCR: True}, blob=source))
+        scanned = sum(1 for p in pages if p.meta.get(NEEDS_OCR))
+        logger.debug("Converted %s: %d pages, %d without text layer", name, total, scanned)
+        return pages
 
     @staticmethod
     def _open(data: bytes, name: str) -> PdfReader:

@@ -566,6 +566,8 @@ class QdrantClientStore:
             embedding_key=meta.get(K.EMBEDDING_KEY),
             table_header=tuple(meta.get(K.TABLE_HEADER) or ()),
             table_rows=tuple((int(a), int(b)) for a, b in meta.get(K.TABLE_ROWS) or ()),
+            ocr=bool(meta.get(K.OCR, False)),
+            ocr_confidence=meta.get(K.OCR_CONFIDENCE),
         )
 
     def hybrid_search(

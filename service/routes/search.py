@@ -35,6 +35,7 @@ def search(engine: EngineDep, body: SearchRequest) -> SearchResponse:
                 text=c.text,
                 score=round(c.score, 6),
                 table_header=list(c.table_header),
+                ocr=c.ocr,
             )
             for c in found.chunks
         ]
@@ -68,4 +69,5 @@ def _citation(c: Citation) -> CitationPublic:
         quote=c.quote,
         score=c.score,
         table_header=list(c.table_header),
+        ocr=c.ocr,
     )

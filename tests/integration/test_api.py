@@ -142,8 +142,9 @@ class TestSearch:
         assert ESPANA in top["text"]
         assert "Página 2 de 3" not in top["text"]
         assert "Acta de la Conferencia de Bruselas 2023" not in top["text"]  # running header removed
-        assert set(top) == {"document_id", "filename", "title", "page", "text", "score", "table_header"}
+        assert set(top) == {"document_id", "filename", "title", "page", "text", "score", "table_header", "ocr"}
         assert top["table_header"] == []  # prose, not table rows
+        assert top["ocr"] is False
 
     def test_lexical_branch_finds_acronyms(self, client: TestClient) -> None:
         top = client.post("/v1/search", json={"query": "JICA"}).json()["results"][0]
@@ -305,9 +306,9 @@ class TestBadUploads:
         assert (r.status_code, r.json()["code"]) == (422, "encrypted_pdf")
         assert "contraseña" in r.json()["detail"]
 
-    def test_scanned_pdf_needs_ocr(self, client: TestClient) -> None:
+    def test_pdf_without_text_nor_readable_scan_is_no_text(self, client: TestClient) -> None:
         r = upload(client, "escaneado.pdf", make_scanned_pdf(2), mime="application/pdf")
-        assert (r.status_code, r.json()["code"]) == (422, "needs_ocr")
+        assert (r.status_code, r.json()["code"]) == (422, "no_text")
         assert "OCR" in r.json()["detail"]
 
     def test_too_large(self, client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -81,6 +81,7 @@ class TestRegister:
             "quote": SUIZA,
             "char_start": 29,
             "char_end": 29 + len(SUIZA),
+            "ocr": False,
         }
         assert (noruega["actor"], noruega["amount"], noruega["currency"], noruega["status"]) == (
             "Noruega",

@@ -48,3 +48,5 @@ def test_settings_fail_fast_on_contradictions() -> None:
         Settings(llm_base_url="http://127.0.0.1:9", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="QDRANT_API_KEY"):
         Settings(qdrant_api_key="k", _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="OCR_TIMEOUT_SECONDS"):
+        Settings(ocr_timeout_seconds=120, ocr_record_timeout_seconds=60, _env_file=None)  # type: ignore[call-arg]

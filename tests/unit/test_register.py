@@ -426,6 +426,13 @@ class TestExtractForRecord:
         assert text[src["char_start"] : src["char_end"]] == src["quote"] == text[10:]
         assert (src["title"], src["conference"], src["doc_type"]) == ("Acta", "bruselas-2023", "acta")
 
+    def test_sources_on_ocr_pages_are_marked(self) -> None:
+        text = "La delegación de Suiza anunció CHF 4,5 millones en donaciones para el Perú."
+        record = DocumentRecord(id="d3", filename="carta.pdf", title="Carta", pages=2, chunks=2)
+        pages = [Document(content="Anexo.", meta={"page": 1}), Document(content=text, meta={"page": 2, "ocr": True})]
+        (e,) = extract_for_record(pages, record)
+        assert [(s["page"], s["ocr"]) for s in e["sources"]] == [(2, True)]
+
     def test_follow_up_record_does_not_stamp_its_conference(self) -> None:
         text = "Suiza comprometió CHF 4,5 millones en donaciones para el Perú."
         record = DocumentRecord(

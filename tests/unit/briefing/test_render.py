@@ -56,6 +56,13 @@ def test_markdown_exact_text():
     )
 
 
+def test_footnote_of_an_ocr_page_says_so():
+    scanned = Citation(1, "d3", "aviso.pdf", "Aviso", "2023-10-24", 1, "Sala Bolognesi.", ocr=True)
+    section = Section("Aviso", [Point("Sala Bolognesi.", [1])])
+    text = to_markdown(small_briefing(citations=[scanned], sections=[section]))
+    assert text.endswith("[^1]: *Aviso* (24 de octubre de 2023), p. 1 (OCR): «Sala Bolognesi.»\n")
+
+
 def test_markdown_lists_warnings_and_not_found_notice():
     text = to_markdown(small_briefing(sections=[], citations=[], found=False, warnings=["Se descartó algo."]))
     assert text == (

@@ -1,4 +1,4 @@
-"""PdfPagesConverter: one Document per page, domain errors for damaged, encrypted and scanned PDFs."""
+"""PdfPagesConverter: one Document per page, domain errors for damaged and encrypted PDFs, scans marked for OCR."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from haystack.dataclasses import ByteStream
 from pypdf import PdfReader, PdfWriter
 
 from indexing.components.pdf_pages_converter import PdfPagesConverter
-from indexing.errors import CorruptPdf, EncryptedPdf, NoTextLayer
+from indexing.errors import CorruptPdf, EncryptedPdf
 from tests.factories import make_pdf, make_scanned_pdf, truncate
 
 PAGES = [
@@ -87,14 +87,16 @@ class TestPdfPagesConverter:
         docs = convert(buffer.getvalue())
         assert [d.content.split()[0] for d in docs] == ["Apertura", "Compromisos", "Clausura"]
 
-    def test_scanned_pdf_needs_ocr(self) -> None:
-        with pytest.raises(NoTextLayer) as excinfo:
-            convert(make_scanned_pdf(2))
-        assert excinfo.value.code == "needs_ocr"
-        assert excinfo.value.detail == (
-            "El PDF no tiene capa de texto (parece escaneado): necesita OCR antes de indexarlo."
-        )
+    def test_pages_without_text_layer_are_marked_for_ocr(self) -> None:
+        data = make_scanned_pdf(2)
+        docs = convert(data)
+        assert [(d.content, d.meta["page"], d.meta["needs_ocr"]) for d in docs] == [("", 1, True), ("", 2, True)]
+        assert all(d.blob is not None and d.blob.data == data for d in docs)
+
+    def test_pages_with_text_are_not_marked(self) -> None:
+        docs = convert(make_pdf(PAGES[:1], footer=None))
+        assert ("needs_ocr" in docs[0].meta, docs[0].blob) == (False, None)
 
     def test_serialization_round_trip(self) -> None:
-        converter = PdfPagesConverter(min_text_chars=5)
-        assert PdfPagesConverter.from_dict(converter.to_dict()).min_text_chars == 5
+        converter = PdfPagesConverter(max_pages=5)
+        assert PdfPagesConverter.from_dict(converter.to_dict()).max_pages == 5
