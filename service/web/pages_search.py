@@ -93,9 +93,20 @@ def reading(answer: Answer) -> list[tuple[str, str]]:
     return lines
 
 
-def _more_results(chunks: list[Chunk], answer: Answer) -> list[Chunk]:
-    cited = {(c.document_id, c.page) for c in answer.citations}
-    return [c for c in chunks if (c.document_id, c.page) not in cited]
+def more_results(chunks: list[Chunk], answer: Answer) -> list[Chunk]:
+    """Search results not already shown: one per record page, none of the pages the answer cites.
+
+    :param chunks: search results, best first.
+    :param answer: the answer shown above them.
+    :returns: the results to list, best first.
+    """
+    seen = {(c.document_id, c.page) for c in answer.citations}
+    out = []
+    for c in chunks:
+        if (c.document_id, c.page) not in seen:
+            seen.add((c.document_id, c.page))
+            out.append(c)
+    return out
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -139,6 +150,6 @@ def page(
             title=f"{form.q[:80]} · Buscar",
             answer=answer,
             reading=reading(answer),
-            results=_more_results(found.chunks, answer)[:MORE_RESULTS],
+            results=more_results(found.chunks, answer)[:MORE_RESULTS],
         )
     return render(request, "search.html", context)

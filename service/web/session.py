@@ -261,9 +261,7 @@ def sign_in(
     principal = engine.authenticate(clave) if clave.strip() else None
     if principal is None:
         error = "Escriba su clave de API." if not clave.strip() else "La clave no es válida o ha sido revocada."
-        return render(
-            request, "signin.html", {"title": "Entrar", "siguiente": target, "error": error}, status_code=401
-        )
+        return render(request, "signin.html", {"title": "Entrar", "siguiente": target, "error": error}, status_code=401)
     store = store_of(request)
     store.drop(request.cookies.get(COOKIE))  # a new id at every sign-in (no session fixation)
     session = store.create(principal)
