@@ -195,11 +195,13 @@ def page_context(request: Request) -> dict[str, Any]:
     :param request: the current request.
     :returns: template variables.
     """
-    session = session_of(request) if auth_enabled(request) else None
+    enabled = auth_enabled(request)
+    session = session_of(request) if enabled else None
     principal: Principal = session.principal if session is not None else LOCAL
     from indexing.keys import Scope
 
     return {
+        "signed_out": enabled and session is None,
         "principal": session.principal if session is not None else None,
         "csrf_token": session.csrf_token if session is not None else "",
         "path": request.url.path,
