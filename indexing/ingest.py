@@ -296,6 +296,9 @@ class Indexer:
         doc_id = document_id(data)
         duplicate = self._duplicate(doc_id)
         if duplicate is not None:
+            if self.originals is not None and self.originals.path(doc_id) is None:
+                # A record indexed before originals were kept gets its original back (same id, same bytes).
+                self.originals.put(doc_id, data)
             return duplicate
         newer = self._newer_version(name, owner, ticket)
         if newer is not None:

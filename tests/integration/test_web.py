@@ -237,6 +237,10 @@ def test_record_without_original_shows_its_text_and_says_so(own_engine: Engine) 
         missing = c.get(f"/documentos/{result.id}/original")
         assert missing.status_code == 404
         assert missing.json()["detail"].startswith("El original de «antigua.txt» no está disponible")
+        # Uploading the same file again (a duplicate) brings the original back.
+        again = own_engine.upload(text.encode(), "antigua.txt", None, caller)
+        assert again.status == "duplicate"
+        assert c.get(f"/documentos/{result.id}/original").content == text.encode()
 
 
 # ----------------------------------------------------------------- authentication on: sign-in, session, CSRF
