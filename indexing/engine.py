@@ -20,6 +20,7 @@ from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
 from indexing.ingest import BulkItem, CommitmentExtractor, Indexer, IngestResult, safe_filename
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.ocr import INSTALL_HINT, ocr_config, unavailable_reason
+from indexing.originals import Originals
 from indexing.pipelines import build_search_pipeline
 from indexing.query.interpretation import interpret
 from indexing.register import Register
@@ -64,6 +65,7 @@ class Engine:
         self.backend = backend
         self.register = Register(store)
         self.access = Access(store, admin_key=settings.admin_api_key)
+        self.originals = Originals(settings.data_dir / "originals")
         sparse = Bm25SparseEncoder()
         sparse.warm_up()
         self.term_stats = TermStats()
@@ -84,6 +86,7 @@ class Engine:
             ocr=ocr_config(settings),
             max_tags=settings.max_tags,
             max_tag_chars=settings.max_tag_chars,
+            originals=self.originals,
         )
         self.indexer.warm_up()
         missing = unavailable_reason(settings.ocr_command, settings.ocr_language)
@@ -122,6 +125,10 @@ class Engine:
         try:
             store.open_collections(backend.name, backend.dim)
             store.recover()
+            # Embedded, this process is the only writer; on a server another process may be committing right now.
+            Originals(settings.data_dir / "originals").sweep(
+                (r.id for r in store.all_documents()), min_age=0.0 if settings.qdrant_url is None else 3600.0
+            )
         except Exception:
             store.close()
             raise
@@ -257,6 +264,7 @@ class Engine:
                     "«admin» puede borrarlo."
                 )
             existed = self.store.delete_document(document_id)
+            self.originals.remove(document_id)
             self.term_stats.remove(document_id)
         if caller is not None and existed and record is not None:
             self.access.log.record(caller, "document.deleted", document_id=document_id, filename=record.filename)

@@ -134,6 +134,13 @@ class Forbidden(CompromisosError):
     status = 403
 
 
+class CsrfFailed(CompromisosError):
+    """A write made with the web session cookie (or from another site) without this page's CSRF token."""
+
+    code = "csrf_failed"
+    status = 403
+
+
 class KeyExists(CompromisosError):
     """An API key with that name already exists (or the name is reserved)."""
 

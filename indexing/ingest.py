@@ -37,6 +37,7 @@ from indexing.errors import (
 )
 from indexing.ids import document_id
 from indexing.ocr import OcrConfig
+from indexing.originals import Originals
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
 from indexing.term_stats import TermStats, chunk_term_counts
@@ -162,6 +163,7 @@ class Indexer:
     :param max_tags: most tags in the metadata.
     :param max_tag_chars: longest tag.
     :param commitment_extractor: optional; extracts the record's commitments at indexing time.
+    :param originals: where the uploaded files are kept (written before the registry commit point); None = not kept.
     """
 
     def __init__(
@@ -181,8 +183,10 @@ class Indexer:
         ocr: OcrConfig | None = None,
         max_tags: int = 50,
         max_tag_chars: int = 100,
+        originals: Originals | None = None,
     ) -> None:
         self.store = store
+        self.originals = originals
         self.term_stats = term_stats
         self.max_bytes = max_bytes
         self.max_tags = max_tags
@@ -296,6 +300,9 @@ class Indexer:
         doc_id = document_id(data)
         duplicate = self._duplicate(doc_id)
         if duplicate is not None:
+            if self.originals is not None and self.originals.path(doc_id) is None:
+                # A record indexed before originals were kept gets its original back (same id, same bytes).
+                self.originals.put(doc_id, data)
             return duplicate
         newer = self._newer_version(name, owner, ticket)
         if newer is not None:
@@ -338,7 +345,7 @@ class Indexer:
             arrival=ticket,
         )
         commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
-        return PreparedRecord(record, chunks, commitments)
+        return PreparedRecord(record, chunks, commitments, original=data)
 
     def embed(self, records: list[PreparedRecord], progress: Progress | None = None) -> None:
         """Add dense vectors to the chunks of prepared records, in one run across them (large batches), reusing the
@@ -381,7 +388,14 @@ class Indexer:
         terms = chunk_term_counts(c.content or "" for c in chunks)
         if progress is not None:
             progress("committing", 0, 1)
+        if self.originals is not None and prepared.original:
+            # Before the registry entry: a listed record always has its original; a crash leaves only an unlisted
+            # file, which `Originals.sweep` removes at start-up.
+            self.originals.put(doc_id, prepared.original)
         self.store.commit_document(record, chunks, replaces=replaces, commitments=prepared.commitments, terms=terms)
+        if self.originals is not None:
+            for old in replaces:
+                self.originals.remove(old)
         if progress is not None:
             progress("committing", 1, 1)
         if self.term_stats is not None:
@@ -498,6 +512,8 @@ class PreparedRecord:
     record: DocumentRecord
     chunks: list[Document]
     commitments: list[dict[str, Any]]
+    original: bytes = field(default=b"", repr=False)
+    """The uploaded bytes, kept as the record's original when it is committed."""
 
 
 @dataclass(frozen=True)

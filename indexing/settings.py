@@ -107,6 +107,13 @@ class Settings(BaseSettings):
         description="Bootstrap admin API key (name «admin»); set = authentication on. Stored keys also turn it on.",
     )
 
+    web_session_minutes: int = Field(
+        default=480, ge=1, le=10080, description="Web page sign-in lasts this long (minutes) after the last visit."
+    )
+    web_cookie_secure: bool = Field(
+        default=False, description="Mark the web session cookie Secure (set it when the page is served over HTTPS)."
+    )
+
     log_level: str = Field(default="INFO")
 
     @field_validator("omp_wait_policy", mode="before")

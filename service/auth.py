@@ -15,6 +15,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from indexing.errors import Forbidden, Unauthorized
 from indexing.keys import LOCAL, Caller, Principal, Scope
 from service.deps import EngineDep
+from service.web.session import check_csrf, session_of
 
 __all__ = ["AdminDep", "Principal", "ReadDep", "WriteDep", "admin_required", "caller_of", "read_required"]
 
@@ -26,14 +27,24 @@ _SCOPE_LABEL = {Scope.READ: "lectura (read)", Scope.WRITE: "escritura (write)", 
 
 def current_principal(
     engine: EngineDep,
+    request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> Principal:
-    """The caller's principal. :raises Unauthorized: authentication is on and no valid key was sent."""
+    """The caller's principal: from an API key, else from the web page's session cookie (whose writes must carry
+    the session's CSRF token in `X-CSRF-Token`).
+
+    :raises Unauthorized: authentication is on and no valid key or session was sent.
+    :raises CsrfFailed: a write with the session cookie lacks the CSRF token.
+    """
     if not engine.auth_enabled():
         return LOCAL
     presented = bearer.credentials if bearer is not None else header
     if not presented:
+        session = session_of(request)
+        if session is not None:
+            check_csrf(request, session)
+            return session.principal
         raise Unauthorized(
             "Falta la clave de API: envíela en la cabecera «Authorization: Bearer <clave>» o «X-API-Key»."
         )

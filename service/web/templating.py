@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -28,6 +29,23 @@ templates.env.filters["fecha"] = format_date_es
 templates.env.filters["numero"] = format_number_es
 templates.env.filters["monto"] = format_amount
 templates.env.globals["NAV"] = NAV
+
+
+def quote_url(document_id: str, page: int, quote: str | None = None) -> str:
+    """Link to a record at a page with a quote highlighted (the «quote on its page» view).
+
+    :param document_id: the record's id.
+    :param page: 1-based page number.
+    :param quote: the verbatim quote to highlight; None or "" opens the page without one.
+    :returns: `/documentos/{id}?pagina=N&cita=...#cita` (the fragment scrolls to the highlight).
+    """
+    url = f"/documentos/{url_quote(document_id, safe='')}?pagina={int(page)}"
+    if quote:
+        url += f"&cita={url_quote(quote, safe='')}"
+    return url + "#cita"
+
+
+templates.env.globals["quote_url"] = quote_url
 
 
 def render(

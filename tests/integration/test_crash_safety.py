@@ -117,6 +117,10 @@ def test_a_killed_write_leaves_the_old_state_or_the_new_one(
         assert [(r["id"], r["replaces"]) for r in registry] == [(d, []) for d in expected]
         for record in eng.store.all_documents():
             assert len(eng.store.document_chunks(record.id)) == record.chunks
+        # Originals: exactly the listed records keep theirs (an unlisted one is swept at open).
+        originals = data_dir / "originals"
+        kept = sorted(p.name for p in originals.iterdir() if p.is_file()) if originals.is_dir() else []
+        assert kept == sorted(expected)
         found = eng.search("contribución de España para la integración de refugiados en Colombia", top_k=5).chunks
         assert sorted({c.document_id for c in found}) == expected
         entries = eng.register.entries()
