@@ -27,8 +27,8 @@ from indexing.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# pypdfium2 (PDFium) is not thread-safe: one render at a time in this process.
-_PDFIUM_LOCK = threading.Lock()
+# pypdfium2 (PDFium) is not thread-safe: one call at a time in this process (OCR and the web page views share it).
+PDFIUM_LOCK = threading.Lock()
 
 # A page is blank when fewer than this share of its pixels is darker than _INK_LEVEL.
 _INK_LEVEL = 128
@@ -137,7 +137,7 @@ def render_page(pdf: bytes, index: int, dpi: int) -> Image.Image:
     :param dpi: resolution (lowered for pages so large that the bitmap would pass 50 million pixels).
     :returns: the page as a PIL image, mode "L".
     """
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         doc = pdfium.PdfDocument(pdf)
         try:
             page = doc[index]

@@ -8,18 +8,18 @@ on a folded form of both sides: letters and digits only, accents stripped, case 
 from __future__ import annotations
 
 import io
-import threading
 import unicodedata
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
+from indexing.ocr import PDFIUM_LOCK
 from indexing.types import Chunk
 
 RENDER_SCALE = 2.0
 """Pixels per PDF point of the page images (144 dpi: sharp at 1280 px wide)."""
 # PDFium is not thread-safe and page routes run in a thread pool: one call into it at a time.
-_PDFIUM = threading.Lock()
+_PDFIUM = PDFIUM_LOCK  # one lock for every PDFium call of the process (OCR renders too)
 
 
 @dataclass(frozen=True)
