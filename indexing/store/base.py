@@ -55,6 +55,9 @@ class Store(Protocol):
     def drop_collections(self) -> None:
         """Delete the whole index: chunks, records, commitments, briefings (keys and audit stay)."""
 
+    def wait_optimized(self) -> None:
+        """Block until background index builds (HNSW) finished; searches never wait for them (benchmarks, tests)."""
+
     def recover(self) -> int:
         """Roll committed writes forward and remove what no registry entry claims.
 

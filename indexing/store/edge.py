@@ -222,9 +222,9 @@ class _EdgeClient:
 
     def upsert(self, collection: str, points: list[qm.PointStruct], wait: bool = True) -> None:
         shard = self._shard(collection)
-        payload_only = not any(p.vector for p in points)
-        converted = [_point(p) for p in points]
-        if payload_only:
+        if any(p.vector for p in points):
+            converted = [_point(p) for p in points]
+        else:
             converted = [E.Point(str(p.id), {_NO_VECTOR: E.SparseVector([], [])}, p.payload or {}) for p in points]
         shard.update(E.UpdateOperation.upsert_points(converted))
         if collection.endswith("_chunks"):
