@@ -409,7 +409,9 @@ def run_numpy(sample: Sample, archive: Archive, truth: list[set[int]], tmp: Path
         if f.conference:
             return conference == f.conference
         if f.date_from:
-            return (date_int >= int(f.date_from.replace("-", ""))) & (date_int <= int((f.date_to or "9999").replace("-", "")))
+            return (date_int >= int(f.date_from.replace("-", ""))) & (
+                date_int <= int((f.date_to or "9999").replace("-", ""))
+            )
         wanted = np.array([int(d.removeprefix("bench")) for d in f.document_ids or ()])
         return np.isin(record, wanted)
 
@@ -501,7 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reopen_child:
         spec = json.loads(args.reopen_child.read_text(encoding="utf-8"))
-        print(json.dumps(reopen_child(Path(spec["data_dir"]), spec["engine"], spec["embedder"], spec["dim"], spec["query"])))
+        print(
+            json.dumps(
+                reopen_child(Path(spec["data_dir"]), spec["engine"], spec["embedder"], spec["dim"], spec["query"])
+            )
+        )
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     engines = [e.strip() for e in args.engines.split(",")]
@@ -519,7 +525,9 @@ def main(argv: list[str] | None = None) -> int:
                 if engine == "local" and local_rate is not None:
                     estimate = n * (local_rate[0] + local_rate[1])
                     if estimate > args.local_max_s:
-                        skipped.append(f"local {n}: skipped (estimated {estimate / 60:.0f} min > {args.local_max_s / 60:.0f} min)")
+                        skipped.append(
+                            f"local {n}: skipped (estimated {estimate / 60:.0f} min > {args.local_max_s / 60:.0f} min)"
+                        )
                         print(skipped[-1], flush=True)
                         continue
                 print(f"{engine} {n}...", file=sys.stderr, flush=True)

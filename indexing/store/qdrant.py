@@ -42,7 +42,6 @@ from haystack import Document
 from haystack_integrations.document_stores.qdrant.converters import (
     DENSE_VECTORS_NAME,
     SPARSE_VECTORS_NAME,
-    convert_haystack_documents_to_qdrant_points,
     convert_id,
 )
 from qdrant_client import QdrantClient
