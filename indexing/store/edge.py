@@ -30,7 +30,7 @@ import qdrant_edge as E
 from qdrant_client import models as qm
 
 from indexing.errors import StoreLocked
-from indexing.store.qdrant import QdrantClientStore
+from indexing.store.qdrant import STATE_FILE, QdrantClientStore
 
 logger = logging.getLogger(__name__)
 
@@ -384,7 +384,7 @@ class EdgeStore(QdrantClientStore):
                 "Un almacén embebido admite un solo proceso: detenga el servicio y repita, suba los archivos "
                 "con POST /v1/documents, o use un servidor Qdrant (QDRANT_URL)."
             ) from exc
-        self._init_names(prefix, embedded=True)
+        self._init_names(prefix, embedded=True, state_file=path / STATE_FILE)
         self.client = _EdgeClient(path, exact_below=exact_below, hnsw_ef=hnsw_ef)  # type: ignore[assignment]
 
     @property

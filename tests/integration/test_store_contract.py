@@ -236,6 +236,62 @@ class TestContract:
         store.open_collections("otro", 3)  # a new index, possibly by another embedder
         assert (store.all_documents(), store.count_chunks(), store.count_keys()) == ([], 0, 1)
 
+        assert (store.term_stats().chunks, store.term_stats().documents) == (0, 0)
+        assert store.index_state() == "0000000000000000"
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_term_stats_and_index_state_follow_commits_and_survive_reopen(self, tmp_path: Path, engine: str) -> None:
+        store = _open(tmp_path, engine)
+        empty = store.index_state()
+        store.commit_document(
+            _record("a", 2),
+            [_doc("a", 0, [1.0, 0.0, 0.0]), _doc("a", 1, [0.0, 1.0, 0.0])],
+            terms={"acnur": 2, "oim": 1},
+        )
+        store.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"acnur": 1})
+        stats = store.term_stats()
+        assert (stats.chunks, stats.documents, stats.to_state()["df"]) == (3, 2, {"acnur": 3, "oim": 1})
+        with_a_b = store.index_state()
+        store.commit_document(
+            _record("a2", 1, filename="a.txt"), [_doc("a2", 0, [1.0, 0.0, 0.0])], replaces=["a"], terms={"oim": 1}
+        )
+        assert (stats.chunks, stats.to_state()["df"]) == (2, {"acnur": 1, "oim": 1})
+        assert store.delete_document("b") is True
+        assert (stats.chunks, stats.documents, stats.to_state()["df"]) == (1, 1, {"oim": 1})
+        state = store.index_state()
+        assert len({empty, with_a_b, state}) == 3
+        store.close()
+        saved = json.loads((tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").read_text())
+        assert saved["term_stats"] == {"documents": {"a2": 1}, "df": {"oim": 1}}
+        again = _open(tmp_path, engine)
+        try:
+            assert again.term_stats().to_state() == {"documents": {"a2": 1}, "df": {"oim": 1}}
+            assert again.index_state() == state
+            again.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"acnur": 1})
+            again.commit_document(_record("a", 1, filename="x.txt"), [_doc("a", 0, [1.0, 0.0, 0.0])], terms={})
+            assert again.delete_document("a2") is True
+            assert again.index_state() == with_a_b  # the same set of records, the same state
+        finally:
+            again.close()
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_term_stats_rebuilt_from_the_registry_without_a_saved_state(self, tmp_path: Path, engine: str) -> None:
+        store = _open(tmp_path, engine)
+        store.commit_document(
+            _record("a", 2), [_doc("a", 0, [1.0, 0.0, 0.0]), _doc("a", 1, [0.0, 1.0, 0.0])], terms={"acnur": 2}
+        )
+        state = store.index_state()
+        # The state file is removed while the store is open (a crash leaves none), so it is rebuilt once.
+        assert not (tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").exists()
+        store._save_state = lambda: None  # type: ignore[attr-defined]  # as a SIGKILL: nothing saved at close
+        store.close()
+        again = _open(tmp_path, engine)
+        try:
+            assert again.term_stats().to_state() == {"documents": {"a": 2}, "df": {"acnur": 2}}
+            assert again.index_state() == state
+        finally:
+            again.close()
+
 
 # ----------------------------------------------------------------- congruence on real records
 
