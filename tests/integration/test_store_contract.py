@@ -90,6 +90,7 @@ class TestContract:
         with pytest.raises(StoreNeedsMigration) as err:
             open_store(_settings(tmp_path, "edge"))
         assert "EMBEDDED_ENGINE=local" in err.value.detail
+        assert f"python -m indexing migrate --data-dir {tmp_path}" in err.value.detail
         assert not (tmp_path / "edge").exists()
         _open(tmp_path, "local").close()  # still usable as it is
 
@@ -291,6 +292,68 @@ class TestContract:
             assert again.index_state() == state
         finally:
             again.close()
+
+
+def test_migrate_a_local_mode_data_dir_to_edge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from indexing.__main__ import main
+    from indexing.errors import MigrationNotPossible
+    from indexing.store.migrate import migrate_local_to_edge
+
+    with pytest.raises(MigrationNotPossible):
+        migrate_local_to_edge(_settings(tmp_path, "edge"))
+    local = _open(tmp_path, "local")
+    local.commit_document(
+        _record("v1", 1, filename="f.txt"),
+        [_doc("v1", 0, [1.0, 0.0, 0.0])],
+        commitments=[{"id": "c1", "actor": "Japón"}],
+    )
+    local.commit_document(
+        _record("v2", 2, filename="f.txt", conference="Bruselas 2023"),
+        [_doc("v2", 0, [1.0, 0.1, 0.0], conference="Bruselas 2023"), _doc("v2", 1, [0.0, 1.0, 0.0], text="ACNUR")],
+        replaces=["v1"],
+        commitments=[{"id": "c2", "actor": "Canadá"}],
+        terms={"acnur": 1},
+    )
+    local.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"texto": 1})
+    local.put_key({"name": "ana", "key_id": "k1"})
+    local.put_audit({"id": "e1", "ts": 1.0, "actor": "ana", "action": "document.deleted"})
+    local.put_briefing("br1", {"title": "Informe"})
+    sparse = Bm25SparseEncoder().encode_query("acnur")
+    queries = [([1.0, 0.0, 0.0], None, None), ([0.0, 1.0, 0.0], (sparse.indices, sparse.values), None)]
+    queries.append(([1.0, 0.0, 0.0], None, SearchFilters(conference="Bruselas 2023")))
+
+    def seen(store: Store) -> tuple[Any, ...]:
+        found = [[c.chunk_id for c in store.hybrid_search(d, s, filters=f)] for d, s, f in queries]
+        return (
+            store.all_documents(),
+            [store.document_chunks(r.id) for r in store.all_documents()],
+            found,
+            sorted(c["id"] for c in store.commitments_payloads()),
+            store.all_keys(),
+            store.audit_entries(limit=10, offset=0),
+            store.get_briefing("br1"),
+            store.index_state(),
+            store.term_stats().to_state(),
+        )
+
+    before = seen(local)
+    local.close()
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    assert "Migrado a Qdrant Edge" in capsys.readouterr().out
+    edge = open_store(_settings(tmp_path, "edge"))
+    assert isinstance(edge, EdgeStore)
+    try:
+        edge.open_collections("test", 3)
+        assert seen(edge) == before
+        assert [c.chunk_id for c in edge.document_chunks("v2")] == ["v2:0", "v2:1"]
+        vectors = [c.embedding for r in before[0] for c in edge.document_chunks(r.id)]
+        assert vectors == [pytest.approx(c.embedding) for chunks in before[1] for c in chunks]  # not re-embedded
+    finally:
+        edge.close()
+    with pytest.raises(MigrationNotPossible) as err:
+        migrate_local_to_edge(_settings(tmp_path, "edge"))
+    assert "Ya existe un almacén de Qdrant Edge" in err.value.detail
+    _open(tmp_path, "local").close()  # the local-mode store is left as it was
 
 
 # ----------------------------------------------------------------- congruence on real records
