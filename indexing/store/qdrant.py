@@ -195,6 +195,9 @@ class QdrantClientStore:
         self._stats: TermStats | None = None
         self._digest = 0
         self._state_file: Path | None = state_file
+        # Set when the saved state was read at open: the last run closed cleanly, with no write left half-done, so
+        # the first `recover()` has nothing to do (until this run writes).
+        self._clean_start = False
 
     @property
     def _indexes_payload(self) -> bool:
@@ -223,6 +226,7 @@ class QdrantClientStore:
                 self._stats = TermStats.from_state(data["term_stats"])
                 self._digest = int(data["digest"], 16)
                 self._state_file.unlink()
+                self._clean_start = True
                 return
             except (OSError, KeyError, TypeError, ValueError) as exc:
                 logger.warning("Ignoring the saved store state %s (%s); rebuilding it", self._state_file, exc)
@@ -235,7 +239,8 @@ class QdrantClientStore:
             self._state_file.unlink(missing_ok=True)
 
     def _save_state(self) -> None:
-        if self._state_file is None or self._stats is None or not self._state_file.parent.exists():
+        # Not after a write failed half-way: the next start then rebuilds the state and runs a full `recover()`.
+        if self._state_file is None or self._stats is None or self._dirty or not self._state_file.parent.exists():
             return
         data = {"version": _STATE_VERSION, "digest": f"{self._digest:016x}", "term_stats": self._stats.to_state()}
         tmp = self._state_file.with_suffix(".tmp")
@@ -373,6 +378,10 @@ class QdrantClientStore:
         cutoff = time.time() - (0 if self.embedded else _UNCOMMITTED_MAX_AGE)
         touched: set[str] = set()
         with self._lock:
+            if self._clean_start:
+                # Embedded, right after a clean close (`_load_state`): no write was left half-done.
+                self._clean_start = False
+                return 0
             for point in list(self._scroll(self.documents, None, payload=["id", "replaces"])):
                 entry = point.payload or {}
                 old = [r for r in entry.get("replaces") or [] if r != entry["id"]]
@@ -576,6 +585,7 @@ class QdrantClientStore:
             "replaces": old,
         }
         with self._lock:
+            self._clean_start = False
             try:
                 for i in range(0, len(points), _BATCH):
                     self.client.upsert(self.chunks, points=points[i : i + _BATCH], wait=True)
@@ -637,10 +647,15 @@ class QdrantClientStore:
         :returns: False when it did not exist.
         """
         with self._lock:
+            self._clean_start = False
             existed = self.get_document(document_id) is not None
-            self._unlist([document_id])
-            crash_point("delete:after_registry")
-            self._remove_points(document_id)
+            try:
+                self._unlist([document_id])
+                crash_point("delete:after_registry")
+                self._remove_points(document_id)
+            except BaseException:
+                self._dirty = True  # unlisted points may be left: `recover()` at the next start removes them
+                raise
         return existed
 
     # ----------------------------------------------------------------- retrieval

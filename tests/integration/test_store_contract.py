@@ -268,6 +268,7 @@ class TestContract:
         try:
             assert again.term_stats().to_state() == {"documents": {"a2": 1}, "df": {"oim": 1}}
             assert again.index_state() == state
+            assert again.recover() == 0  # a clean close left nothing to recover
             again.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"acnur": 1})
             again.commit_document(_record("a", 1, filename="x.txt"), [_doc("a", 0, [1.0, 0.0, 0.0])], terms={})
             assert again.delete_document("a2") is True
@@ -292,6 +293,34 @@ class TestContract:
             assert again.index_state() == state
         finally:
             again.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_write_failed_half_way_saves_no_state_and_the_next_start_recovers(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _open(tmp_path, engine)
+    store.commit_document(_record("a", 1), [_doc("a", 0, [1.0, 0.0, 0.0])], terms={"acnur": 1})
+    store.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 1.0, 0.0])], terms={"oim": 1})
+
+    def power_cut(name: str) -> None:
+        if name == "delete:after_registry":
+            raise RuntimeError("corte de luz")
+
+    monkeypatch.setattr("indexing.store.qdrant.crash_point", power_cut)
+    with pytest.raises(RuntimeError, match="corte de luz"):
+        store.delete_document("a")
+    monkeypatch.undo()
+    assert sorted(p["id"] for p in store.payloads("chunks")) == ["a:0", "b:0"]  # a's chunks, unlisted, are left
+    store.close()
+    assert not (tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").exists()
+    again = _open(tmp_path, engine)
+    try:
+        assert again.term_stats().to_state() == {"documents": {"b": 1}, "df": {"oim": 1}}
+        assert again.recover() == 1
+        assert [p["id"] for p in again.payloads("chunks")] == ["b:0"]
+    finally:
+        again.close()
 
 
 def test_migrate_a_local_mode_data_dir_to_edge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
