@@ -348,7 +348,7 @@ def test_migrate_a_local_mode_data_dir_to_edge(tmp_path: Path, capsys: pytest.Ca
     local.put_audit({"id": "e1", "ts": 1.0, "actor": "ana", "action": "document.deleted"})
     local.put_briefing("br1", {"title": "Informe"})
     sparse = Bm25SparseEncoder().encode_query("acnur")
-    queries = [([1.0, 0.0, 0.0], None, None), ([0.0, 1.0, 0.0], (sparse.indices, sparse.values), None)]
+    queries = [([1.0, 0.5, 0.2], None, None), ([0.0, 1.0, 0.0], (sparse.indices, sparse.values), None)]
     queries.append(([1.0, 0.0, 0.0], None, SearchFilters(conference="Bruselas 2023")))
 
     def seen(store: Store) -> tuple[Any, ...]:
