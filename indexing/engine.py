@@ -68,9 +68,7 @@ class Engine:
         self.originals = Originals(settings.data_dir / "originals")
         sparse = Bm25SparseEncoder()
         sparse.warm_up()
-        self.term_stats = TermStats()
-        for doc_id, n_chunks, terms in store.document_terms():
-            self.term_stats.add(doc_id, n_chunks, terms)
+        self.term_stats: TermStats = store.term_stats()
         self.indexer = Indexer(
             store,
             backend,

@@ -243,3 +243,10 @@ class JobInterrupted(CompromisosError):
 
     code = "job_interrupted"
     status = 503
+
+
+class MigrationNotPossible(CompromisosError):
+    """`python -m indexing migrate`: no local-mode store to move, or an Edge store is already there."""
+
+    code = "migration_not_possible"
+    status = 409

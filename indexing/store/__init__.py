@@ -30,8 +30,8 @@ def open_store(settings: Settings) -> Store:
         raise StoreNeedsMigration(
             f"El directorio de datos «{settings.data_dir}» contiene un almacén del modo local de qdrant-client "
             f"(«{local}»), no de Qdrant Edge, el motor embebido por defecto. Para seguir usándolo tal cual, defina "
-            "EMBEDDED_ENGINE=local; para pasar a Edge, vuelva a indexar los registros en otro directorio de datos "
-            "(`python -m indexing ingest corpus/records --data-dir NUEVO ...`)."
+            "EMBEDDED_ENGINE=local; para pasar a Edge sin volver a calcular los embeddings, detenga el servicio y "
+            f"ejecute `python -m indexing migrate --data-dir {settings.data_dir}`."
         )
     return EdgeStore(
         path=edge,

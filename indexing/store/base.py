@@ -25,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from haystack import Document
 
+from indexing.term_stats import TermStats
 from indexing.types import Chunk, DocumentRecord, SearchFilters
 
 # The aggregates a store holds (the names `payloads` accepts).
@@ -55,6 +56,9 @@ class Store(Protocol):
     def drop_collections(self) -> None:
         """Delete the whole index: chunks, records, commitments, briefings (keys and audit stay)."""
 
+    def wait_optimized(self) -> None:
+        """Block until background index builds (HNSW) finished; searches never wait for them (benchmarks, tests)."""
+
     def recover(self) -> int:
         """Roll committed writes forward and remove what no registry entry claims.
 
@@ -72,11 +76,16 @@ class Store(Protocol):
     def document_terms(self) -> Iterator[tuple[str, int, dict[str, int]]]:
         """(document id, chunk count, term → chunks holding it) of every listed record."""
 
+    def term_stats(self) -> TermStats:
+        """Term statistics of the listed records (chunk document frequencies), kept by the store at every commit
+        and delete; embedded, saved at `close` and read back at the next open (rebuilt from the registry only
+        when missing, e.g. after a crash). Available once `open_collections` ran."""
+
     def documents_by_filename(self, filename: str, owner: str | None = None) -> list[DocumentRecord]:
         """Listed records uploaded under this filename by this owner (any owner's when None)."""
 
     def index_state(self) -> str:
-        """A short hash naming the set of listed records (what a briefing was drawn from)."""
+        """A short hash naming the set of listed records (what a briefing was drawn from); O(1) embedded."""
 
     def commit_document(
         self,

@@ -30,7 +30,7 @@ import qdrant_edge as E
 from qdrant_client import models as qm
 
 from indexing.errors import StoreLocked
-from indexing.store.qdrant import QdrantClientStore
+from indexing.store.qdrant import STATE_FILE, QdrantClientStore
 
 logger = logging.getLogger(__name__)
 
@@ -222,9 +222,9 @@ class _EdgeClient:
 
     def upsert(self, collection: str, points: list[qm.PointStruct], wait: bool = True) -> None:
         shard = self._shard(collection)
-        payload_only = not any(p.vector for p in points)
-        converted = [_point(p) for p in points]
-        if payload_only:
+        if any(p.vector for p in points):
+            converted = [_point(p) for p in points]
+        else:
             converted = [E.Point(str(p.id), {_NO_VECTOR: E.SparseVector([], [])}, p.payload or {}) for p in points]
         shard.update(E.UpdateOperation.upsert_points(converted))
         if collection.endswith("_chunks"):
@@ -384,7 +384,7 @@ class EdgeStore(QdrantClientStore):
                 "Un almacén embebido admite un solo proceso: detenga el servicio y repita, suba los archivos "
                 "con POST /v1/documents, o use un servidor Qdrant (QDRANT_URL)."
             ) from exc
-        self._init_names(prefix, embedded=True)
+        self._init_names(prefix, embedded=True, state_file=path / STATE_FILE)
         self.client = _EdgeClient(path, exact_below=exact_below, hnsw_ef=hnsw_ef)  # type: ignore[assignment]
 
     @property

@@ -24,7 +24,9 @@ a real write at each step. Unset (always, outside those tests) it does nothing.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
 import logging
 import os
 import signal
@@ -41,7 +43,7 @@ from haystack import Document
 from haystack_integrations.document_stores.qdrant.converters import (
     DENSE_VECTORS_NAME,
     SPARSE_VECTORS_NAME,
-    convert_haystack_documents_to_qdrant_points,
+    convert_id,
 )
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
@@ -49,13 +51,15 @@ from qdrant_client import models as qm
 from indexing import constants as K
 from indexing.errors import EmbedderMismatch, StoreLocked, StoreUnavailable
 from indexing.store.guard import guard_client
+from indexing.term_stats import TermStats
 from indexing.types import Chunk, DocumentRecord, SearchFilters
 
 logger = logging.getLogger(__name__)
 
 PENDING = "pending"
 ACTIVE = "active"
-_BATCH = 64
+# Points per upsert call (a 10-passage record is one call; a server request stays around 1 MB).
+_BATCH = 256
 # A record's registry entry without its term counts (read only when term statistics are loaded).
 _RECORD_PAYLOAD = qm.PayloadSelectorExclude(exclude=["terms"])
 # The constant of reciprocal rank fusion, 1 / (k + rank). k=60 is the value of the original RRF paper; on the dev set
@@ -64,11 +68,53 @@ RRF_K = 60
 # Server mode: points of no listed record are left to their writer this long (another API process may be writing
 # them now; the slowest upload takes minutes), then `recover` removes them.
 _UNCOMMITTED_MAX_AGE = 3600.0
+# Saved term statistics and index digest of an embedded store (see `_load_state`).
+STATE_FILE = "state.json"
+_STATE_VERSION = 1
 _UUID_NS = uuid.UUID("6f1d3c2e-5b1a-4f0e-9a49-8a1f2f6c0b7e")
+
+
+def _id_hash(document_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(document_id.encode()).digest()[:8], "big")
 
 
 def _uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(_UUID_NS, f"{kind}:{key}"))
+
+
+def chunk_points(chunks: list[Document], *, now: float) -> list[qm.PointStruct]:
+    """Chunk documents as pending points, in qdrant-haystack's layout (what
+    `convert_haystack_documents_to_qdrant_points` writes, plus `state`, `written_at` and `meta.date_int`).
+
+    Built without `Document.to_dict` (a recursive deep copy of every embedding) and without pydantic validation of
+    the vectors: at 300k passages those two cost more than the engine's own writes.
+
+    :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta.
+    :param now: the write time stamped on them.
+    :returns: one point per chunk, in order.
+    """
+    points = []
+    for doc in chunks:
+        meta = copy.deepcopy(doc.meta)
+        meta["date_int"] = date_int(doc.meta.get(K.DATE))
+        vector: dict[str, Any] = {}
+        if doc.embedding is not None:
+            vector[DENSE_VECTORS_NAME] = doc.embedding
+        if doc.sparse_embedding is not None:
+            vector[SPARSE_VECTORS_NAME] = qm.SparseVector.model_construct(
+                indices=list(doc.sparse_embedding.indices), values=list(doc.sparse_embedding.values)
+            )
+        payload = {
+            "id": doc.id,
+            "content": doc.content,
+            "blob": doc.blob.to_dict() if doc.blob is not None else None,
+            "meta": meta,
+            "score": doc.score,
+            "state": PENDING,
+            "written_at": now,
+        }
+        points.append(qm.PointStruct.model_construct(id=convert_id(doc.id), vector=vector, payload=payload))
+    return points
 
 
 def crash_point(name: str) -> None:
@@ -106,7 +152,7 @@ class QdrantClientStore:
         api_key: str | None = None,
         prefix: str = "compromisos",
     ) -> None:
-        self._init_names(prefix, embedded=url is None)
+        self._init_names(prefix, embedded=url is None, state_file=path / STATE_FILE if url is None and path else None)
         if self.embedded:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
@@ -128,7 +174,7 @@ class QdrantClientStore:
                 cause = exc.__cause__ if isinstance(exc, StoreUnavailable) and exc.__cause__ else exc
                 raise StoreUnavailable(f"No se puede conectar con el servidor Qdrant en {url}: {cause}") from exc
 
-    def _init_names(self, prefix: str, *, embedded: bool) -> None:
+    def _init_names(self, prefix: str, *, embedded: bool, state_file: Path | None = None) -> None:
         self.prefix = prefix
         self.embedded = embedded
         self.chunks = f"{prefix}_chunks"
@@ -144,6 +190,14 @@ class QdrantClientStore:
         # Set when a write failed half-way in this process: pending or unlisted points may then exist until
         # `recover()`, so searches can no longer skip the state condition (see `hybrid_search`).
         self._dirty = False
+        # Term statistics and the digest of the listed records, kept on every commit and delete (see `term_stats`
+        # and `index_state`); embedded, saved to `_state_file` at close and read back at the next open.
+        self._stats: TermStats | None = None
+        self._digest = 0
+        self._state_file: Path | None = state_file
+        # Set when the saved state was read at open: the last run closed cleanly, with no write left half-done, so
+        # the first `recover()` has nothing to do (until this run writes).
+        self._clean_start = False
 
     @property
     def _indexes_payload(self) -> bool:
@@ -154,7 +208,65 @@ class QdrantClientStore:
 
     def close(self) -> None:
         with self._lock:
-            self.client.close()
+            try:
+                self._save_state()
+            finally:
+                self.client.close()
+
+    # ----------------------------------------------------------------- term statistics and index state
+
+    def _load_state(self) -> None:
+        """Read the saved statistics (and remove the file: from now on it would be stale until `close`), or rebuild
+        them from the registry when there is none (first start, after a crash, a server)."""
+        if self._state_file is not None and self._state_file.exists():
+            try:
+                data = json.loads(self._state_file.read_text(encoding="utf-8"))
+                if data.get("version") != _STATE_VERSION:
+                    raise ValueError(f"state version {data.get('version')}")
+                self._stats = TermStats.from_state(data["term_stats"])
+                self._digest = int(data["digest"], 16)
+                self._state_file.unlink()
+                self._clean_start = True
+                return
+            except (OSError, KeyError, TypeError, ValueError) as exc:
+                logger.warning("Ignoring the saved store state %s (%s); rebuilding it", self._state_file, exc)
+        stats, digest = TermStats(), 0
+        for doc_id, chunks, terms in self.document_terms():
+            if stats.add(doc_id, chunks, terms):
+                digest ^= _id_hash(doc_id)
+        self._stats, self._digest = stats, digest
+        if self._state_file is not None:
+            self._state_file.unlink(missing_ok=True)
+
+    def _save_state(self) -> None:
+        # Not after a write failed half-way: the next start then rebuilds the state and runs a full `recover()`.
+        if self._state_file is None or self._stats is None or self._dirty or not self._state_file.parent.exists():
+            return
+        data = {"version": _STATE_VERSION, "digest": f"{self._digest:016x}", "term_stats": self._stats.to_state()}
+        tmp = self._state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self._state_file)
+
+    def _listed(self, document_id: str, chunks: int, terms: dict[str, int]) -> None:
+        if self._stats is not None and self._stats.add(document_id, chunks, terms):
+            self._digest ^= _id_hash(document_id)
+
+    def _delisted(self, document_id: str, terms: dict[str, int]) -> None:
+        if self._stats is not None and self._stats.remove(document_id, terms):
+            self._digest ^= _id_hash(document_id)
+
+    def term_stats(self) -> TermStats:
+        """Term statistics of the listed records, kept up to date by this store's commits and deletes.
+
+        :raises KeyError: the collections were not opened (`open_collections`).
+        """
+        with self._lock:
+            if self._stats is None:
+                raise KeyError("term_stats() before open_collections()")
+            return self._stats
+
+    def wait_optimized(self) -> None:
+        """Nothing to wait for: local mode builds no index, and a server's optimizer is its own."""
 
     def open_collections(self, embedder_name: str, dim: int, *, create: bool = True) -> None:
         """Create the collections if missing; check the chunk collection was built by this embedder.
@@ -191,6 +303,8 @@ class QdrantClientStore:
             if create and self._indexes_payload:
                 self._create_payload_indexes()
             self._has_collections = True
+            if self._stats is None and self.client.collection_exists(self.documents):
+                self._load_state()
             if create:
                 self.open_access_collections()
 
@@ -244,6 +358,8 @@ class QdrantClientStore:
             for name in (self.chunks, self.documents, self.commitments, self.briefings):
                 if self.client.collection_exists(name):
                     self.client.delete_collection(name)
+            self._stats = TermStats() if self._stats is not None else None
+            self._digest = 0
 
     def recover(self) -> int:
         """Finish or undo what a crashed write left, so the registry and the collections agree again.
@@ -262,6 +378,10 @@ class QdrantClientStore:
         cutoff = time.time() - (0 if self.embedded else _UNCOMMITTED_MAX_AGE)
         touched: set[str] = set()
         with self._lock:
+            if self._clean_start:
+                # Embedded, right after a clean close (`_load_state`): no write was left half-done.
+                self._clean_start = False
+                return 0
             for point in list(self._scroll(self.documents, None, payload=["id", "replaces"])):
                 entry = point.payload or {}
                 old = [r for r in entry.get("replaces") or [] if r != entry["id"]]
@@ -316,9 +436,13 @@ class QdrantClientStore:
         return document_ids - listed
 
     def _unlist(self, document_ids: list[str]) -> None:
-        self.client.delete(
-            self.documents, points_selector=qm.PointIdsList(points=[_uuid("doc", d) for d in document_ids]), wait=True
-        )
+        ids: list[qm.ExtendedPointId] = [_uuid("doc", d) for d in document_ids]
+        entries = self.client.retrieve(self.documents, ids=ids, with_payload=["id", "state", "terms"])
+        self.client.delete(self.documents, points_selector=qm.PointIdsList(points=ids), wait=True)
+        for entry in entries:
+            payload = entry.payload or {}
+            if payload.get("state") == ACTIVE:
+                self._delisted(payload["id"], dict(payload.get("terms") or {}))
 
     def _clear_replaces(self, document_id: str) -> None:
         self.client.set_payload(self.documents, payload={"replaces": []}, points=[_uuid("doc", document_id)], wait=True)
@@ -400,9 +524,18 @@ class QdrantClientStore:
         return records if owner is None else [r for r in records if r.owner == owner]
 
     def index_state(self) -> str:
-        """A short hash of the set of active record ids: names the index state a briefing came from."""
-        ids = sorted(r.id for r in self.all_documents())
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+        """A short hash of the set of active record ids: names the index state a briefing came from.
+
+        Embedded: O(1), a digest (XOR of the ids' hashes) updated at every commit and delete. A server: read from
+        the registry on each call, since other API processes write to it too.
+        """
+        with self._lock:
+            if self.embedded and self._stats is not None:
+                return f"{self._digest:016x}"
+            digest = 0
+            for p in self._scroll(self.documents, qm.Filter(must=[self._active()]), payload=["id"]):
+                digest ^= _id_hash((p.payload or {})["id"])
+        return f"{digest:016x}"
 
     def commit_document(
         self,
@@ -434,12 +567,7 @@ class QdrantClientStore:
         """
         now = time.time()
         old = [r for r in replaces if r != record.id]
-        points = convert_haystack_documents_to_qdrant_points(chunks, use_sparse_embeddings=True)
-        for point, doc in zip(points, chunks, strict=True):
-            payload = point.payload or {}
-            payload["meta"]["date_int"] = date_int(doc.meta.get(K.DATE))
-            payload["state"] = PENDING
-            payload["written_at"] = now
+        points = chunk_points(chunks, now=now)
         commitment_points = [
             qm.PointStruct(
                 id=_uuid("commitment", c["id"]),
@@ -457,6 +585,7 @@ class QdrantClientStore:
             "replaces": old,
         }
         with self._lock:
+            self._clean_start = False
             try:
                 for i in range(0, len(points), _BATCH):
                     self.client.upsert(self.chunks, points=points[i : i + _BATCH], wait=True)
@@ -473,6 +602,7 @@ class QdrantClientStore:
                 # Not committed: drop the half-written pending points and let the caller report it.
                 self._undo_pending(record.id)
                 raise
+            self._listed(record.id, len(chunks), terms or {})
             crash_point("commit:after_registry")
             try:
                 self._finish_commit(record.id, old)
@@ -517,10 +647,15 @@ class QdrantClientStore:
         :returns: False when it did not exist.
         """
         with self._lock:
+            self._clean_start = False
             existed = self.get_document(document_id) is not None
-            self._unlist([document_id])
-            crash_point("delete:after_registry")
-            self._remove_points(document_id)
+            try:
+                self._unlist([document_id])
+                crash_point("delete:after_registry")
+                self._remove_points(document_id)
+            except BaseException:
+                self._dirty = True  # unlisted points may be left: `recover()` at the next start removes them
+                raise
         return existed
 
     # ----------------------------------------------------------------- retrieval

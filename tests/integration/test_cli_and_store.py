@@ -113,10 +113,10 @@ class TestStore:
             embedding=[1.0, 0.0, 0.0],
             meta={"document_id": "d1", "filename": "a.txt", "page": 1, "char_start": 0, "char_end": 5},
         )
-        from indexing.store.qdrant import convert_haystack_documents_to_qdrant_points
+        from indexing.store.qdrant import chunk_points
 
-        point = convert_haystack_documents_to_qdrant_points([chunk], use_sparse_embeddings=True)[0]
-        point.payload.update(state=PENDING, written_at=0.0)
+        point = chunk_points([chunk], now=0.0)[0]
+        assert point.payload["state"] == PENDING
         store.client.upsert(store.chunks, [point])
         assert store.recover() == 1
         assert store.payloads("chunks") == []

@@ -90,6 +90,7 @@ class TestContract:
         with pytest.raises(StoreNeedsMigration) as err:
             open_store(_settings(tmp_path, "edge"))
         assert "EMBEDDED_ENGINE=local" in err.value.detail
+        assert f"python -m indexing migrate --data-dir {tmp_path}" in err.value.detail
         assert not (tmp_path / "edge").exists()
         _open(tmp_path, "local").close()  # still usable as it is
 
@@ -235,6 +236,153 @@ class TestContract:
         store.drop_collections()
         store.open_collections("otro", 3)  # a new index, possibly by another embedder
         assert (store.all_documents(), store.count_chunks(), store.count_keys()) == ([], 0, 1)
+
+        assert (store.term_stats().chunks, store.term_stats().documents) == (0, 0)
+        assert store.index_state() == "0000000000000000"
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_term_stats_and_index_state_follow_commits_and_survive_reopen(self, tmp_path: Path, engine: str) -> None:
+        store = _open(tmp_path, engine)
+        empty = store.index_state()
+        store.commit_document(
+            _record("a", 2),
+            [_doc("a", 0, [1.0, 0.0, 0.0]), _doc("a", 1, [0.0, 1.0, 0.0])],
+            terms={"acnur": 2, "oim": 1},
+        )
+        store.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"acnur": 1})
+        stats = store.term_stats()
+        assert (stats.chunks, stats.documents, stats.to_state()["df"]) == (3, 2, {"acnur": 3, "oim": 1})
+        with_a_b = store.index_state()
+        store.commit_document(
+            _record("a2", 1, filename="a.txt"), [_doc("a2", 0, [1.0, 0.0, 0.0])], replaces=["a"], terms={"oim": 1}
+        )
+        assert (stats.chunks, stats.to_state()["df"]) == (2, {"acnur": 1, "oim": 1})
+        assert store.delete_document("b") is True
+        assert (stats.chunks, stats.documents, stats.to_state()["df"]) == (1, 1, {"oim": 1})
+        state = store.index_state()
+        assert len({empty, with_a_b, state}) == 3
+        store.close()
+        saved = json.loads((tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").read_text())
+        assert saved["term_stats"] == {"documents": {"a2": 1}, "df": {"oim": 1}}
+        again = _open(tmp_path, engine)
+        try:
+            assert again.term_stats().to_state() == {"documents": {"a2": 1}, "df": {"oim": 1}}
+            assert again.index_state() == state
+            assert again.recover() == 0  # a clean close left nothing to recover
+            again.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"acnur": 1})
+            again.commit_document(_record("a", 1, filename="x.txt"), [_doc("a", 0, [1.0, 0.0, 0.0])], terms={})
+            assert again.delete_document("a2") is True
+            assert again.index_state() == with_a_b  # the same set of records, the same state
+        finally:
+            again.close()
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_term_stats_rebuilt_from_the_registry_without_a_saved_state(self, tmp_path: Path, engine: str) -> None:
+        store = _open(tmp_path, engine)
+        store.commit_document(
+            _record("a", 2), [_doc("a", 0, [1.0, 0.0, 0.0]), _doc("a", 1, [0.0, 1.0, 0.0])], terms={"acnur": 2}
+        )
+        state = store.index_state()
+        # The state file is removed while the store is open (a crash leaves none), so it is rebuilt once.
+        assert not (tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").exists()
+        store._save_state = lambda: None  # type: ignore[attr-defined]  # as a SIGKILL: nothing saved at close
+        store.close()
+        again = _open(tmp_path, engine)
+        try:
+            assert again.term_stats().to_state() == {"documents": {"a": 2}, "df": {"acnur": 2}}
+            assert again.index_state() == state
+        finally:
+            again.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_write_failed_half_way_saves_no_state_and_the_next_start_recovers(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _open(tmp_path, engine)
+    store.commit_document(_record("a", 1), [_doc("a", 0, [1.0, 0.0, 0.0])], terms={"acnur": 1})
+    store.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 1.0, 0.0])], terms={"oim": 1})
+
+    def power_cut(name: str) -> None:
+        if name == "delete:after_registry":
+            raise RuntimeError("corte de luz")
+
+    monkeypatch.setattr("indexing.store.qdrant.crash_point", power_cut)
+    with pytest.raises(RuntimeError, match="corte de luz"):
+        store.delete_document("a")
+    monkeypatch.undo()
+    assert sorted(p["id"] for p in store.payloads("chunks")) == ["a:0", "b:0"]  # a's chunks, unlisted, are left
+    store.close()
+    assert not (tmp_path / ("edge" if engine == "edge" else "qdrant") / "state.json").exists()
+    again = _open(tmp_path, engine)
+    try:
+        assert again.term_stats().to_state() == {"documents": {"b": 1}, "df": {"oim": 1}}
+        assert again.recover() == 1
+        assert [p["id"] for p in again.payloads("chunks")] == ["b:0"]
+    finally:
+        again.close()
+
+
+def test_migrate_a_local_mode_data_dir_to_edge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from indexing.__main__ import main
+    from indexing.errors import MigrationNotPossible
+    from indexing.store.migrate import migrate_local_to_edge
+
+    with pytest.raises(MigrationNotPossible):
+        migrate_local_to_edge(_settings(tmp_path, "edge"))
+    local = _open(tmp_path, "local")
+    local.commit_document(
+        _record("v1", 1, filename="f.txt"),
+        [_doc("v1", 0, [1.0, 0.0, 0.0])],
+        commitments=[{"id": "c1", "actor": "Japón"}],
+    )
+    local.commit_document(
+        _record("v2", 2, filename="f.txt", conference="Bruselas 2023"),
+        [_doc("v2", 0, [1.0, 0.1, 0.0], conference="Bruselas 2023"), _doc("v2", 1, [0.0, 1.0, 0.0], text="ACNUR")],
+        replaces=["v1"],
+        commitments=[{"id": "c2", "actor": "Canadá"}],
+        terms={"acnur": 1},
+    )
+    local.commit_document(_record("b", 1), [_doc("b", 0, [0.0, 0.0, 1.0])], terms={"texto": 1})
+    local.put_key({"name": "ana", "key_id": "k1"})
+    local.put_audit({"id": "e1", "ts": 1.0, "actor": "ana", "action": "document.deleted"})
+    local.put_briefing("br1", {"title": "Informe"})
+    sparse = Bm25SparseEncoder().encode_query("acnur")
+    queries = [([1.0, 0.5, 0.2], None, None), ([0.0, 1.0, 0.0], (sparse.indices, sparse.values), None)]
+    queries.append(([1.0, 0.0, 0.0], None, SearchFilters(conference="Bruselas 2023")))
+
+    def seen(store: Store) -> tuple[Any, ...]:
+        found = [[c.chunk_id for c in store.hybrid_search(d, s, filters=f)] for d, s, f in queries]
+        return (
+            store.all_documents(),
+            [store.document_chunks(r.id) for r in store.all_documents()],
+            found,
+            sorted(c["id"] for c in store.commitments_payloads()),
+            store.all_keys(),
+            store.audit_entries(limit=10, offset=0),
+            store.get_briefing("br1"),
+            store.index_state(),
+            store.term_stats().to_state(),
+        )
+
+    before = seen(local)
+    local.close()
+    assert main(["migrate", "--data-dir", str(tmp_path)]) == 0
+    assert "Migrado a Qdrant Edge" in capsys.readouterr().out
+    edge = open_store(_settings(tmp_path, "edge"))
+    assert isinstance(edge, EdgeStore)
+    try:
+        edge.open_collections("test", 3)
+        assert seen(edge) == before
+        assert [c.chunk_id for c in edge.document_chunks("v2")] == ["v2:0", "v2:1"]
+        vectors = [c.embedding for r in before[0] for c in edge.document_chunks(r.id)]
+        assert vectors == [pytest.approx(c.embedding) for chunks in before[1] for c in chunks]  # not re-embedded
+    finally:
+        edge.close()
+    with pytest.raises(MigrationNotPossible) as err:
+        migrate_local_to_edge(_settings(tmp_path, "edge"))
+    assert "Ya existe un almacén de Qdrant Edge" in err.value.detail
+    _open(tmp_path, "local").close()  # the local-mode store is left as it was
 
 
 # ----------------------------------------------------------------- congruence on real records

@@ -20,7 +20,8 @@ def test_add_remove_and_idf() -> None:
     assert stats.chunks == 4
     assert stats.idf("acnur") == math.log(5 / 3.5)
     assert stats.idf("australi") == math.log(5 / 0.5)
-    stats.remove("a")
+    assert stats.remove("a", {"acnur": 2, "oim": 1})
+    assert not stats.remove("a")  # no longer counted
     assert stats.chunks == 2
     assert stats.idf("oim") == math.log(3 / 0.5)
 
