@@ -27,18 +27,30 @@ from indexing.query.interpretation import Interpretation
 from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
-from indexing.text.sentences import is_table_line
+from indexing.text.sentences import is_table_line, split_sentences
 from indexing.text.tokens import content_terms, fold_same_length
 
 __all__ = ["CONSTRAINTS", "Check", "SentenceContext", "check_sentence"]
 
-CONSTRAINTS = ("actor", "event", "value", "names")
+CONSTRAINTS = ("actor", "recipient", "event", "value", "names", "topic")
 
 _ABSENT_RE = re.compile(
     r"\b(?:no\s+respondi\w*|sin\s+anuncios?|en\s+calidad\s+de\s+observador\w*|como\s+observador\w*|no\s+asisti\w*|"
-    r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*)"
+    r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*|"
+    r"sin\s+(?:formular|hacer|realizar|presentar)\s+anuncios?)"
 )
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+# A section or list number opening a sentence ("5.4 La reunión…", "3. El BID…"): not a value.
+_ENUMERATOR_RE = re.compile(r"^\W*\d+(?:\.\d+)*[.)]?\s+(?=[A-ZÁÉÍÓÚÑ])")
+# An amount in parentheses right after another is that amount converted ("171 millones de dólares (unos 160
+# millones de euros)").
+_CONVERSION_RE = re.compile(r"\(\s*(?:unos|unas|aproximadamente|alrededor\s+de|cerca\s+de|equivalentes?\s+a)?\s*$")
+# A person's name: a title, then two or more capitalized words.
+_PERSON_RE = re.compile(
+    r"\b(?:[Ss]eñora?|Sra?\.|Dra?\.|[Ee]mbajadora?|[Mm]inistr[oa]|[Vv]iceministr[oa]|[Ss]uperintendente|"
+    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])\s+(?:[a-záéíóúñ]+\s+){0,3}?"
+    r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
+)
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
 _ANNOUNCED_RE = re.compile(
@@ -48,6 +60,15 @@ _ANNOUNCED_RE = re.compile(
 _CANCELLED_RE = re.compile(r"\b(?:cancelad[oa]s?|suspendid[oa]s?|postergad[oa]s?|aplazad[oa]s?|no\s+se\s+realiz\w*)\b")
 _CANCEL_Q_RE = re.compile(r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*)\b")
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,]\d+)*")
+# The value is stated as not known yet ("la parte destinada al Perú aún no ha sido precisada").
+_UNKNOWN_VALUE_RE = re.compile(
+    r"\b(?:no\s+(?:ha|han)\s+sido\s+(?:precisad|definid|determinad|confirmad)\w*|"
+    r"aun\s+no\s+(?:se\s+)?(?:ha|han)\s+(?:sido\s+)?(?:precisad|definid|determinad|confirmad)\w*|"
+    r"por\s+(?:definir|precisar|determinar|confirmar)|sin\s+precisar|sin\s+definir)\b"
+)
+_HOME_RECIPIENT = "Perú"
+_GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
+_MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,23 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     return True
 
 
+def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    """A recipient other than the Perú (the archive's own country, implied by its records), or the Perú when the
+    question asks for its part of a larger total, must be named in the sentence, the sentence before it or the
+    record's title."""
+    if it.recipient is None or (it.recipient == _HOME_RECIPIENT and not it.share):
+        return True
+    if it.share:
+        # Its part: named in the sentence (or the one before), and not jointly with another host ("para Colombia y
+        # el Perú" is not the Perú's part).
+        for text in (sentence, ctx.before):
+            hosts = {m.canonical for m in find_actors(text) if m.info.host}
+            if it.recipient in hosts:
+                return hosts == {it.recipient}
+        return False
+    return any(m.canonical == it.recipient for text in (sentence, ctx.before, ctx.title) for m in find_actors(text))
+
+
 def _is_donor(name: str) -> bool:
     from indexing.commitments.actors import actor_info
 
@@ -138,10 +176,19 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
         if not _CANCEL_Q_RE.search(folded_question) and _CANCELLED_RE.search(fold_same_length(ctx.chunk).lower()):
             return False
-    if ev.year and it.kind != "date" and not is_table_line(sentence):
+    # A conference no known one is: a sentence or passage about a known conference is about another one.
+    if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
+        return False
+    allowed = {ev.year} if ev.year else _slug_years(ev.slugs)
+    if allowed and it.kind != "date" and not is_table_line(sentence):
         years = {int(y) for y in YEAR_RE.findall(sentence)}
-        if years and ev.year not in years:
+        if years and not years & allowed:
             return False  # the sentence is about another year
+    if ev.meeting and ev.meeting not in _GENERIC_MEETINGS:
+        # "la reunión de coordinación", "la Mesa Intersectorial": the kind of meeting is named where it is read.
+        kind_terms = set(content_terms(ev.meeting)) - _MEETING_WORDS
+        if not kind_terms <= set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}")):
+            return False
     named = detect_event(sentence)
     where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
     folded = fold_same_length(where).lower()
@@ -170,13 +217,25 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return True
         record_year = (ctx.date or "")[:4]
         return str(ev.year) in where or record_year == str(ev.year) or str(ev.year) in (ctx.conference or "")
-    if _date_in(ev.year, ev.month, ev.day, where):
+    # A date in the passage counts only where a sentence states it as held, not as the next meeting's date.
+    stated = "\n".join(
+        ctx.chunk[a:b]
+        for a, b in split_sentences(ctx.chunk)
+        if not _ANNOUNCED_RE.search(fold_same_length(ctx.chunk[a:b]).lower())
+    )
+    if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
     if ctx.date:
         y, m, d = (int(x) for x in ctx.date.split("-")[:3])
         if (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d)):
             return True
     return False
+
+
+def _slug_years(slugs: tuple[str, ...]) -> set[int]:
+    from indexing.query.interpretation import _conferences
+
+    return {int(year) for s, _, _, year in _conferences() if s in slugs}
 
 
 def _date_in(year: int | None, month: int | None, day: int | None, text: str) -> bool:
@@ -191,7 +250,9 @@ def _date_in(year: int | None, month: int | None, day: int | None, text: str) ->
 
 def _numbers(sentence: str) -> list[str]:
     years = {m.start() for m in YEAR_RE.finditer(sentence)}
-    out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years]
+    enumerator = _ENUMERATOR_RE.match(sentence)
+    skip = enumerator.end() if enumerator else 0
+    out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years and m.start() >= skip]
     out.extend(str(v) for _, _, v, _ in find_number_words(sentence))
     return out
 
@@ -212,11 +273,22 @@ def _counted(sentence: str, noun: str) -> bool:
 
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
+    if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
+        return False  # the sentence says the value is not known
     if kind == "amount":
-        if any(a.currency or a.scale for a in find_amounts(sentence)):
+        # An amount the question already states is its premise, not its answer.
+        amounts, premise = [], False
+        for a in find_amounts(sentence):
+            given = str(a.value) in it.given_amounts or (premise and bool(_CONVERSION_RE.search(sentence[: a.start])))
+            premise = given
+            if not given:
+                amounts.append(a)
+        if any(a.currency or a.scale for a in amounts):
             return True
-        return is_table_line(sentence) and bool(_numbers(sentence))
+        return is_table_line(sentence) and bool(_numbers(sentence)) and not it.given_amounts
     if kind == "count":
+        if it.measure and not set(it.measure) <= set(content_terms(f"{ctx.before} {sentence}")):
+            return False  # "¿cuál es la tasa de interés…?": the sentence must be about that rate
         if it.count_of == "%":
             return bool(_PERCENT_RE.search(sentence))
         if not _numbers(sentence):
@@ -224,9 +296,19 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         if it.count_of is None:
             return True
         return _counted(sentence, it.count_of)
+    if it.person:
+        return bool(_PERSON_RE.search(sentence))
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
     return True
+
+
+def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    """A question without an actor must share at least one of its topic terms (what it is about, beyond the
+    event, the year and the question words) with the sentence or the one before it."""
+    if it.actors or not it.topic:
+        return True
+    return bool(set(it.topic) & set(content_terms(f"{ctx.before} {sentence}")))
 
 
 def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
@@ -247,10 +329,14 @@ def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> C
     missing = []
     if not _actor_ok(it, sentence, ctx):
         missing.append("actor")
+    if not _recipient_ok(it, sentence, ctx):
+        missing.append("recipient")
     if not _event_ok(it, sentence, ctx):
         missing.append("event")
     if not _value_ok(it, sentence, ctx):
         missing.append("value")
     if not _names_ok(it, sentence, ctx):
         missing.append("names")
+    if not _topic_ok(it, sentence, ctx):
+        missing.append("topic")
     return Check(tuple(missing))
