@@ -147,13 +147,10 @@ def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bo
     if it.recipient is None or (it.recipient == _HOME_RECIPIENT and not it.share):
         return True
     if it.share:
-        # Its part: named in the sentence (or the one before), and not jointly with another host ("para Colombia y
+        # Its part: named in the sentence, and not jointly with another host ("para Colombia y
         # el Perú" is not the Perú's part).
-        for text in (sentence, ctx.before):
-            hosts = {m.canonical for m in find_actors(text) if m.info.host}
-            if it.recipient in hosts:
-                return hosts == {it.recipient}
-        return False
+        hosts = {m.canonical for m in find_actors(sentence) if m.info.host}
+        return hosts == {it.recipient}
     return any(m.canonical == it.recipient for text in (sentence, ctx.before, ctx.title) for m in find_actors(text))
 
 
@@ -271,6 +268,18 @@ def _counted(sentence: str, noun: str) -> bool:
     return False
 
 
+def _names_person(it: Interpretation, sentence: str) -> bool:
+    """A person's name after a title: two capitalized words that are neither the question's own words (the title
+    asked about: "Superintendente Nacional de Migraciones") nor an actor."""
+    asked = set(content_terms(it.question))
+    for m in _PERSON_RE.finditer(sentence):
+        words = re.findall(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+", m.group())[1:]
+        own = [w for w in words if not set(content_terms(w)) & asked and not find_actors(w)]
+        if len(own) >= 2:
+            return True
+    return False
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
@@ -287,7 +296,7 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return True
         return is_table_line(sentence) and bool(_numbers(sentence)) and not it.given_amounts
     if kind == "count":
-        if it.measure and not set(it.measure) <= set(content_terms(f"{ctx.before} {sentence}")):
+        if it.measure and not set(it.measure) <= set(content_terms(sentence)):
             return False  # "¿cuál es la tasa de interés…?": the sentence must be about that rate
         if it.count_of == "%":
             return bool(_PERCENT_RE.search(sentence))
@@ -297,16 +306,17 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return True
         return _counted(sentence, it.count_of)
     if it.person:
-        return bool(_PERSON_RE.search(sentence))
+        return _names_person(it, sentence)
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
     return True
 
 
 def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
-    """A question without an actor must share at least one of its topic terms (what it is about, beyond the
-    event, the year and the question words) with the sentence or the one before it."""
-    if it.actors or not it.topic:
+    """The sentence or the one before it shares at least one of the question's topic terms (what it is about,
+    beyond its actors, names, event, year and question words). Not required of amount, count and date questions
+    about an actor: their verb varies ("anunció", "comprometió") and the actor and the value already bind them."""
+    if not it.topic or (it.actors and it.kind in ("amount", "count", "date")):
         return True
     return bool(set(it.topic) & set(content_terms(f"{ctx.before} {sentence}")))
 
@@ -314,8 +324,12 @@ def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
 def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if not it.names:
         return True
-    have = set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}"))
-    return all(n in have for n in it.names)
+    where = f"{sentence} {ctx.chunk} {ctx.title}"
+    have = set(content_terms(where))
+    if not all(n in have for n in it.names):
+        return False
+    folded = " ".join(fold_same_length(where).lower().split())
+    return all(p in folded for p in it.phrases)
 
 
 def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> Check:

@@ -63,11 +63,12 @@ _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
 # Meeting words that may name the conference itself ("la reunión de Bruselas").
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre"])
 # "tasa de interés", "tipo de cambio", "porcentaje de ejecución": the quantity a sentence must name.
-_MEASURE_RE = re.compile(r"\b(?:tasa|tipo|porcentaje|nivel|indice)\s+de\s+(\w+)")
+_MEASURE_RE = re.compile(r"\b(?:tasa|tipo|nivel|indice)\s+de\s+(\w+)")
 # The part of a total that went to the recipient.
 _SHARE_RE = re.compile(
     r"\b(?:que\s+parte|que\s+porcion|cuanto)\b.*\b(?:de\s+lo\s+que|de\s+los|del\s+total|de\s+ese)\b|\bque\s+parte\b"
 )
+_NAME_JOIN_RE = re.compile(r"\s+(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?")
 _PERSON_Q_RE = re.compile(r"\b(?:como\s+se\s+llama|quien\s+es|quien\s+era|quien\s+fue)\b")
 # Words that say what kind of answer is asked for, or name the event, not what it is about.
 _NOT_TOPIC = frozenset(
@@ -160,7 +161,9 @@ class Interpretation:
         "interes")), for count questions about a rate or a ratio.
     :ivar person: the question asks for a person's name ("¿cómo se llama…?", "¿quién es el…?").
     :ivar topic: folded content terms of what the question is about, without its question words, actors, event
-        words, months and years.
+        words, months, years and names.
+    :ivar phrases: the question's names of two or more words, folded ("ministerio de salud"): a record must write
+        them as one name.
     :ivar given_amounts: money amounts the question itself states ("de los US$ 171 millones"), as exact decimal
         strings: an answer must state another amount, not restate the premise.
     :ivar share: the question asks for the part of a total that went to the recipient ("¿qué parte de … se
@@ -178,6 +181,7 @@ class Interpretation:
     measure: tuple[str, ...] = ()
     person: bool = False
     topic: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
     given_amounts: tuple[str, ...] = ()
     share: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -192,6 +196,7 @@ class Interpretation:
         out["given_amounts"] = list(self.given_amounts)
         out["measure"] = list(self.measure)
         out["topic"] = list(self.topic)
+        out["phrases"] = list(self.phrases)
         if self.event is not None:
             out["event"] = {**asdict(self.event), "slugs": list(self.event.slugs), "description": self.event.describe()}
         return out
@@ -288,6 +293,13 @@ def _count_of(folded: str) -> str | None:
     return None
 
 
+def _phrase(question: str, run: list[tuple[int, int]]) -> list[str]:
+    """A run of two or more name words as one folded phrase ("ministerio de salud"); none for a single word."""
+    if len(run) < 2:
+        return []
+    return [" ".join(fold_same_length(question[run[0][0] : run[-1][1]]).lower().split())]
+
+
 def _topic(question: str, spans: list[tuple[int, int]], conference_words: set[str]) -> tuple[str, ...]:
     """Content terms of the question outside its actors' names, without question words, event words, months and
     years."""
@@ -329,6 +341,8 @@ def interpret(question: str) -> Interpretation:
     event = _event(question, folded)
     conference_words = {p for _, _, p, _ in _conferences()}
     names: list[str] = []
+    phrases: list[str] = []
+    run: list[tuple[int, int]] = []  # spans of the current run of name words ("Ministerio de Salud")
     for i, cap in enumerate(_CAP_RE.finditer(question)):
         if i == 0 and cap.start() <= 2:
             continue
@@ -337,14 +351,19 @@ def interpret(question: str) -> Interpretation:
         word = fold_same_length(cap.group()).lower()
         if word in _NOT_NAMES or word in conference_words or word in MONTHS or word in _ORDINALS:
             continue
+        if run and not _NAME_JOIN_RE.fullmatch(question[run[-1][1] : cap.start()]):
+            phrases.extend(_phrase(question, run))
+            run = []
+        run.append((cap.start(), cap.end()))
         names.extend(t for t in content_terms(cap.group()) if t not in names)
+    phrases.extend(_phrase(question, run))
     if event is not None and event.unknown_conference:
         # The host of a conference no record knows is a name its records must share.
         for host in hosts:
             names.extend(t for t in content_terms(host) if t not in names)
     measure_m = _MEASURE_RE.search(folded) if kind == "count" else None
     measure_terms = tuple(content_terms(measure_m.group(0))) if measure_m else ()
-    topic = _topic(question, spans, conference_words)
+    topic = tuple(t for t in _topic(question, spans, conference_words) if t not in names)
     return Interpretation(
         question=question,
         kind=kind,
@@ -357,6 +376,7 @@ def interpret(question: str) -> Interpretation:
         measure=measure_terms,
         person=bool(_PERSON_Q_RE.search(folded)),
         topic=topic,
+        phrases=tuple(phrases),
         given_amounts=tuple(str(a.value) for a in find_amounts(question) if a.currency),
         share=bool(recipient) and bool(_SHARE_RE.search(folded)),
     )
