@@ -48,8 +48,8 @@ _CONVERSION_RE = re.compile(r"\(\s*(?:unos|unas|aproximadamente|alrededor\s+de|c
 # A person's name: a title, then two or more capitalized words.
 _PERSON_RE = re.compile(
     r"\b(?:[Ss]eñora?|Sra?\.|Dra?\.|[Ee]mbajadora?|[Mm]inistr[oa]|[Vv]iceministr[oa]|[Ss]uperintendente|"
-    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])\s+(?:[a-záéíóúñ]+\s+){0,3}?"
-    r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
+    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])(?:\s+|,\s*)"
+    r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
 )
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
@@ -67,6 +67,9 @@ _UNKNOWN_VALUE_RE = re.compile(
     r"por\s+(?:definir|precisar|determinar|confirmar)|sin\s+precisar|sin\s+definir)\b"
 )
 _HOME_RECIPIENT = "Perú"
+_HOST_OF_EVENT_RE = re.compile(
+    r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
+)
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
 _MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 
@@ -108,6 +111,8 @@ def _present_actors(text: str, folded: str, question_absent: bool) -> list[tuple
     """(canonical, counts) of each actor named in `text`; a mention in an absent clause does not count."""
     out = []
     for m in find_actors(text):
+        if _HOST_OF_EVENT_RE.search(folded[max(0, m.start - 40) : m.start]):
+            continue  # "la Conferencia de Canadá": the host of a conference, not an actor of the sentence
         window = folded[m.end : m.end + 60]
         absent = bool(_ABSENT_RE.search(window)) or bool(_ABSENT_RE.search(folded[max(0, m.start - 30) : m.start]))
         out.append((m.canonical, question_absent or not absent))
@@ -280,6 +285,19 @@ def _names_person(it: Interpretation, sentence: str) -> bool:
     return False
 
 
+def _amount_owners(sentence: str) -> dict[int, str]:
+    """The donor each amount of a sentence naming two or more donors belongs to: the nearest donor mention ("los
+    NOK 60 millones de Noruega o los CHF 8 millones de Suiza"). Empty when the sentence names fewer than two."""
+    mentions = [m for m in find_actors(sentence) if _is_donor(m.canonical)]
+    if len({m.canonical for m in mentions}) < 2:
+        return {}
+    out = {}
+    for a in find_amounts(sentence):
+        nearest = min(mentions, key=lambda m: min(abs(m.start - a.end), abs(a.start - m.end)))
+        out[a.start] = nearest.canonical
+    return out
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
@@ -287,10 +305,12 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if kind == "amount":
         # An amount the question already states is its premise, not its answer.
         amounts, premise = [], False
+        owners = _amount_owners(sentence) if it.actors else {}
         for a in find_amounts(sentence):
             given = str(a.value) in it.given_amounts or (premise and bool(_CONVERSION_RE.search(sentence[: a.start])))
             premise = given
-            if not given:
+            owner = owners.get(a.start)
+            if not given and (owner is None or any(same_family(owner, actor) for actor in it.actors)):
                 amounts.append(a)
         if any(a.currency or a.scale for a in amounts):
             return True
@@ -314,9 +334,9 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
 
 def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     """The sentence or the one before it shares at least one of the question's topic terms (what it is about,
-    beyond its actors, names, event, year and question words). Not required of amount, count and date questions
-    about an actor: their verb varies ("anunció", "comprometió") and the actor and the value already bind them."""
-    if not it.topic or (it.actors and it.kind in ("amount", "count", "date")):
+    beyond its actors, names, event, year and question words). Of questions about an actor, only explanations
+    need it: the verb of the others varies ("anunció", "comprometió") and the actor and the value bind them."""
+    if not it.topic or (it.actors and it.kind != "explanation"):
         return True
     return bool(set(it.topic) & set(content_terms(f"{ctx.before} {sentence}")))
 
