@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
 from indexing.query.interpretation import Interpretation
@@ -155,8 +157,28 @@ def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bo
         # Its part: named in the sentence, and not jointly with another host ("para Colombia y
         # el Perú" is not the Perú's part).
         hosts = {m.canonical for m in find_actors(sentence) if m.info.host}
+        if _names_by_adjective(it.recipient, sentence):
+            hosts.add(it.recipient)
         return hosts == {it.recipient}
-    return any(m.canonical == it.recipient for text in (sentence, ctx.before, ctx.title) for m in find_actors(text))
+    return any(
+        any(m.canonical == it.recipient for m in find_actors(text)) or _names_by_adjective(it.recipient, text)
+        for text in (sentence, ctx.before, ctx.title)
+    )
+
+
+@lru_cache(maxsize=64)
+def _adjectives(canonical: str) -> frozenset[str]:
+    """Folded adjectives of a country in the gazetteer ("peruano", "peruana" for the Perú)."""
+    for a in load("actors")["actors"]:
+        if a["name"] == canonical:
+            return frozenset(fold_same_length(w).lower() for w in a.get("adj", []))
+    return frozenset()
+
+
+def _names_by_adjective(canonical: str, text: str) -> bool:
+    """Whether `text` names the country by its adjective ("actividades en territorio peruano")."""
+    adjectives = _adjectives(canonical)
+    return bool(adjectives) and any(w in adjectives for w in re.findall(r"\w+", fold_same_length(text).lower()))
 
 
 def _is_donor(name: str) -> bool:
