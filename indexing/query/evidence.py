@@ -25,7 +25,7 @@ from functools import lru_cache
 from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
-from indexing.query.interpretation import Interpretation
+from indexing.query.interpretation import Event, Interpretation
 from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
@@ -50,7 +50,8 @@ _CONVERSION_RE = re.compile(r"\(\s*(?:unos|unas|aproximadamente|alrededor\s+de|c
 # A person's name: a title, then two or more capitalized words.
 _PERSON_RE = re.compile(
     r"\b(?:[Ss]eñora?|Sra?\.|Dra?\.|[Ee]mbajadora?|[Mm]inistr[oa]|[Vv]iceministr[oa]|[Ss]uperintendente|"
-    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])(?:\s+|,\s*)"
+    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])"
+    r"(?:(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+,)?\s+"
     r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
 )
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
@@ -210,8 +211,10 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False  # the sentence is about another year
     if ev.meeting and ev.meeting not in _GENERIC_MEETINGS:
         # "la reunión de coordinación", "la Mesa Intersectorial": the kind of meeting is named where it is read.
+        # A record dated that very day is that meeting's record.
         kind_terms = set(content_terms(ev.meeting)) - _MEETING_WORDS
-        if not kind_terms <= set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}")):
+        same_day = bool(ev.day and ctx.date and _date_matches(ev, ctx.date))
+        if not same_day and not kind_terms <= set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}")):
             return False
     named = detect_event(sentence)
     where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
@@ -249,11 +252,16 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     )
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
-    if ctx.date:
-        y, m, d = (int(x) for x in ctx.date.split("-")[:3])
-        if (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d)):
-            return True
-    return False
+    return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def _date_matches(ev: Event, iso: str) -> bool:
+    """Whether an ISO date is compatible with the event's year, month and day."""
+    try:
+        y, m, d = (int(x) for x in iso.split("-")[:3])
+    except ValueError:
+        return False
+    return (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d))
 
 
 def _slug_years(slugs: tuple[str, ...]) -> set[int]:
@@ -300,7 +308,9 @@ def _names_person(it: Interpretation, sentence: str) -> bool:
     asked about: "Superintendente Nacional de Migraciones") nor an actor."""
     asked = set(content_terms(it.question))
     for m in _PERSON_RE.finditer(sentence):
-        words = re.findall(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+", m.group())[1:]
+        # The name: the capitalized words after the office's comma, or right after the title.
+        name = m.group().rsplit(",", 1)[-1]
+        words = re.findall(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+", name)[0 if "," in m.group() else 1 :]
         own = [w for w in words if not set(content_terms(w)) & asked and not find_actors(w)]
         if len(own) >= 2:
             return True

@@ -74,7 +74,8 @@ _PERSON_Q_RE = re.compile(r"\b(?:como\s+se\s+llama|quien\s+es|quien\s+era|quien\
 _NOT_TOPIC = frozenset(
     content_terms(
         "cuánto cuánta cuántos cuántas cuál cuáles quién quiénes cómo dónde cuándo qué fecha fechas día monto montos "
-        "cantidad total parte conferencia reunión sesión año mes según llama actual"
+        "cantidad total parte conferencia reunión sesión año mes según llama actual pasó ocurrió sucedió hizo "
+        "hicieron hubo dijo trató"
     )
 )
 _CAP_RE = re.compile(r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü]+")
@@ -158,7 +159,7 @@ class Interpretation:
     :ivar names: folded terms of other proper names the answer's record must share.
     :ivar count_of: folded term of the thing counted ("solicitudes" → "solicitud"), for count questions.
     :ivar measure: folded terms of the quantity asked for that a sentence must name ("tasa de interés" → ("tas",
-        "interes")), for count questions about a rate or a ratio.
+        "inter")), for count questions about a rate or a ratio.
     :ivar person: the question asks for a person's name ("¿cómo se llama…?", "¿quién es el…?").
     :ivar topic: folded content terms of what the question is about, without its question words, actors, event
         words, months, years and names.
@@ -330,7 +331,9 @@ def interpret(question: str) -> Interpretation:
         spans.append((m.start, m.end))
         before = folded[max(0, m.start - 60) : m.start]
         if m.info.host:
-            if _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
+            if re.search(r"organizad[ao]\s+por\s+(?:el\s+|la\s+)?$", before):
+                hosts.append(m.surface)
+            elif _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
                 recipient = m.canonical
             continue
         if _IN_EVENT_NAME_RE.search(before) or re.search(r"organizad[ao]\s+por\s+$", before):
