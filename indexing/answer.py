@@ -369,7 +369,9 @@ class Answerer:
                 chosen.append(cand)
         citations = _citations(chosen)
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-        return Answer(True, text, citations, summary, confidence=answer_confidence(top[0].score), interpretation=it)
+        # The best sentence's score: what the confidence is a function of (and what `--calibrate` fits it on).
+        evidence = {**summary, "score": round(top[0].score, 4)}
+        return Answer(True, text, citations, evidence, confidence=answer_confidence(top[0].score), interpretation=it)
 
     def _abstain(self, it: Interpretation, cands: list[_Candidate], summary: dict[str, float]) -> Answer:
         """Abstention: the message says what the closest candidate misses; `related` cites up to three of the

@@ -70,6 +70,9 @@ _UNKNOWN_VALUE_RE = re.compile(
     r"por\s+(?:definir|precisar|determinar|confirmar)|sin\s+precisar|sin\s+definir)\b"
 )
 _HOME_RECIPIENT = "Perú"
+_DISBURSED_RE = re.compile(
+    r"\b(?:desembols\w*|ejecutad[oa]s?|ha\s+ejecutado|han\s+ejecutado|transferid[oa]s?|transfiri\w*|entregad[oa]s?)"
+)
 _HOST_OF_EVENT_RE = re.compile(
     r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
 )
@@ -334,6 +337,11 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
         return False  # the sentence says the value is not known
+    if kind == "amount" and it.disbursement:
+        # "¿cuánto desembolsó…?": a disbursed or executed amount, not the pledge; a table row's column header says it.
+        where = ctx.chunk if is_table_line(sentence) else sentence
+        if not _DISBURSED_RE.search(fold_same_length(where).lower()):
+            return False
     if kind == "amount":
         # An amount the question already states is its premise, not its answer.
         amounts, premise = [], False

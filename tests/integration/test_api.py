@@ -258,11 +258,18 @@ class TestAsk:
                 "year": 2023,
                 "month": None,
                 "day": None,
+                "unknown_conference": False,
                 "description": "la Conferencia de Bruselas 2023",
             },
             "disbursement": False,
             "names": [],
             "count_of": None,
+            "measure": [],
+            "person": False,
+            "topic": ["anunc"],
+            "phrases": [],
+            "given_amounts": [],
+            "share": False,
         }
         assert 0.0 <= body["confidence"] <= 1.0
 
