@@ -302,6 +302,11 @@ def calibrate_confidence(scores: list[tuple[float, bool]]) -> tuple[float, float
     return best[0], best[1], round(best[2] / max(1, len(scores)), 4)
 
 
+def smoothed_share(outcomes: list[bool]) -> float:
+    """Laplace-smoothed share of right outcomes, (right + 1) / (n + 2): a small sample all right is not certainty."""
+    return (sum(outcomes) + 1) / (len(outcomes) + 2)
+
+
 def _passes(passages: list[PassageEvidence], d: float, c: float, k: float) -> bool:
     # As the answerer decides: one passage must reach every threshold.
     return any(e.dense >= d and e.coverage >= c and e.key_coverage >= k for e in passages)
@@ -389,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         reg, abst = dev["_register"], dev["_abstentions"]
         print(
             f"calibrated (dev) CONFIDENCE_SLOPE={slope} CONFIDENCE_MIDPOINT={mid} (log-loss {loss}); "
-            f"REGISTER_CONFIDENCE={sum(reg) / max(1, len(reg)):.2f} (n={len(reg)}); "
-            f"ABSTENTION_CONFIDENCE={sum(abst) / max(1, len(abst)):.2f} (n={len(abst)})"
+            f"REGISTER_CONFIDENCE={smoothed_share(reg):.2f} (n={len(reg)}); "
+            f"ABSTENTION_CONFIDENCE={smoothed_share(abst):.2f} (n={len(abst)})"
         )
     if args.failures and "dev" in reports:
         print("\ndev failures:")

@@ -22,7 +22,8 @@ from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKe
 from indexing.ocr import INSTALL_HINT, ocr_config, unavailable_reason
 from indexing.originals import Originals
 from indexing.pipelines import build_search_pipeline
-from indexing.query.interpretation import interpret
+from indexing.query.evidence import SentenceContext, check_sentence
+from indexing.query.interpretation import Interpretation, interpret
 from indexing.register import Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
@@ -167,11 +168,44 @@ class Engine:
         if it.kind == "amount" and it.actors and it.event is not None and it.event.slugs:
             passages = [(c.document_id, c.page) for c in found.chunks]
             reg = self.register.amount_answer(question, filters, passages)
-            if reg is not None:
+            if reg is not None and self._sources_fit(it, reg, found.chunks):
                 return replace(reg, confidence=REGISTER_CONFIDENCE, interpretation=it)
         return self.answerer.answer(
             question, found.query_embedding, found.chunks, max_sentences=min(3, top_k), interpretation=it
         )
+
+    def _sources_fit(self, it: Interpretation, answer: Answer, chunks: list[Chunk]) -> bool:
+        """Whether one of a register answer's source sentences passes the evidence check, read in its passage
+        (the retrieved chunk that holds it, else the sentence alone) and its record's title, date and conference:
+        the register is derived from the records, so its answer must satisfy the same constraints.
+
+        :param it: the question's interpretation.
+        :param answer: the register's answer.
+        :param chunks: the chunks retrieved for the question.
+        :returns: True when some source sentence satisfies every constraint.
+        """
+        for c in answer.citations:
+            chunk = next(
+                (
+                    ch
+                    for ch in chunks
+                    if ch.document_id == c.document_id
+                    and ch.page == c.page
+                    and ch.char_start <= c.char_start < ch.char_end
+                ),
+                None,
+            )
+            doc = self.store.get_document(c.document_id)
+            ctx = SentenceContext(
+                chunk.text if chunk else c.quote,
+                "",
+                doc.title if doc else c.title,
+                doc.date if doc else None,
+                doc.conference if doc else None,
+            )
+            if check_sentence(it, c.quote, ctx).ok:
+                return True
+        return False
 
     def upload(
         self,

@@ -114,6 +114,7 @@ class EventPublic(BaseModel):
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    unknown_conference: bool = False
     description: str = ""
 
 
@@ -127,6 +128,12 @@ class InterpretationPublic(BaseModel):
     disbursement: bool = False
     names: list[str] = []
     count_of: str | None = None
+    measure: list[str] = []
+    person: bool = False
+    topic: list[str] = []
+    phrases: list[str] = []
+    given_amounts: list[str] = []
+    share: bool = False
 
 
 class AskResponse(BaseModel):

@@ -43,6 +43,9 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         return head + " Pruebe con otras palabras, quite filtros o suba el registro que lo indique."
     if "actor" in missing and it.actors:
         tail = f"Los pasajes más cercanos no lo atribuyen a {_actors(it)}."
+    elif "recipient" in missing and it.recipient:
+        what = f"la parte destinada a {it.recipient}" if it.share else f"que se refieran a {it.recipient}"
+        tail = f"Los pasajes más cercanos no indican {what}." if it.share else f"No hay pasajes {what}."
     elif "event" in missing and event:
         about = f"mencionan a {_actors(it)}" if it.actors else "tratan del tema"
         tail = f"Los pasajes más cercanos {about}, pero no en {event}."

@@ -20,25 +20,40 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
-from indexing.query.interpretation import Interpretation
+from indexing.query.interpretation import Event, Interpretation
 from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
-from indexing.text.sentences import is_table_line
+from indexing.text.sentences import is_table_line, split_sentences
 from indexing.text.tokens import content_terms, fold_same_length
 
 __all__ = ["CONSTRAINTS", "Check", "SentenceContext", "check_sentence"]
 
-CONSTRAINTS = ("actor", "event", "value", "names")
+CONSTRAINTS = ("actor", "recipient", "event", "value", "names", "topic")
 
 _ABSENT_RE = re.compile(
     r"\b(?:no\s+respondi\w*|sin\s+anuncios?|en\s+calidad\s+de\s+observador\w*|como\s+observador\w*|no\s+asisti\w*|"
-    r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*)"
+    r"no\s+particip\w*|volver\s+a\s+invitar|se\s+excus\w*|no\s+hizo\s+anuncios?|no\s+anunci\w*|"
+    r"sin\s+(?:formular|hacer|realizar|presentar)\s+anuncios?)"
 )
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+# A section or list number opening a sentence ("5.4 La reunión…", "3. El BID…"): not a value.
+_ENUMERATOR_RE = re.compile(r"^\W*\d+(?:\.\d+)*[.)]?\s+(?=[A-ZÁÉÍÓÚÑ])")
+# An amount in parentheses right after another is that amount converted ("171 millones de dólares (unos 160
+# millones de euros)").
+_CONVERSION_RE = re.compile(r"\(\s*(?:unos|unas|aproximadamente|alrededor\s+de|cerca\s+de|equivalentes?\s+a)?\s*$")
+# A person's name: a title, then two or more capitalized words.
+_PERSON_RE = re.compile(
+    r"\b(?:[Ss]eñora?|Sra?\.|Dra?\.|[Ee]mbajadora?|[Mm]inistr[oa]|[Vv]iceministr[oa]|[Ss]uperintendente|"
+    r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])"
+    r"(?:(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+,)?\s+"
+    r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
+)
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
 _ANNOUNCED_RE = re.compile(
@@ -48,6 +63,21 @@ _ANNOUNCED_RE = re.compile(
 _CANCELLED_RE = re.compile(r"\b(?:cancelad[oa]s?|suspendid[oa]s?|postergad[oa]s?|aplazad[oa]s?|no\s+se\s+realiz\w*)\b")
 _CANCEL_Q_RE = re.compile(r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*)\b")
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,]\d+)*")
+# The value is stated as not known yet ("la parte destinada al Perú aún no ha sido precisada").
+_UNKNOWN_VALUE_RE = re.compile(
+    r"\b(?:no\s+(?:ha|han)\s+sido\s+(?:precisad|definid|determinad|confirmad)\w*|"
+    r"aun\s+no\s+(?:se\s+)?(?:ha|han)\s+(?:sido\s+)?(?:precisad|definid|determinad|confirmad)\w*|"
+    r"por\s+(?:definir|precisar|determinar|confirmar)|sin\s+precisar|sin\s+definir)\b"
+)
+_HOME_RECIPIENT = "Perú"
+_DISBURSED_RE = re.compile(
+    r"\b(?:desembols\w*|ejecutad[oa]s?|ha\s+ejecutado|han\s+ejecutado|transferid[oa]s?|transfiri\w*|entregad[oa]s?)"
+)
+_HOST_OF_EVENT_RE = re.compile(
+    r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
+)
+_GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
+_MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +117,8 @@ def _present_actors(text: str, folded: str, question_absent: bool) -> list[tuple
     """(canonical, counts) of each actor named in `text`; a mention in an absent clause does not count."""
     out = []
     for m in find_actors(text):
+        if _HOST_OF_EVENT_RE.search(folded[max(0, m.start - 40) : m.start]):
+            continue  # "la Conferencia de Canadá": the host of a conference, not an actor of the sentence
         window = folded[m.end : m.end + 60]
         absent = bool(_ABSENT_RE.search(window)) or bool(_ABSENT_RE.search(folded[max(0, m.start - 30) : m.start]))
         out.append((m.canonical, question_absent or not absent))
@@ -119,6 +151,40 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     return True
 
 
+def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    """A recipient other than the Perú (the archive's own country, implied by its records), or the Perú when the
+    question asks for its part of a larger total, must be named in the sentence, the sentence before it or the
+    record's title."""
+    if it.recipient is None or (it.recipient == _HOME_RECIPIENT and not it.share):
+        return True
+    if it.share:
+        # Its part: named in the sentence, and not jointly with another host ("para Colombia y
+        # el Perú" is not the Perú's part).
+        hosts = {m.canonical for m in find_actors(sentence) if m.info.host}
+        if _names_by_adjective(it.recipient, sentence):
+            hosts.add(it.recipient)
+        return hosts == {it.recipient}
+    return any(
+        any(m.canonical == it.recipient for m in find_actors(text)) or _names_by_adjective(it.recipient, text)
+        for text in (sentence, ctx.before, ctx.title)
+    )
+
+
+@lru_cache(maxsize=64)
+def _adjectives(canonical: str) -> frozenset[str]:
+    """Folded adjectives of a country in the gazetteer ("peruano", "peruana" for the Perú)."""
+    for a in load("actors")["actors"]:
+        if a["name"] == canonical:
+            return frozenset(fold_same_length(w).lower() for w in a.get("adj", []))
+    return frozenset()
+
+
+def _names_by_adjective(canonical: str, text: str) -> bool:
+    """Whether `text` names the country by its adjective ("actividades en territorio peruano")."""
+    adjectives = _adjectives(canonical)
+    return bool(adjectives) and any(w in adjectives for w in re.findall(r"\w+", fold_same_length(text).lower()))
+
+
 def _is_donor(name: str) -> bool:
     from indexing.commitments.actors import actor_info
 
@@ -138,10 +204,21 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
         if not _CANCEL_Q_RE.search(folded_question) and _CANCELLED_RE.search(fold_same_length(ctx.chunk).lower()):
             return False
-    if ev.year and it.kind != "date" and not is_table_line(sentence):
+    # A conference no known one is: a sentence or passage about a known conference is about another one.
+    if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
+        return False
+    allowed = {ev.year} if ev.year else _slug_years(ev.slugs)
+    if allowed and it.kind != "date" and not is_table_line(sentence):
         years = {int(y) for y in YEAR_RE.findall(sentence)}
-        if years and ev.year not in years:
+        if years and not years & allowed:
             return False  # the sentence is about another year
+    if ev.meeting and ev.meeting not in _GENERIC_MEETINGS:
+        # "la reunión de coordinación", "la Mesa Intersectorial": the kind of meeting is named where it is read.
+        # A record dated that very day is that meeting's record.
+        kind_terms = set(content_terms(ev.meeting)) - _MEETING_WORDS
+        same_day = bool(ev.day and ctx.date and _date_matches(ev, ctx.date))
+        if not same_day and not kind_terms <= set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}")):
+            return False
     named = detect_event(sentence)
     where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
     folded = fold_same_length(where).lower()
@@ -170,13 +247,30 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return True
         record_year = (ctx.date or "")[:4]
         return str(ev.year) in where or record_year == str(ev.year) or str(ev.year) in (ctx.conference or "")
-    if _date_in(ev.year, ev.month, ev.day, where):
+    # A date in the passage counts only where a sentence states it as held, not as the next meeting's date.
+    stated = "\n".join(
+        ctx.chunk[a:b]
+        for a, b in split_sentences(ctx.chunk)
+        if not _ANNOUNCED_RE.search(fold_same_length(ctx.chunk[a:b]).lower())
+    )
+    if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
-    if ctx.date:
-        y, m, d = (int(x) for x in ctx.date.split("-")[:3])
-        if (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d)):
-            return True
-    return False
+    return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def _date_matches(ev: Event, iso: str) -> bool:
+    """Whether an ISO date is compatible with the event's year, month and day."""
+    try:
+        y, m, d = (int(x) for x in iso.split("-")[:3])
+    except ValueError:
+        return False
+    return (ev.year in (None, y)) and (ev.month in (None, m)) and (ev.day in (None, d))
+
+
+def _slug_years(slugs: tuple[str, ...]) -> set[int]:
+    from indexing.query.interpretation import _conferences
+
+    return {int(year) for s, _, _, year in _conferences() if s in slugs}
 
 
 def _date_in(year: int | None, month: int | None, day: int | None, text: str) -> bool:
@@ -191,7 +285,9 @@ def _date_in(year: int | None, month: int | None, day: int | None, text: str) ->
 
 def _numbers(sentence: str) -> list[str]:
     years = {m.start() for m in YEAR_RE.finditer(sentence)}
-    out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years]
+    enumerator = _ENUMERATOR_RE.match(sentence)
+    skip = enumerator.end() if enumerator else 0
+    out = [m.group() for m in _NUMBER_RE.finditer(sentence) if m.start() not in years and m.start() >= skip]
     out.extend(str(v) for _, _, v, _ in find_number_words(sentence))
     return out
 
@@ -210,13 +306,58 @@ def _counted(sentence: str, noun: str) -> bool:
     return False
 
 
+def _names_person(it: Interpretation, sentence: str) -> bool:
+    """A person's name after a title: two capitalized words that are neither the question's own words (the title
+    asked about: "Superintendente Nacional de Migraciones") nor an actor."""
+    asked = set(content_terms(it.question))
+    for m in _PERSON_RE.finditer(sentence):
+        # The name: the capitalized words after the office's comma, or right after the title.
+        name = m.group().rsplit(",", 1)[-1]
+        words = re.findall(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+", name)[0 if "," in m.group() else 1 :]
+        own = [w for w in words if not set(content_terms(w)) & asked and not find_actors(w)]
+        if len(own) >= 2:
+            return True
+    return False
+
+
+def _amount_owners(sentence: str) -> dict[int, str]:
+    """The donor each amount of a sentence naming two or more donors belongs to: the nearest donor mention ("los
+    NOK 60 millones de Noruega o los CHF 8 millones de Suiza"). Empty when the sentence names fewer than two."""
+    mentions = [m for m in find_actors(sentence) if _is_donor(m.canonical)]
+    if len({m.canonical for m in mentions}) < 2:
+        return {}
+    out = {}
+    for a in find_amounts(sentence):
+        nearest = min(mentions, key=lambda m: min(abs(m.start - a.end), abs(a.start - m.end)))
+        out[a.start] = nearest.canonical
+    return out
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
+    if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
+        return False  # the sentence says the value is not known
+    if kind == "amount" and it.disbursement:
+        # "¿cuánto desembolsó…?": a disbursed or executed amount, not the pledge; a table row's column header says it.
+        where = ctx.chunk if is_table_line(sentence) else sentence
+        if not _DISBURSED_RE.search(fold_same_length(where).lower()):
+            return False
     if kind == "amount":
-        if any(a.currency or a.scale for a in find_amounts(sentence)):
+        # An amount the question already states is its premise, not its answer.
+        amounts, premise = [], False
+        owners = _amount_owners(sentence) if it.actors else {}
+        for a in find_amounts(sentence):
+            given = str(a.value) in it.given_amounts or (premise and bool(_CONVERSION_RE.search(sentence[: a.start])))
+            premise = given
+            owner = owners.get(a.start)
+            if not given and (owner is None or any(same_family(owner, actor) for actor in it.actors)):
+                amounts.append(a)
+        if any(a.currency or a.scale for a in amounts):
             return True
-        return is_table_line(sentence) and bool(_numbers(sentence))
+        return is_table_line(sentence) and bool(_numbers(sentence)) and not it.given_amounts
     if kind == "count":
+        if it.measure and not set(it.measure) <= set(content_terms(sentence)):
+            return False  # "¿cuál es la tasa de interés…?": the sentence must be about that rate
         if it.count_of == "%":
             return bool(_PERCENT_RE.search(sentence))
         if not _numbers(sentence):
@@ -224,16 +365,31 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         if it.count_of is None:
             return True
         return _counted(sentence, it.count_of)
+    if it.person:
+        return _names_person(it, sentence)
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
     return True
 
 
+def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    """The sentence or the one before it shares at least one of the question's topic terms (what it is about,
+    beyond its actors, names, event, year and question words). Of questions about an actor, only explanations
+    need it: the verb of the others varies ("anunció", "comprometió") and the actor and the value bind them."""
+    if not it.topic or (it.actors and it.kind != "explanation"):
+        return True
+    return bool(set(it.topic) & set(content_terms(f"{ctx.before} {sentence}")))
+
+
 def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if not it.names:
         return True
-    have = set(content_terms(f"{sentence} {ctx.chunk} {ctx.title}"))
-    return all(n in have for n in it.names)
+    where = f"{sentence} {ctx.chunk} {ctx.title}"
+    have = set(content_terms(where))
+    if not all(n in have for n in it.names):
+        return False
+    folded = " ".join(fold_same_length(where).lower().split())
+    return all(p in folded for p in it.phrases)
 
 
 def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> Check:
@@ -247,10 +403,14 @@ def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> C
     missing = []
     if not _actor_ok(it, sentence, ctx):
         missing.append("actor")
+    if not _recipient_ok(it, sentence, ctx):
+        missing.append("recipient")
     if not _event_ok(it, sentence, ctx):
         missing.append("event")
     if not _value_ok(it, sentence, ctx):
         missing.append("value")
     if not _names_ok(it, sentence, ctx):
         missing.append("names")
+    if not _topic_ok(it, sentence, ctx):
+        missing.append("topic")
     return Check(tuple(missing))

@@ -20,6 +20,7 @@ from typing import Any
 from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, normalize_actor
 from indexing.commitments.extract import detect_event
+from indexing.text.amounts import find_amounts
 from indexing.text.dates import MONTHS, YEAR_RE, find_dates
 from indexing.text.tokens import content_terms, fold_same_length
 
@@ -59,6 +60,24 @@ _MEETING_RE = re.compile(
 )
 _IN_EVENT_NAME_RE = re.compile(r"\b(?:conferencia|cumbre)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$")
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
+# Meeting words that may name the conference itself ("la reunión de Bruselas").
+_GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre"])
+# "tasa de interés", "tipo de cambio", "porcentaje de ejecución": the quantity a sentence must name.
+_MEASURE_RE = re.compile(r"\b(?:tasa|tipo|nivel|indice)\s+de\s+(\w+)")
+# The part of a total that went to the recipient.
+_SHARE_RE = re.compile(
+    r"\b(?:que\s+parte|que\s+porcion|cuanto)\b.*\b(?:de\s+lo\s+que|de\s+los|del\s+total|de\s+ese)\b|\bque\s+parte\b"
+)
+_NAME_JOIN_RE = re.compile(r"\s+(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?")
+_PERSON_Q_RE = re.compile(r"\b(?:como\s+se\s+llama|quien\s+es|quien\s+era|quien\s+fue)\b")
+# Words that say what kind of answer is asked for, or name the event, not what it is about.
+_NOT_TOPIC = frozenset(
+    content_terms(
+        "cuánto cuánta cuántos cuántas cuál cuáles quién quiénes cómo dónde cuándo qué fecha fechas día monto montos "
+        "cantidad total parte conferencia reunión sesión año mes según llama actual pasó ocurrió sucedió hizo "
+        "hicieron hubo dijo trató"
+    )
+)
 _CAP_RE = re.compile(r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü]+")
 _ORDINALS = frozenset(["primer", "primera", "segunda", "segundo", "tercera", "tercer", "cuarta", "cuarto"])
 
@@ -86,6 +105,8 @@ class Event:
     :ivar year: year named with it (or in the question), if any.
     :ivar month: month named (1-12), if any.
     :ivar day: day named, if any.
+    :ivar unknown_conference: the question names a conference ("la conferencia de donantes de 2022 organizada por
+        México") that is none of the known ones: a record naming a known conference is about another one.
     """
 
     slugs: tuple[str, ...] = ()
@@ -94,6 +115,7 @@ class Event:
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    unknown_conference: bool = False
 
     def describe(self) -> str:
         """Spanish description: "la reunión de seguimiento del 5 de diciembre de 2023", "la Conferencia de
@@ -107,6 +129,11 @@ class Event:
             when = str(self.year)
         if self.label and not self.meeting:
             return f"la {self.label}" if self.label.startswith("Conferencia") else self.label
+        if self.meeting and self.slugs and self.label:
+            name = self.meeting.replace("reunion", "reunión").replace("sesion", "sesión")
+            return f"la {name} de la {self.label}" if self.label.startswith("Conferencia") else f"la {name}"
+        if self.unknown_conference:
+            return f"una conferencia de {when}" if when else "esa conferencia"
         if self.meeting:
             name = (
                 self.meeting.replace("reunion", "reunión")
@@ -131,6 +158,17 @@ class Interpretation:
     :ivar disbursement: the question asks what was disbursed or executed, not pledged.
     :ivar names: folded terms of other proper names the answer's record must share.
     :ivar count_of: folded term of the thing counted ("solicitudes" → "solicitud"), for count questions.
+    :ivar measure: folded terms of the quantity asked for that a sentence must name ("tasa de interés" → ("tas",
+        "inter")), for count questions about a rate or a ratio.
+    :ivar person: the question asks for a person's name ("¿cómo se llama…?", "¿quién es el…?").
+    :ivar topic: folded content terms of what the question is about, without its question words, actors, event
+        words, months, years and names.
+    :ivar phrases: the question's names of two or more words, folded ("ministerio de salud"): a record must write
+        them as one name.
+    :ivar given_amounts: money amounts the question itself states ("de los US$ 171 millones"), as exact decimal
+        strings: an answer must state another amount, not restate the premise.
+    :ivar share: the question asks for the part of a total that went to the recipient ("¿qué parte de … se
+        destinó al Perú?", "¿cuánto destinó … al Perú de lo que anunció?"): the recipient must be named.
     """
 
     question: str
@@ -141,6 +179,12 @@ class Interpretation:
     disbursement: bool = False
     names: tuple[str, ...] = ()
     count_of: str | None = None
+    measure: tuple[str, ...] = ()
+    person: bool = False
+    topic: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    given_amounts: tuple[str, ...] = ()
+    share: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,6 +194,10 @@ class Interpretation:
         out.pop("extra")
         out["actors"] = list(self.actors)
         out["names"] = list(self.names)
+        out["given_amounts"] = list(self.given_amounts)
+        out["measure"] = list(self.measure)
+        out["topic"] = list(self.topic)
+        out["phrases"] = list(self.phrases)
         if self.event is not None:
             out["event"] = {**asdict(self.event), "slugs": list(self.event.slugs), "description": self.event.describe()}
         return out
@@ -201,9 +249,12 @@ def _event(question: str, folded: str) -> Event | None:
     month = full.month if full else None
     day = full.day if full else None
     year = full.year if full and full.year else (years[0] if years else None)
+    # A specific meeting held at a conference ("la reunión bilateral con Corea en Bruselas en 2023") keeps its kind:
+    # what happened at the conference is not what happened at that meeting.
+    at_conference = meeting if meeting and meeting not in _GENERIC_MEETINGS else None
     if named:
         slug = next(s for s, n, _, _ in confs if n == named)
-        return Event((slug,), named, None, year, month, day)
+        return Event((slug,), named, at_conference, year, month, day)
     if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and (year or month or day):
         return Event((), meeting_m.group("kind"), meeting_m.group("kind"), year, month, day)
     # A conference by its place ("en Bruselas"), its host ("organizada por Canadá") or by "conferencia ... 2020".
@@ -225,7 +276,9 @@ def _event(question: str, folded: str) -> Event | None:
         slugs.extend(s for s, _, _, y in confs if y == str(year) and s not in slugs)
     if slugs:
         label = next(n for s, n, _, _ in confs if s == slugs[0]) if len(slugs) == 1 else ""
-        return Event(tuple(slugs), label, None, year, month, day)
+        return Event(tuple(slugs), label, at_conference, year, month, day)
+    if re.search(r"\b(?:conferencia|cumbre)\b", folded) and (year or re.search(r"organizad[ao]\s+por\b", folded)):
+        return Event((), "", None, year, month, day, unknown_conference=True)
     if year or month:
         return Event((), "", meeting, year, month, day)
     return None
@@ -241,6 +294,27 @@ def _count_of(folded: str) -> str | None:
     return None
 
 
+def _phrase(question: str, run: list[tuple[int, int]]) -> list[str]:
+    """A run of two or more name words as one folded phrase ("ministerio de salud"); none for a single word."""
+    if len(run) < 2:
+        return []
+    return [" ".join(fold_same_length(question[run[0][0] : run[-1][1]]).lower().split())]
+
+
+def _topic(question: str, spans: list[tuple[int, int]], conference_words: set[str]) -> tuple[str, ...]:
+    """Content terms of the question outside its actors' names, without question words, event words, months and
+    years."""
+    text = question
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + " " + text[e:]
+    skip = _NOT_TOPIC | set(content_terms(" ".join(conference_words))) | set(content_terms(" ".join(MONTHS)))
+    out: list[str] = []
+    for t in content_terms(text):
+        if t not in skip and not t.isdigit() and t not in out:
+            out.append(t)
+    return tuple(out)
+
+
 def interpret(question: str) -> Interpretation:
     """Read a Spanish question into its constraints.
 
@@ -252,20 +326,26 @@ def interpret(question: str) -> Interpretation:
     actors: list[str] = []
     recipient = None
     spans: list[tuple[int, int]] = []
+    hosts: list[str] = []
     for m in find_actors(question):
         spans.append((m.start, m.end))
         before = folded[max(0, m.start - 60) : m.start]
         if m.info.host:
-            if _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
+            if re.search(r"organizad[ao]\s+por\s+(?:el\s+|la\s+)?$", before):
+                hosts.append(m.surface)
+            elif _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
                 recipient = m.canonical
             continue
         if _IN_EVENT_NAME_RE.search(before) or re.search(r"organizad[ao]\s+por\s+$", before):
+            hosts.append(m.surface)
             continue  # the host of a conference ("la conferencia de Canadá"), not the actor asked about
         if m.canonical not in actors:
             actors.append(m.canonical)
     event = _event(question, folded)
     conference_words = {p for _, _, p, _ in _conferences()}
     names: list[str] = []
+    phrases: list[str] = []
+    run: list[tuple[int, int]] = []  # spans of the current run of name words ("Ministerio de Salud")
     for i, cap in enumerate(_CAP_RE.finditer(question)):
         if i == 0 and cap.start() <= 2:
             continue
@@ -274,7 +354,19 @@ def interpret(question: str) -> Interpretation:
         word = fold_same_length(cap.group()).lower()
         if word in _NOT_NAMES or word in conference_words or word in MONTHS or word in _ORDINALS:
             continue
+        if run and not _NAME_JOIN_RE.fullmatch(question[run[-1][1] : cap.start()]):
+            phrases.extend(_phrase(question, run))
+            run = []
+        run.append((cap.start(), cap.end()))
         names.extend(t for t in content_terms(cap.group()) if t not in names)
+    phrases.extend(_phrase(question, run))
+    if event is not None and event.unknown_conference:
+        # The host of a conference no record knows is a name its records must share.
+        for host in hosts:
+            names.extend(t for t in content_terms(host) if t not in names)
+    measure_m = _MEASURE_RE.search(folded) if kind == "count" else None
+    measure_terms = tuple(content_terms(measure_m.group(0))) if measure_m else ()
+    topic = tuple(t for t in _topic(question, spans, conference_words) if t not in names)
     return Interpretation(
         question=question,
         kind=kind,
@@ -284,4 +376,10 @@ def interpret(question: str) -> Interpretation:
         disbursement=kind == "amount" and bool(_DISBURSED_RE.search(folded)),
         names=tuple(names),
         count_of=_count_of(folded) if kind == "count" else None,
+        measure=measure_terms,
+        person=bool(_PERSON_Q_RE.search(folded)),
+        topic=topic,
+        phrases=tuple(phrases),
+        given_amounts=tuple(str(a.value) for a in find_amounts(question) if a.currency),
+        share=bool(recipient) and bool(_SHARE_RE.search(folded)),
     )

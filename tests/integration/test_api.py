@@ -237,7 +237,7 @@ class TestAsk:
     ) -> None:
         body = client.post("/v1/ask", json={"question": question}).json()
         assert (body["answer"], body["found"], body["citations"]) == (message, False, [])
-        assert body["confidence"] == 0.6
+        assert body["confidence"] == 0.96
         assert body["interpretation"]["kind"] == kind
         assert 1 <= len(body["related"]) <= 3
         for c in body["related"]:  # the closest passages, verbatim from their page, not an answer
@@ -258,11 +258,18 @@ class TestAsk:
                 "year": 2023,
                 "month": None,
                 "day": None,
+                "unknown_conference": False,
                 "description": "la Conferencia de Bruselas 2023",
             },
             "disbursement": False,
             "names": [],
             "count_of": None,
+            "measure": [],
+            "person": False,
+            "topic": ["anunc"],
+            "phrases": [],
+            "given_amounts": [],
+            "share": False,
         }
         assert 0.0 <= body["confidence"] <= 1.0
 

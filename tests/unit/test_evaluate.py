@@ -64,3 +64,11 @@ def test_summarize_and_reliability() -> None:
 def test_calibrate_confidence_separates_scores() -> None:
     slope, mid, _ = calibrate_confidence([(1.0, False), (1.2, False), (2.8, True), (3.0, True)])
     assert 1.2 <= mid <= 2.8 and slope > 0
+
+
+def test_smoothed_share_is_never_certain() -> None:
+    from corpus.evaluate import smoothed_share
+
+    assert smoothed_share([True] * 23) == 24 / 25
+    assert smoothed_share([True] * 9 + [False] * 3) == 10 / 14
+    assert smoothed_share([]) == 0.5

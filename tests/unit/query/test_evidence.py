@@ -51,7 +51,7 @@ def test_count_needs_a_number_of_the_thing_counted() -> None:
     good = "hasta abril de 2022 se habían recibido más de 380.000 solicitudes de CPP"
     money = "Migraciones destinará S/ 18,6 millones al CPP en abril de 2022"
     assert check_sentence(it, good, ctx(good)).ok
-    assert check_sentence(it, money, ctx(money)).missing == ("value",)
+    assert check_sentence(it, money, ctx(money)).missing == ("value", "topic")
 
 
 def test_date_question_needs_a_date() -> None:
@@ -78,3 +78,100 @@ def test_message_says_what_is_missing() -> None:
         "Ningún registro indica un aporte de Noruega en la Conferencia de Canadá 2021. Los pasajes más cercanos no "
         "lo atribuyen a Noruega. Vea los pasajes relacionados."
     )
+
+
+US_SHARE = interpret("¿Cuánto destinará Estados Unidos al Perú de los US$ 171 millones anunciados en Bruselas en 2023?")
+UK_SHARE = interpret("¿Cuánto destinó el Reino Unido al Perú de lo que anunció en Bruselas?")
+
+
+def test_share_needs_the_recipient_alone_and_a_new_amount() -> None:
+    premise = (
+        "En dicha conferencia, el Gobierno de los Estados Unidos anunció 171 millones de dólares (unos 160 millones "
+        "de euros) en asistencia humanitaria para el Perú."
+    )
+    assert check_sentence(US_SHARE, premise, ctx(premise, conference="bruselas-2023")).missing == ("value",)
+    part = "Estados Unidos destinará US$ 40 millones de ese anuncio al Perú."
+    assert check_sentence(US_SHARE, part, ctx(part, conference="bruselas-2023")).ok
+    regional = "Estados Unidos confirmó US$ 40 millones para la respuesta regional."
+    assert check_sentence(US_SHARE, regional, ctx(regional, conference="bruselas-2023")).missing == ("recipient",)
+    joint = "| Reino Unido | 8 millones | GBP | Donación | Colombia y Perú |"
+    assert check_sentence(UK_SHARE, joint, ctx(joint, conference="bruselas-2023")).missing == ("recipient",)
+
+
+def test_a_value_stated_as_unknown_is_not_an_answer() -> None:
+    s = "- Bruselas, marzo de 2023: GBP 8 millones para el Perú; la parte destinada al Perú aún no ha sido precisada."
+    assert check_sentence(UK_SHARE, s, ctx(s, before="Reino Unido")).missing == ("value",)
+
+
+def test_recipient_other_than_the_archive_country_and_by_adjective() -> None:
+    it = interpret("¿Cuántos venezolanos residían en Chile en 2021?")
+    s = "El Perú acoge a más de un millón de personas venezolanas en 2021."
+    assert "recipient" in check_sentence(it, s, ctx(s)).missing
+    canada = interpret("¿Qué parte de los fondos que Canadá anunció en 2021 se asignó al Perú?")
+    s = "se ha acordado destinar CAD 10 millones a actividades en territorio peruano durante el período 2021-2022."
+    assert check_sentence(canada, s, ctx(s, title="Nota de la Embajada de Canadá", date="2021-08-16")).ok
+
+
+def test_amounts_belong_to_their_nearest_donor() -> None:
+    it = interpret("¿Qué parte de los CHF 8 millones anunciados por Suiza en Bruselas se destinó al Perú?")
+    s = (
+        "La matriz no incluye los anuncios regionales sin asignación nacional (por ejemplo, los NOK 60 millones de "
+        "Noruega o los CHF 8 millones de Suiza en 2023), que el Perú no ha utilizado."
+    )
+    assert check_sentence(it, s, ctx(s, conference="bruselas-2023")).missing == ("value",)
+
+
+def test_a_conference_host_is_not_the_actor() -> None:
+    it = interpret("¿Cuánto anunció Canadá en 2021?")
+    s = "- Conferencia de Canadá, junio de 2021: CHF 4,5 millones para el Perú."
+    assert check_sentence(it, s, ctx(s, before="## Suiza")).missing == ("actor",)
+    assert check_sentence(it, s, ctx(s, before="## Canadá")).ok
+
+
+def test_unknown_conference_is_not_a_known_one() -> None:
+    it = interpret("¿Qué se acordó en la conferencia de donantes de 2022 organizada por México?")
+    s = "El informe consolida los compromisos de la Conferencia de Donantes de 2020 convocada por España y México."
+    assert "event" in check_sentence(it, s, ctx(s, date="2022-12-31")).missing
+
+
+def test_announced_and_cancelled_meetings() -> None:
+    june = interpret("¿Qué acuerdos se adoptaron en la reunión de coordinación de la APCI de junio de 2023?")
+    chunk = (
+        "Acuerdos de la reunión de coordinación.\n"
+        "- La Cancillería preparará una cartera de proyectos para la conferencia de 2023.\n"
+        "- La próxima reunión de coordinación se realizará en junio de 2023."
+    )
+    s = "- La Cancillería preparará una cartera de proyectos para la conferencia de 2023."
+    assert "event" in check_sentence(june, s, ctx(chunk, date="2022-12-13")).missing
+    korea = interpret("¿Qué se acordó en la reunión bilateral con la delegación de Corea en Bruselas en 2023?")
+    s = "5.4 La reunión bilateral prevista con la delegación de la República de Corea no se realizó."
+    assert "event" in check_sentence(korea, s, ctx(s, conference="bruselas-2023")).missing
+
+
+def test_meeting_kind_must_be_named_unless_the_record_is_of_that_day() -> None:
+    it = interpret("¿Qué acuerdos se adoptaron en la reunión de coordinación de la APCI de junio de 2023?")
+    s = "- Migraciones remitirá su nota de necesidades a la Cancillería antes del 30 de junio de 2023."
+    title = "Acta de la sesión de la Mesa Intersectorial"
+    assert "event" in check_sentence(it, s, ctx(s, title=title, date="2023-05-25")).missing
+    same = ctx(s, title="Acta de la reunión de coordinación", date="2023-06-20")
+    assert "event" not in check_sentence(it, s, same).missing
+
+
+def test_rate_person_and_topic() -> None:
+    rate = interpret("¿Cuál era el tipo de cambio oficial del sol frente al euro en 2023?")
+    s = "5.4 La reunión prevista no se realizó por cambios en la agenda en 2023."
+    assert "value" in check_sentence(rate, s, ctx(s)).missing
+    person = interpret("¿Cómo se llama el actual Superintendente Nacional de Migraciones?")
+    office = (
+        "La delegación estuvo presidida por la Ministra de Relaciones Exteriores y el Superintendente Nacional de "
+        "Migraciones."
+    )
+    assert check_sentence(person, office, ctx(office)).missing == ("value",)
+    named = "El Superintendente Nacional de Migraciones, Armando García Torres, inauguró la sesión."
+    assert check_sentence(person, named, ctx(named)).ok
+    sanctions = interpret("¿Qué sanciones impuso la Unión Europea a Venezuela en 2020?")
+    s = "La Comisión Europea aportará EUR 144,2 millones en donaciones para Venezuela en 2020."
+    assert check_sentence(sanctions, s, ctx(s)).missing == ("topic",)
+    health = interpret("¿Cuánto asignó el Ministerio de Salud a la vacunación de migrantes en 2021?")
+    s = "Como es de conocimiento del Ministerio, en 2021 Canadá asignó CAD 115 millones a la salud."
+    assert check_sentence(health, s, ctx(s)).missing == ("names",)

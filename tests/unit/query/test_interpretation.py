@@ -70,9 +70,50 @@ def test_to_dict_is_json_ready() -> None:
             "year": 2023,
             "month": None,
             "day": None,
+            "unknown_conference": False,
             "description": "la Conferencia de Bruselas 2023",
         },
         "disbursement": False,
         "names": [],
         "count_of": None,
+        "measure": [],
+        "person": False,
+        "topic": ["anunc"],
+        "phrases": [],
+        "given_amounts": [],
+        "share": False,
     }
+
+
+def test_a_meeting_at_a_conference_keeps_its_kind() -> None:
+    it = interpret("¿Qué se acordó en la reunión bilateral con la delegación de Corea en Bruselas en 2023?")
+    assert it.event is not None
+    assert (it.event.slugs, it.event.meeting) == (("bruselas-2023",), "reunion bilateral")
+    assert it.event.describe() == "la reunión bilateral de la Conferencia de Bruselas 2023"
+    assert it.topic == ("acord", "bilateral", "deleg")
+
+
+def test_a_conference_no_record_knows() -> None:
+    it = interpret("¿Qué se acordó en la conferencia de donantes de 2022 organizada por México?")
+    assert it.event is not None
+    assert (it.event.slugs, it.event.unknown_conference, it.event.year) == ((), True, 2022)
+    assert it.names == ("mexic",)
+    assert it.event.describe() == "una conferencia de 2022"
+
+
+def test_share_of_a_total_and_the_amounts_the_question_gives() -> None:
+    it = interpret("¿Cuánto destinará Estados Unidos al Perú de los US$ 171 millones anunciados en Bruselas en 2023?")
+    assert (it.recipient, it.share, it.given_amounts) == ("Perú", True, ("171000000",))
+    plain = interpret("¿Cuánto anunció Canadá para el Perú en 2021?")
+    assert (plain.recipient, plain.share, plain.given_amounts) == ("Perú", False, ())
+
+
+def test_measure_person_and_name_phrases() -> None:
+    rate = interpret("¿Cuál es la tasa de interés del préstamo del BID a Colombia?")
+    assert (rate.kind, rate.count_of, rate.measure, rate.recipient) == ("count", "%", ("tas", "inter"), "Colombia")
+    person = interpret("¿Cómo se llama el actual Superintendente Nacional de Migraciones?")
+    assert person.person is True
+    assert person.phrases == ("superintendente nacional de migraciones",)
+    health = interpret("¿Cuánto asignó el Ministerio de Salud a la vacunación de migrantes en 2021?")
+    assert health.phrases == ("ministerio de salud",)
+    assert health.topic == ("asign", "vacun", "migrant")
