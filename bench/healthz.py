@@ -125,16 +125,20 @@ def long_record() -> bytes:
 
 
 class Service:
-    """The real service in a subprocess, on a free port, with a temporary data directory."""
+    """The real service in a subprocess, on a free port, with a temporary data directory.
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    :param source: the source tree the service runs from (default: this one; another commit's tree, with its
+        `models/` folder, for a before/after comparison).
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, source: Path = ROOT) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (data_dir / "service.log").open("wb")
-        child_env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "PYTHONPATH": str(ROOT), **(env or {})}
+        child_env = {**os.environ, "HAYSTACK_TELEMETRY_ENABLED": "False", "PYTHONPATH": str(source), **(env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service", "--port", str(self.port), "--data-dir", str(data_dir / "store")],
-            cwd=ROOT,
+            cwd=source,
             env=child_env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -245,6 +249,9 @@ def main() -> None:
         default=["idle", "single_line_2mib", "dots_50kb", "dos_50kb", "multi_record"],
         help="cases to run, in order",
     )
+    parser.add_argument(
+        "--source", type=Path, default=ROOT, help="source tree the service runs from (default: this one)"
+    )
     args = parser.parse_args()
     pdfs = sorted(RECORDS.glob("*.pdf"))
     cases_input: dict[str, list[tuple[str, bytes]]] = {
@@ -255,7 +262,7 @@ def main() -> None:
         "multi_record": [*[(p.name, p.read_bytes()) for p in pdfs], ("informe_consolidado.txt", long_record())],
     }
     with tempfile.TemporaryDirectory(prefix="bench-healthz-") as tmp:
-        service = Service(Path(tmp))
+        service = Service(Path(tmp), source=args.source.resolve())
         try:
             service.wait_ready()
             with httpx.Client(base_url=service.url, timeout=600) as c:
@@ -267,10 +274,18 @@ def main() -> None:
             service.stop()
     load = os.getloadavg()
     if args.json:
-        out: dict[str, Any] = {"cpus": os.cpu_count(), "loadavg": load, "cases": [asdict(r) for r in results]}
+        out: dict[str, Any] = {
+            "source": str(args.source),
+            "cpus": os.cpu_count(),
+            "loadavg": load,
+            "cases": [asdict(r) for r in results],
+        }
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
-    sys.stdout.write(f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; times in ms\n")
+    sys.stdout.write(
+        f"service from {args.source}; {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        " at the end; times in ms\n"
+    )
     for r in results:
         sys.stdout.write(f"{r.name} ({r.seconds:.1f} s)\n")
         sys.stdout.write(f"  healthz  {r.healthz.line()}\n")
