@@ -17,6 +17,7 @@ happens when the process that started it ends, however it ends: a SIGKILLed serv
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,18 +25,24 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from haystack import Pipeline
+from haystack import Pipeline, tracing
+from haystack.tracing import Span, Tracer
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 _ROOT = Path(__file__).resolve().parent.parent
+COMPONENT_RUN = "haystack.component.run"
+STAGE_SECONDS_TAG = "compromisos.stage_seconds"
+"""Tag of the component-run spans a task's stages are replayed as in the caller: the seconds the component took in
+the worker (a tracer timing stages reads it instead of timing the replay)."""
 
 
 class WorkerCrashed(RuntimeError):
@@ -89,9 +96,9 @@ class PipelineWorker:
         self._requests.send(message)
         self._unanswered += 1
 
-    def _receive(self) -> tuple[str, Any]:
+    def _receive(self) -> tuple[str, Any, list[tuple[str, float]]]:
         assert self._answers is not None
-        answer: tuple[str, Any] = self._answers.recv()
+        answer: tuple[str, Any, list[tuple[str, float]]] = self._answers.recv()
         self._unanswered -= 1
         return answer
 
@@ -142,14 +149,26 @@ class PipelineWorker:
                 self._send(("run", pipeline_key(data), data, fn, args))
                 while self._unanswered > 1:
                     self._receive()  # earlier warm-ups
-                status, value = self._receive()
+                status, value, stages = self._receive()
             except (EOFError, OSError) as exc:
                 code = self._proc.poll() if self._proc is not None else None
                 self._stop(wait=False)
                 raise WorkerCrashed(f"the ingestion worker died while it ran a task (exit code {code})") from exc
+        for stage, seconds in stages:
+            # Replayed through the caller's tracer, so stage timing (the service's metrics) still sees them.
+            with tracing.tracer.trace(
+                COMPONENT_RUN, tags={"haystack.component.name": stage, STAGE_SECONDS_TAG: seconds}
+            ):
+                pass
         if status == "ok":
             return value  # type: ignore[no-any-return]
         raise value
+
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id while it runs (diagnostics, tests), else None."""
+        with self._lock:
+            return self._proc.pid if self._alive() and self._proc is not None else None
 
     def close(self) -> None:
         """Stop the worker (a later task starts a new one)."""
@@ -164,8 +183,38 @@ WORKER = PipelineWorker()
 # ---------------------------------------------------------------------------------------------- the worker side
 
 
+class _Span(Span):
+    def set_tag(self, key: str, value: Any) -> None:
+        pass
+
+
+class _StageTimes(Tracer):
+    """Times component runs of the current task (sent back with its answer)."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def trace(
+        self, operation_name: str, tags: dict[str, Any] | None = None, parent_span: Span | None = None
+    ) -> Iterator[Span]:
+        if operation_name != COMPONENT_RUN:
+            yield _Span()
+            return
+        t0 = time.perf_counter()
+        try:
+            yield _Span()
+        finally:
+            self.stages.append((str((tags or {}).get("haystack.component.name", "unknown")), time.perf_counter() - t0))
+
+    def current_span(self) -> Span | None:
+        return None
+
+
 def _serve(requests: Connection, answers: Connection) -> None:
     pipelines: dict[str, Pipeline] = {}
+    times = _StageTimes()
+    tracing.enable_tracing(times)
 
     def pipeline(key: str, data: dict[str, Any]) -> Pipeline:
         found = pipelines.get(key)
@@ -183,6 +232,7 @@ def _serve(requests: Connection, answers: Connection) -> None:
         except EOFError:
             return  # the caller is gone
         kind = message[0]
+        times.stages = []
         try:
             if kind == "path":
                 sys.path[:0] = [p for p in message[1] if p not in sys.path]
@@ -193,13 +243,13 @@ def _serve(requests: Connection, answers: Connection) -> None:
             else:
                 _, key, data, fn, args = message
                 result = fn(pipeline(key, data), *args)
-            answer: tuple[str, Any] = ("ok", result)
+            answer: tuple[str, Any, list[tuple[str, float]]] = ("ok", result, times.stages)
         except Exception as exc:
-            answer = ("error", exc)
+            answer = ("error", exc, times.stages)
         try:
             answers.send(answer)
         except Exception as exc:  # an unpicklable result or exception: the same failure, as a plain error
-            answers.send(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})")))
+            answers.send(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})"), times.stages))
 
 
 def main(argv: list[str]) -> None:
