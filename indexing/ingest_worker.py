@@ -248,8 +248,14 @@ def _serve(requests: Connection, answers: Connection) -> None:
             answer = ("error", exc, times.stages)
         try:
             answers.send(answer)
+        except OSError:
+            return  # the caller is gone (it ended while this task ran)
         except Exception as exc:  # an unpicklable result or exception: the same failure, as a plain error
-            answers.send(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})"), times.stages))
+            plain = RuntimeError(f"{type(answer[1]).__name__}: {answer[1]} ({exc})")
+            try:
+                answers.send(("error", plain, times.stages))
+            except OSError:
+                return
 
 
 def main(argv: list[str]) -> None:
