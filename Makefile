@@ -65,6 +65,7 @@ bench: install
 	$(PY) -m bench.auth
 	$(PY) -m bench.text
 	$(PY) -m bench.ocr
+	$(PY) -m bench.healthz
 
 pdfs: install
 	$(PY) -m corpus.make_pdfs

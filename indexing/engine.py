@@ -18,6 +18,7 @@ from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
 from indexing.ingest import BulkItem, CommitmentExtractor, Indexer, IngestResult, safe_filename
+from indexing.ingest_worker import WORKER
 from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKey, check_name
 from indexing.ocr import INSTALL_HINT, ocr_config, unavailable_reason
 from indexing.originals import Originals
@@ -86,6 +87,7 @@ class Engine:
             max_tags=settings.max_tags,
             max_tag_chars=settings.max_tag_chars,
             originals=self.originals,
+            worker=WORKER if settings.ingest_worker == "process" else None,
         )
         self.indexer.warm_up()
         missing = unavailable_reason(settings.ocr_command, settings.ocr_language)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
 import queue
 import re
 import threading
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from haystack import Document
+from haystack import Document, Pipeline
 from haystack.core.errors import PipelineRuntimeError
 from haystack.dataclasses import ByteStream
 
@@ -36,6 +37,7 @@ from indexing.errors import (
     domain_cause,
 )
 from indexing.ids import document_id
+from indexing.ingest_worker import PipelineWorker, WorkerCrashed
 from indexing.ocr import OcrConfig
 from indexing.originals import Originals
 from indexing.pipelines import build_ingestion_pipeline
@@ -53,7 +55,18 @@ MAX_FILENAME_CHARS = 255
 # Pipeline components that read the upload (as opposed to embedding it): an unexpected failure there is a defect
 # of the file (or of a parser meeting it), reported as "could not be read", not as an internal error.
 _READING_COMPONENTS = frozenset(
-    {"router", "pdf_converter", "ocr", "text_converter", "joiner", "cleaner", "limits", "metadata", "chunker"}
+    {
+        "router",
+        "pdf_converter",
+        "ocr",
+        "text_converter",
+        "joiner",
+        "raw_limits",
+        "cleaner",
+        "limits",
+        "metadata",
+        "chunker",
+    }
 )
 
 
@@ -164,6 +177,9 @@ class Indexer:
     :param max_tag_chars: longest tag.
     :param commitment_extractor: optional; extracts the record's commitments at indexing time.
     :param originals: where the uploaded files are kept (written before the registry commit point); None = not kept.
+    :param worker: where conversion, cleaning, chunking and commitment extraction run: a `PipelineWorker` (another
+        process: the caller's interpreter stays free for requests), or None = in the calling thread. A commitment
+        extractor that cannot be pickled runs in the calling thread either way.
     """
 
     def __init__(
@@ -184,6 +200,7 @@ class Indexer:
         max_tags: int = 50,
         max_tag_chars: int = 100,
         originals: Originals | None = None,
+        worker: PipelineWorker | None = None,
     ) -> None:
         self.store = store
         self.originals = originals
@@ -202,6 +219,9 @@ class Indexer:
         )
         self.dense = DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"])
         self.commitment_extractor = commitment_extractor
+        self._worker = worker
+        self._pipeline_dict: dict[str, Any] = self.pipeline.to_dict() if worker is not None else {}
+        self._worker_extractor = commitment_extractor if _picklable(commitment_extractor) else None
         self.lock = threading.Lock()
         self._prepare_lock = threading.Lock()
         self._ticket_lock = threading.Lock()
@@ -215,8 +235,11 @@ class Indexer:
             return self._last_ticket
 
     def warm_up(self) -> None:
+        """Warm the pipeline and the embedder here, and start the worker (without waiting for it)."""
         self.pipeline.warm_up()
         self.dense.warm_up()
+        if self._worker is not None:
+            self._worker.warm(self._pipeline_dict)
 
     def _newer_version(
         self, name: str, owner: str, ticket: int, versions: list[DocumentRecord] | None = None
@@ -308,44 +331,27 @@ class Indexer:
         if newer is not None:
             return self._superseded(doc_id, name, owner, newer)
         stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: doc_id})
-        try:
-            with self._prepare_lock:  # one pipeline run at a time (a bulk producer beside an upload)
-                out = self.pipeline.run(
-                    {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
-                )
-        except PipelineRuntimeError as exc:
-            domain = domain_cause(exc)
-            if domain is not None:
-                raise domain from None
-            if exc.component_name in _READING_COMPONENTS:
-                logger.warning("Could not read %s (%s): %s", name, doc_id, exc)
-                raise UnreadableFile(
-                    f"No se pudo leer el archivo {name}: su contenido está dañado o tiene un formato que este "
-                    "servicio no sabe leer. Pruebe a exportarlo de nuevo (por ejemplo, a PDF o a texto UTF-8)."
-                ) from exc
-            raise
-        chunks: list[Document] = out["sparse"]["documents"]
-        pages: list[Document] = out["metadata"]["documents"]
-        if not chunks:
-            raise NoText("El documento no contiene texto indexable.")
-        first = pages[0].meta
-        record = DocumentRecord(
-            id=doc_id,
-            filename=name,
-            title=first.get(K.TITLE) or name,
-            pages=int(first.get(K.PAGES) or len(pages)),
-            chunks=len(chunks),
-            date=first.get(K.DATE),
-            conference=first.get(K.CONFERENCE),
-            doc_type=first.get(K.DOC_TYPE),
-            tags=tuple(first.get(K.TAGS) or ()),
-            indexed_at="",
-            size_bytes=len(data),
-            owner=owner,
-            arrival=ticket,
+        base = DocumentRecord(
+            id=doc_id, filename=name, title=name, pages=0, chunks=0, size_bytes=len(data), owner=owner, arrival=ticket
         )
-        commitments = self.commitment_extractor(pages, record) if self.commitment_extractor else []
-        return PreparedRecord(record, chunks, commitments, original=data)
+        if self._worker is None:
+            with self._prepare_lock:  # one pipeline run at a time (a bulk producer beside an upload)
+                prepared = convert_record(self.pipeline, stream, meta, base, self.commitment_extractor)
+            prepared.pages = []
+            prepared.original = data
+            return prepared
+        remote = self._worker_extractor
+        try:
+            prepared = self._worker.run(self._pipeline_dict, convert_record, stream, meta, base, remote)
+        except WorkerCrashed as exc:
+            logger.error("The ingestion worker died while reading %s (%s)", name, doc_id)
+            raise _unreadable(name) from exc
+        if remote is None and self.commitment_extractor is not None:
+            pages = prepared.pages
+            prepared.commitments = self.commitment_extractor(pages, prepared.record)
+        prepared.pages = []
+        prepared.original = data
+        return prepared
 
     def embed(self, records: list[PreparedRecord], progress: Progress | None = None) -> None:
         """Add dense vectors to the chunks of prepared records, in one run across them (large batches), reusing the
@@ -514,6 +520,8 @@ class PreparedRecord:
     commitments: list[dict[str, Any]]
     original: bytes = field(default=b"", repr=False)
     """The uploaded bytes, kept as the record's original when it is committed."""
+    pages: list[Document] = field(default_factory=list)
+    """The cleaned pages, between conversion and commitment extraction (emptied once the record is prepared)."""
 
 
 @dataclass(frozen=True)
@@ -524,3 +532,71 @@ class BulkItem:
     read: Callable[[], bytes]
     metadata: dict[str, Any] | None = None
     size: int = 0
+
+
+def _picklable(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _unreadable(name: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"No se pudo leer el archivo {name}: su contenido está dañado o tiene un formato que este "
+        "servicio no sabe leer. Pruebe a exportarlo de nuevo (por ejemplo, a PDF o a texto UTF-8)."
+    )
+
+
+def convert_record(
+    pipeline: Pipeline,
+    stream: ByteStream,
+    meta: dict[str, Any],
+    base: DocumentRecord,
+    commitment_extractor: CommitmentExtractor | None,
+) -> PreparedRecord:
+    """Run the ingestion pipeline on one upload and build its record (in the caller, or in the ingestion worker).
+
+    :param pipeline: the ingestion pipeline (`build_ingestion_pipeline`), warmed.
+    :param stream: the upload's bytes, `mime_type` set by sniffing, meta with filename and document id.
+    :param meta: the checked upload metadata.
+    :param base: the record's id, filename, size, owner and arrival ticket (the rest is read from the pages).
+    :param commitment_extractor: extracts the commitments of the cleaned pages; None = none (or done by the caller
+        from `PreparedRecord.pages`).
+    :returns: the prepared record, with its cleaned pages in `pages`.
+    :raises CompromisosError: a cap or a defect of the file that a specific error describes.
+    :raises UnreadableFile: a reading component failed in a way no specific error describes.
+    """
+    name = base.filename
+    try:
+        out = pipeline.run(
+            {"router": {"sources": [stream]}, "metadata": {"meta": meta}}, include_outputs_from={"metadata"}
+        )
+    except PipelineRuntimeError as exc:
+        domain = domain_cause(exc)
+        if domain is not None:
+            raise domain from None
+        if exc.component_name in _READING_COMPONENTS:
+            logger.warning("Could not read %s (%s): %s", name, base.id, exc)
+            raise _unreadable(name) from None
+        # Not picklable as is (the worker sends it back): the same failure, as a plain error.
+        raise RuntimeError(f"Ingestion pipeline failed in {exc.component_name!r}: {exc}") from None
+    chunks: list[Document] = out["sparse"]["documents"]
+    pages: list[Document] = out["metadata"]["documents"]
+    if not chunks:
+        raise NoText("El documento no contiene texto indexable.")
+    first = pages[0].meta
+    record = replace(
+        base,
+        title=first.get(K.TITLE) or name,
+        pages=int(first.get(K.PAGES) or len(pages)),
+        chunks=len(chunks),
+        date=first.get(K.DATE),
+        conference=first.get(K.CONFERENCE),
+        doc_type=first.get(K.DOC_TYPE),
+        tags=tuple(first.get(K.TAGS) or ()),
+        indexed_at="",
+    )
+    commitments = commitment_extractor(pages, record) if commitment_extractor else []
+    return PreparedRecord(record, chunks, commitments, pages)

@@ -50,7 +50,8 @@ def build_ingestion_pipeline(
     :param max_words: largest chunk, in words.
     :param sparse: BM25 encoder to share with the query side.
     :param max_pages: most pages of a record (checked by the converters, before text extraction).
-    :param max_chars: most characters of a cleaned record (checked before chunking).
+    :param max_chars: most characters of a record, checked on the converters' text (a len(), before any cleaning:
+        a 2 MiB single-line record is refused in milliseconds) and again on the cleaned text, before chunking.
     :param max_chunks: most passages of a record (checked before embedding).
     :param ocr: how pages without a text layer are OCR'd (`OcrPages`, between the PDF converter and the joiner);
         default `OcrConfig()`.
@@ -72,6 +73,7 @@ def build_ingestion_pipeline(
     )
     p.add_component("text_converter", TextPagesConverter(max_pages=max_pages))
     p.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
+    p.add_component("raw_limits", RecordLimits(max_chars=max_chars))
     p.add_component("cleaner", SpanishDocumentCleaner())
     p.add_component("limits", RecordLimits(max_chars=max_chars))
     p.add_component("metadata", RecordMetadataExtractor())
@@ -84,7 +86,8 @@ def build_ingestion_pipeline(
     p.connect("pdf_converter.documents", "ocr.documents")
     p.connect("ocr.documents", "joiner.documents")
     p.connect("text_converter.documents", "joiner.documents")
-    p.connect("joiner.documents", "cleaner.documents")
+    p.connect("joiner.documents", "raw_limits.documents")
+    p.connect("raw_limits.documents", "cleaner.documents")
     p.connect("cleaner.documents", "limits.documents")
     p.connect("limits.documents", "metadata.documents")
     p.connect("metadata.documents", "chunker.documents")

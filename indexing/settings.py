@@ -42,7 +42,9 @@ class Settings(BaseSettings):
         default="int8", description="Graph the ONNX e5 backend embeds passages with (queries always use fp32)."
     )
     onnx_threads: int | None = Field(
-        default=None, ge=1, description="ONNX Runtime threads for passages; unset = the CPU cores."
+        default=None,
+        ge=1,
+        description="ONNX Runtime threads for passages; unset = the CPU cores minus one (one stays free for requests).",
     )
     st_model: str | None = Field(
         default=None,
@@ -62,7 +64,7 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=50.0, gt=0, description="Largest accepted upload, in MB.")
     max_record_pages: int = Field(default=1000, ge=1, description="Most pages a record may have.")
     max_record_chars: int = Field(
-        default=1_000_000, ge=1000, description="Most characters a record may have after cleaning."
+        default=1_000_000, ge=1000, description="Most characters a record may have (as extracted, and after cleaning)."
     )
     max_record_chunks: int = Field(default=3000, ge=1, description="Most passages a record may be split into.")
     ocr_command: str = Field(
@@ -80,6 +82,11 @@ class Settings(BaseSettings):
     max_tags: int = Field(default=50, ge=0, le=1000, description="Most tags in an upload's metadata.")
     max_tag_chars: int = Field(default=100, ge=1, le=1000, description="Longest tag, in characters.")
     max_json_body_kb: int = Field(default=64, ge=1, description="Largest JSON request body, in KB.")
+    ingest_worker: Literal["process", "inline"] = Field(
+        default="process",
+        description="Where uploads are converted, cleaned and chunked: process = one worker process (no upload "
+        "holds the service's interpreter), inline = in the calling thread.",
+    )
     max_pending_uploads: int = Field(
         default=4, ge=1, description="Uploads accepted at once (one indexes, the rest wait); beyond it: 429."
     )

@@ -37,7 +37,9 @@ V2 = (
 
 
 def write(backend: EmbeddingBackend, data_dir: str, action: str) -> None:
-    settings = Settings(data_dir=Path(data_dir), _env_file=None)  # type: ignore[call-arg]
+    # Conversion in this process: the steps under test (commit, replace, delete) run here either way, and an
+    # ingestion worker per forked child would start a fresh interpreter for each case.
+    settings = Settings(data_dir=Path(data_dir), ingest_worker="inline", _env_file=None)  # type: ignore[call-arg]
     engine = Engine.open(settings, backend=backend)
     try:
         if action == "ingest-v1":

@@ -36,16 +36,18 @@ def free_port() -> int:
 
 
 class TestCaps:
-    def test_two_mib_single_line_record_is_refused_before_chunking(self, client: TestClient, engine: Engine) -> None:
+    def test_two_mib_single_line_record_is_refused_before_cleaning(
+        self, client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # In process (no worker), so that the components watched here are the ones that run; the worker path is
+        # tested in test_ingest_worker.py.
+        monkeypatch.setattr(engine.indexer, "_worker", None)
         data = (SENTENCE * 20000).encode()[: 2 * 1024 * 1024]
         chunker_runs: list[int] = []
-        chunker = engine.indexer.pipeline.get_component("chunker")
-        real_run = chunker.run
-        try:
-            chunker.run = lambda **kw: chunker_runs.append(1) or real_run(**kw)  # type: ignore[method-assign]
-            r = upload(client, "una_linea.txt", data)
-        finally:
-            chunker.run = real_run  # type: ignore[method-assign]
+        watched = [engine.indexer.pipeline.get_component(name) for name in ("cleaner", "chunker")]
+        for part in watched:
+            monkeypatch.setattr(part, "run", lambda real=part.run, **kw: chunker_runs.append(1) or real(**kw))
+        r = upload(client, "una_linea.txt", data)
         assert r.status_code == 413
         assert r.json() == {
             "code": "too_many_chars",
@@ -179,8 +181,9 @@ class TestBrokenInput:
             assert client.delete(f"/v1/documents/{doc_id}").status_code == 204
 
     def test_unexpected_reading_failure_is_422_unreadable_file(
-        self, client: TestClient, monkeypatch: pytest.MonkeyPatch
+        self, client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
     ) -> None:
+        monkeypatch.setattr(engine.indexer, "_worker", None)  # the patch below acts in this process only
         # Without the stripping, the surrogate reaches Haystack's id hashing: the failure that used to be a 500.
         monkeypatch.setattr(pdf_pages_converter, "strip_undecodable", lambda text: text)
         r = upload(client, "roto.pdf", make_surrogate_pdf(CHILE.replace("Chile", "Perú"), "#"), mime="application/pdf")

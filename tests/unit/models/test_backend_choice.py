@@ -94,3 +94,14 @@ def test_fp32_precision_embeds_passages_with_the_fp32_graph_under_its_own_name(t
     assert (backend._passages_path, backend._query_path) == (folder / "b.onnx", folder / "b.onnx")
     int8 = OnnxE5Backend(folder)
     assert (int8._passages_path, int8._query_path) == (folder / "a.onnx", folder / "b.onnx")
+
+
+def test_passages_leave_a_core_free_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    backend = make_backend(_settings(e5_model_dir=_stamped(tmp_path / "e5")))
+    assert isinstance(backend, OnnxE5Backend)
+    assert backend.threads == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert OnnxE5Backend(tmp_path / "e5").threads == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert OnnxE5Backend(tmp_path / "e5").threads == 7
