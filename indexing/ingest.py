@@ -599,4 +599,4 @@ def convert_record(
         indexed_at="",
     )
     commitments = commitment_extractor(pages, record) if commitment_extractor else []
-    return PreparedRecord(record, chunks, commitments, pages)
+    return PreparedRecord(record, chunks, commitments, pages=pages)
