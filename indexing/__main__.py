@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -131,6 +132,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from indexing.keys import LOCAL, Caller
 
     settings = _settings(args.data_dir)
+    if settings.onnx_threads is None:
+        # A bulk load from the command line serves no requests: passage embedding may take every core (the
+        # service's default leaves one free for requests).
+        settings = settings.model_copy(update={"onnx_threads": os.cpu_count() or 1})
     configure("WARNING" if not args.verbose else "INFO")
     files = collect(args.paths)
     missing = [f for f in files if not f.exists()]
