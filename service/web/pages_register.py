@@ -85,9 +85,7 @@ class Chart:
     @property
     def description(self) -> str:
         """Text alternative of the chart (also given as the table next to it)."""
-        parts = [
-            f"{g.label}: " + ", ".join(f"{b.label.lower()} {b.text}" for b in g.bars) for g in self.groups
-        ]
+        parts = [f"{g.label}: " + ", ".join(f"{b.label.lower()} {b.text}" for b in g.bars) for g in self.groups]
         return f"Montos en {self.currency} por conferencia. " + "; ".join(parts) + "."
 
 

@@ -75,7 +75,9 @@ def test_shared_url_opens_the_same_view_and_a_bad_filter_is_explained(
     browser: object, corpus_service: LiveService
 ) -> None:
     page = new_page(browser, 1280)
-    page.goto(corpus_service.url + "/compromisos?" + urlencode({**FILTERS, "status": "desembolsado", "currency": "eur"}))
+    page.goto(
+        corpus_service.url + "/compromisos?" + urlencode({**FILTERS, "status": "desembolsado", "currency": "eur"})
+    )
     assert page.get_by_label("Actor", exact=True).input_value() == "Alemania"
     assert page.get_by_label("Estado", exact=True).input_value() == "desembolsado"
     assert page.get_by_label("Moneda", exact=True).input_value() == "EUR"
@@ -84,7 +86,10 @@ def test_shared_url_opens_the_same_view_and_a_bad_filter_is_explained(
     assert listed["total"] > 0
     page.goto(corpus_service.url + "/compromisos?date_from=17-07-2023&status=perdido")
     alerts = page.get_by_role("alert").all_inner_texts()
-    assert alerts == ["«perdido» no es un estado conocido; se ignoró.", "«17-07-2023» no es una fecha AAAA-MM-DD; se ignoró."]
+    assert alerts == [
+        "«perdido» no es un estado conocido; se ignoró.",
+        "«17-07-2023» no es una fecha AAAA-MM-DD; se ignoró.",
+    ]
     page.context.close()
 
 
@@ -123,9 +128,7 @@ def test_donor_comparison_one_group_per_conference_with_the_api_amounts(
             group = groups.nth(k)
             assert group.locator("text.group-label").text_content() == row["event_label"]
             bars = group.locator("g.bar").evaluate_all("bs => bs.map(b => [b.dataset.stage, Number(b.dataset.amount)])")
-            assert bars == [
-                [s, sum(a["amount"] for a in row[s] if a["currency"] == currency)] for s in stages
-            ]
+            assert bars == [[s, sum(a["amount"] for a in row[s] if a["currency"] == currency)] for s in stages]
         label = chart.locator("svg").get_attribute("aria-label")
         assert label.startswith(f"Montos en {currency} por conferencia. ")
     assert page.locator("#compare-csv-link").get_attribute("href") == "/v1/commitments/compare.csv?actor=Alemania"
@@ -151,7 +154,9 @@ def test_timeline_by_keyboard_links_every_stage_to_its_quote(browser: object, co
         assert links.count() == len(stage["sources"])
         for j, src in enumerate(stage["sources"]):
             href = links.nth(j).get_attribute("href")
-            assert href == f"/documentos/{src['document_id']}?" + urlencode({"pagina": src["page"], "cita": src["quote"]})
+            assert href == f"/documentos/{src['document_id']}?" + urlencode(
+                {"pagina": src["page"], "cita": src["quote"]}
+            )
         quotes = stages.nth(i).locator(".stage-sources .q").all_inner_texts()
         assert quotes == [f"«{src['quote']}»" for src in stage["sources"]]
     # The focus ring is visible on the control that holds the focus.
@@ -160,7 +165,9 @@ def test_timeline_by_keyboard_links_every_stage_to_its_quote(browser: object, co
     page.context.close()
 
 
-def test_small_screen_scrolls_tables_not_the_page(browser: object, corpus_service: LiveService, screenshot: object) -> None:
+def test_small_screen_scrolls_tables_not_the_page(
+    browser: object, corpus_service: LiveService, screenshot: object
+) -> None:
     page = new_page(browser, 390)
     page.goto(corpus_service.url + "/compromisos?comparar=Alemania")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

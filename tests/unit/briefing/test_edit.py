@@ -16,8 +16,10 @@ def two_sections() -> Briefing:
         generated_at="2023-07-17T10:00:00+00:00",
         summary_markdown="",
         sections=[
-            Section("Acta (16 de marzo de 2023)", [Point("Canadá desembolsó USD 30 millones.", [1, 2]),
-                                                   Point("Se acordó otra reunión.", [3])]),
+            Section(
+                "Acta (16 de marzo de 2023)",
+                [Point("Canadá desembolsó USD 30 millones.", [1, 2]), Point("Se acordó otra reunión.", [3])],
+            ),
             Section("Nota de prensa (17 de marzo de 2023)", [Point("España anunció EUR 5 millones.", [4])]),
         ],
         citations=[
@@ -43,8 +45,12 @@ def test_reorder_across_sections_renumbers_and_keeps_headings() -> None:
         ("Acta (16 de marzo de 2023)", [("p1", "Canadá desembolsó USD 30 millones.", [2, 3])]),
     ]
     assert [(c.n, c.document_id, c.page) for c in e.citations] == [(1, "d2", 2), (2, "d1", 2), (3, "d2", 1)]
-    assert (e.id, e.generated_at, e.warnings, e.found) == ("0123456789abcdef", "2023-07-17T10:00:00+00:00",
-                                                          ["Aviso."], True)
+    assert (e.id, e.generated_at, e.warnings, e.found) == (
+        "0123456789abcdef",
+        "2023-07-17T10:00:00+00:00",
+        ["Aviso."],
+        True,
+    )
     assert e.summary_markdown.splitlines()[0] == "# Canadá y España"
     assert "[^3]: *Nota*, p. 1: «Canadá desembolsó USD 30 millones.»" in e.summary_markdown
 
@@ -52,7 +58,9 @@ def test_reorder_across_sections_renumbers_and_keeps_headings() -> None:
 def test_points_of_one_section_moved_apart_repeat_its_heading() -> None:
     e = edit_briefing(two_sections(), "T", ["p1", "p3", "p2"])
     assert [s.heading for s in e.sections] == [
-        "Acta (16 de marzo de 2023)", "Nota de prensa (17 de marzo de 2023)", "Acta (16 de marzo de 2023)"
+        "Acta (16 de marzo de 2023)",
+        "Nota de prensa (17 de marzo de 2023)",
+        "Acta (16 de marzo de 2023)",
     ]
 
 
