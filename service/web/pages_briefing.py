@@ -16,7 +16,6 @@ from indexing.errors import CompromisosError
 from indexing.types import SearchFilters
 from service.deps import get_engine
 from service.schemas import MAX_TOPIC_CHARS
-from service.web.pages_register import record_url
 from service.web.templating import render
 
 router = APIRouter()
@@ -91,6 +90,5 @@ def page(request: Request) -> HTMLResponse:
         "groups": GROUPS,
         "max_points": MAX_POINTS,
         "briefing": briefing,
-        "record_url": record_url,
     }
     return render(request, "briefing.html", context)

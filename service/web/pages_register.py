@@ -42,17 +42,6 @@ GROUP_GAP = 14
 LEGEND_HEIGHT = 30
 
 
-def record_url(document_id: str, page: int, quote: str) -> str:
-    """The record view with `quote` highlighted on its page (the URL contract of the «Buscar» page).
-
-    :param document_id: the record.
-    :param page: 1-based page.
-    :param quote: the verbatim quote.
-    :returns: `/documentos/{id}?pagina=N&cita=...`.
-    """
-    return f"/documentos/{document_id}?" + urlencode({"pagina": page, "cita": quote})
-
-
 @dataclass
 class Bar:
     """One bar of the chart: a stage's amount in one currency for one conference."""
@@ -230,7 +219,6 @@ def page(request: Request) -> HTMLResponse:
         "csv_url": "/v1/commitments.csv?" + query_string(values) if values else "/v1/commitments.csv",
         "compare_csv_url": "/v1/commitments/compare.csv?" + urlencode({"actor": donor}) if donor else "",
         "page_url": lambda **extra: "/compromisos?" + query_string(values, **extra),
-        "record_url": record_url,
         "stage_amount": stage_amount,
     }
     return render(request, "register.html", context)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from docx import Document as DocxDocument
 
+from service.web.templating import quote_url
 from tests.browser.conftest import LiveService
 
 pytestmark = pytest.mark.integration
@@ -65,9 +66,8 @@ def test_remove_reorder_retitle_and_export_docx(
     ]
     # Each point's source opens the record at its page with the quote highlighted.
     first_cite = stored["citations"][stored["sections"][0]["points"][0]["citations"][0] - 1]
-    assert items.first.locator("a.source-link").first.get_attribute("href") == (
-        f"/documentos/{first_cite['document_id']}?"
-        + urlencode({"pagina": first_cite["page"], "cita": first_cite["quote"]})
+    assert items.first.locator("a.source-link").first.get_attribute("href") == quote_url(
+        first_cite["document_id"], first_cite["page"], first_cite["quote"]
     )
     # Quotes are not editable in the page.
     assert page.locator("#points [contenteditable], #points textarea, #points input").count() == 0

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from indexing.text.formatting import format_amount
+from service.web.templating import quote_url
 from tests.browser.conftest import LiveService
 
 pytestmark = pytest.mark.integration
@@ -154,9 +155,7 @@ def test_timeline_by_keyboard_links_every_stage_to_its_quote(browser: object, co
         assert links.count() == len(stage["sources"])
         for j, src in enumerate(stage["sources"]):
             href = links.nth(j).get_attribute("href")
-            assert href == f"/documentos/{src['document_id']}?" + urlencode(
-                {"pagina": src["page"], "cita": src["quote"]}
-            )
+            assert href == quote_url(src["document_id"], src["page"], src["quote"])
         quotes = stages.nth(i).locator(".stage-sources .q").all_inner_texts()
         assert quotes == [f"«{src['quote']}»" for src in stage["sources"]]
     # The focus ring is visible on the control that holds the focus.
