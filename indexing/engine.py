@@ -13,6 +13,7 @@ from haystack.core.errors import PipelineRuntimeError
 
 from indexing.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
+from indexing.briefing.edit import edit_briefing
 from indexing.briefing.select import SELECTION_VERSION, summary_id
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
@@ -421,6 +422,18 @@ class Engine:
         if stored is None:
             raise NotFound(f"No hay ninguna ayuda memoria con id «{briefing_id_}».")
         return Briefing.from_dict(stored)
+
+    def edit_briefing(self, briefing_id_: str, title: str, point_ids: list[str]) -> Briefing:
+        """A stored briefing as staff edited it: new title, a subset of its points in a new order (not stored).
+
+        :param briefing_id_: id of the stored briefing.
+        :param title: the new title.
+        :param point_ids: ids of the points kept, in order.
+        :returns: the edited briefing (see `indexing.briefing.edit.edit_briefing`).
+        :raises NotFound: no briefing has that id.
+        :raises InvalidBriefingEdition: an id is unknown or repeated.
+        """
+        return edit_briefing(self.get_briefing(briefing_id_), title, point_ids)
 
     def status(self) -> dict[str, Any]:
         return {"documents": len(self.store.all_documents()), "chunks": self.store.count_chunks()}

@@ -92,6 +92,25 @@ class NotFound(CompromisosError):
     status = 404
 
 
+class InvalidBriefingEdition(CompromisosError):
+    """An edition of a briefing (removals and reordering) that does not fit the stored briefing."""
+
+    code = "invalid_edition"
+    status = 422
+
+
+class UnknownBriefingPoint(InvalidBriefingEdition):
+    """An edition names a point id the stored briefing does not have."""
+
+    code = "unknown_point"
+
+
+class DuplicateBriefingPoint(InvalidBriefingEdition):
+    """An edition names the same point twice (a point can only be kept once, never copied)."""
+
+    code = "duplicate_point"
+
+
 class StoreLocked(CompromisosError):
     """Another process holds the embedded store (one process per data directory)."""
 

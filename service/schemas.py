@@ -255,8 +255,26 @@ class SummaryRequestBody(BaseModel):
 
 
 class BriefingPointPublic(BaseModel):
+    id: str = Field(description="Identificador del punto en su ayuda memoria («p1», «p2»...), para editarla.")
     text: str
     citations: list[int]
+
+
+MAX_BRIEFING_TITLE_CHARS = 300
+
+
+class BriefingEditionBody(BaseModel):
+    """Staff's edition of a stored briefing: a new title and the points kept, in order (never their text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=MAX_BRIEFING_TITLE_CHARS, examples=["Ayuda memoria: Bruselas 2023"])
+    points: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+        min_length=1, max_length=200, description="Ids de los puntos conservados, en el nuevo orden.",
+        examples=[["p3", "p1"]],
+    )
+
+    _check = field_validator("title")(_not_blank)
 
 
 class BriefingSectionPublic(BaseModel):

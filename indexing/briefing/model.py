@@ -54,10 +54,15 @@ class BriefingRequest:
 
 @dataclass
 class Point:
-    """One statement of the briefing: verbatim text of a record (extractive) plus its footnote numbers."""
+    """One statement of the briefing: verbatim text of a record (extractive) plus its footnote numbers.
+
+    `id` names the point within its briefing ("p1", "p2"... in reading order, given by `Briefing`), so an edition
+    can remove and reorder points by id without ever sending their text.
+    """
 
     text: str
     citations: list[int]
+    id: str = ""
 
 
 @dataclass
@@ -109,6 +114,15 @@ class Briefing:
     index_state: str = ""
     request: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for k, point in enumerate(self.points(), start=1):
+            if not point.id:
+                point.id = f"p{k}"
+
+    def points(self) -> list[Point]:
+        """Every point, in reading order (section by section)."""
+        return [p for s in self.sections for p in s.points]
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serializable dict (the API response shape plus warnings, index_state and request)."""
         return asdict(self)
@@ -122,7 +136,10 @@ class Briefing:
             generated_at=data["generated_at"],
             summary_markdown=data.get("summary_markdown", ""),
             sections=[
-                Section(heading=s["heading"], points=[Point(p["text"], list(p["citations"])) for p in s["points"]])
+                Section(
+                    heading=s["heading"],
+                    points=[Point(p["text"], list(p["citations"]), p.get("id", "")) for p in s["points"]],
+                )
                 for s in data.get("sections", [])
             ],
             citations=[Citation(**c) for c in data.get("citations", [])],

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Query, Response
 from indexing.briefing import Briefing, BriefingRequest, to_docx, to_markdown
 from service.auth import read_required
 from service.deps import EngineDep
-from service.schemas import BriefingPublic, BriefingRequestBody, ErrorPublic, IdPath, SummaryRequestBody
+from service.schemas import (
+    BriefingEditionBody,
+    BriefingPublic,
+    BriefingRequestBody,
+    ErrorPublic,
+    IdPath,
+    SummaryRequestBody,
+)
 
 router = APIRouter(tags=["ayudas memoria"], dependencies=[Depends(read_required)])
 
@@ -52,17 +59,41 @@ def get_briefing(
     format: Annotated[Literal["json", "docx", "md"], Query(description="json, docx o md")] = "json",  # noqa: A002
 ) -> Response | BriefingPublic:
     """Devuelve una ayuda memoria guardada, en JSON, Word (docx) o Markdown."""
-    b = engine.get_briefing(briefing_id)
+    return briefing_response(engine.get_briefing(briefing_id), format)
+
+
+@router.post(
+    "/v1/briefings/{briefing_id}/export",
+    response_model=BriefingPublic,
+    responses={
+        200: {"content": {DOCX: {}, "text/markdown": {}}, "description": "JSON, DOCX o Markdown"},
+        404: {"model": ErrorPublic},
+        422: {"model": ErrorPublic, "description": "unknown_point, duplicate_point o invalid_request"},
+    },
+)
+def export_edited_briefing(
+    engine: EngineDep,
+    briefing_id: IdPath,
+    body: BriefingEditionBody,
+    format: Annotated[Literal["json", "docx", "md"], Query(description="json, docx o md")] = "docx",  # noqa: A002
+) -> Response | BriefingPublic:
+    """Exporta una ayuda memoria guardada tal como la editó el personal: nuevo título y solo los puntos indicados,
+    en ese orden (las citas no se editan); las notas se renumeran."""
+    return briefing_response(engine.edit_briefing(briefing_id, body.title, body.points), format, "_editada")
+
+
+def briefing_response(b: Briefing, format: str, suffix: str = "") -> Response | BriefingPublic:  # noqa: A002
+    """A briefing as JSON, DOCX or Markdown (the last two as attachments named after its id and `suffix`)."""
     if format == "docx":
         return Response(
             to_docx(b),
             media_type=DOCX,
-            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}.docx"'},
+            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}{suffix}.docx"'},
         )
     if format == "md":
         return Response(
             to_markdown(b),
             media_type="text/markdown; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}.md"'},
+            headers={"Content-Disposition": f'attachment; filename="ayuda_memoria_{b.id}{suffix}.md"'},
         )
     return to_public(b)

@@ -136,3 +136,93 @@ def test_near_duplicates_collapse_into_one_point_citing_both(client: TestClient)
     finally:
         for doc_id in ids:
             client.delete(f"/v1/documents/{doc_id}")
+
+
+class TestEditedExport:
+    """POST /v1/briefings/{id}/export: staff remove and reorder points and retitle; quotes are never sent."""
+
+    BODY = {"topic": "compromisos anunciados en la Conferencia de Bruselas 2023", "max_points": 6}
+
+    def draft(self, client: TestClient) -> dict:
+        b = client.post("/v1/briefings", json=self.BODY).json()
+        assert b["found"] is True
+        return b
+
+    def test_points_have_positional_ids(self, client: TestClient) -> None:
+        b = self.draft(client)
+        ids = [p["id"] for s in b["sections"] for p in s["points"]]
+        assert ids == [f"p{k}" for k in range(1, len(ids) + 1)]
+        assert len(ids) >= 3
+
+    def test_kept_points_in_new_order_with_renumbered_footnotes(self, client: TestClient) -> None:
+        b = self.draft(client)
+        points = [p for s in b["sections"] for p in s["points"]]
+        by_n = {c["n"]: c for c in b["citations"]}
+        order = [points[2]["id"], points[0]["id"]]
+        r = client.post(
+            f"/v1/briefings/{b['id']}/export", params={"format": "json"},
+            json={"title": "  Bruselas 2023: lo anunciado  ", "points": order},
+        )
+        assert r.status_code == 200, r.text
+        e = r.json()
+        assert e["title"] == "Bruselas 2023: lo anunciado"
+        assert e["id"] == b["id"]
+        kept = [p for s in e["sections"] for p in s["points"]]
+        assert [p["id"] for p in kept] == order
+        assert [p["text"] for p in kept] == [points[2]["text"], points[0]["text"]]
+        expected_sources = [by_n[n] for p in (points[2], points[0]) for n in p["citations"]]
+        expected_sources = list({(c["document_id"], c["page"], c["quote"]): c for c in expected_sources}.values())
+        assert [(c["document_id"], c["page"], c["quote"]) for c in e["citations"]] == [
+            (c["document_id"], c["page"], c["quote"]) for c in expected_sources
+        ]
+        assert [c["n"] for c in e["citations"]] == list(range(1, len(expected_sources) + 1))
+        cited = [n for p in kept for n in p["citations"]]
+        assert sorted(set(cited)) == [c["n"] for c in e["citations"]]
+        assert cited[0] == 1
+        assert e["summary_markdown"].startswith("# Bruselas 2023: lo anunciado\n")
+        # The stored briefing is untouched.
+        assert client.get(f"/v1/briefings/{b['id']}").json() == b
+
+    def test_docx_and_markdown_of_the_edition(self, client: TestClient) -> None:
+        b = self.draft(client)
+        points = [p for s in b["sections"] for p in s["points"]]
+        order = [points[1]["id"], points[0]["id"]]
+        body = {"title": "Ayuda memoria editada", "points": order}
+        e = client.post(f"/v1/briefings/{b['id']}/export", params={"format": "json"}, json=body).json()
+        docx = client.post(f"/v1/briefings/{b['id']}/export", params={"format": "docx"}, json=body)
+        assert docx.status_code == 200
+        assert docx.headers["content-disposition"] == f'attachment; filename="ayuda_memoria_{b["id"]}_editada.docx"'
+        doc = DocxDocument(io.BytesIO(docx.content))
+        texts = [p.text for p in doc.paragraphs]
+        assert texts[0] == "Ayuda memoria editada"
+        assert doc.core_properties.title == "Ayuda memoria editada"
+        flat = [" ".join(p["text"].split()) for p in (points[1], points[0])]
+        positions = [next(i for i, t in enumerate(texts) if t.startswith(f)) for f in flat]
+        assert positions == sorted(positions)
+        notes = texts[texts.index("Notas") + 1 :]
+        assert len(notes) == len(e["citations"])
+        for note, c in zip(notes, e["citations"], strict=True):
+            assert note.startswith(f"{c['n']}. ")
+            assert note.endswith(f"«{' '.join(c['quote'].split())}»")
+        md = client.post(f"/v1/briefings/{b['id']}/export", params={"format": "md"}, json=body)
+        assert md.status_code == 200
+        assert md.text == e["summary_markdown"]
+
+    def test_unknown_or_repeated_point_is_a_stable_422(self, client: TestClient) -> None:
+        b = self.draft(client)
+        url = f"/v1/briefings/{b['id']}/export"
+        r = client.post(url, json={"title": "T", "points": ["p1", "p999"]})
+        assert (r.status_code, r.json()["code"]) == (422, "unknown_point")
+        assert "p999" in r.json()["detail"]
+        r = client.post(url, json={"title": "T", "points": ["p1", "p1"]})
+        assert (r.status_code, r.json()["code"]) == (422, "duplicate_point")
+        r = client.post(url, json={"title": "T", "points": []})
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_request")
+        r = client.post(url, json={"title": "   ", "points": ["p1"]})
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_request")
+        r = client.post(url, json={"title": "T", "points": ["p1"], "text": "otra cita"})
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_request")
+
+    def test_unknown_briefing_is_404(self, client: TestClient) -> None:
+        r = client.post("/v1/briefings/0000000000000000/export", json={"title": "T", "points": ["p1"]})
+        assert (r.status_code, r.json()["code"]) == (404, "not_found")
