@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 
 from indexing.components.decoding import bom_encoding, decode_text
-from indexing.components.office_zip import DOCX, ODT, open_zip, package_kind
+from indexing.components.office_zip import DOCX, ODT, ODT_MIMETYPE_PART, open_zip, package_kind, read_small
 from indexing.errors import EmptyFile, UnreadableFile, UnsupportedFileType
 
 PDF = "application/pdf"
@@ -65,18 +66,22 @@ def _is_pdf(data: bytes, extension: str) -> bool:
     return not head[:index].strip(_PDF_PREFIX_JUNK) or extension == ".pdf"
 
 
+_ZIP_KINDS = (
+    ("word/", "un archivo ZIP con partes de Word pero sin el documento principal (word/document.xml)"),
+    ("xl/", "una hoja de cálculo de Excel (.xlsx)"),
+    ("ppt/", "una presentación de PowerPoint (.pptx)"),
+)
+
+
 def _binary_kind(data: bytes) -> str | None:
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
             return kind
     if data.startswith(_ZIP_SIGNATURES):
         head = data[:8192]
-        if b"word/" in head:
-            return "un archivo ZIP con partes de Word pero sin el documento principal (word/document.xml)"
-        if b"xl/" in head:
-            return "una hoja de cálculo de Excel (.xlsx)"
-        if b"ppt/" in head:
-            return "una presentación de PowerPoint (.pptx)"
+        for prefix, kind in _ZIP_KINDS:
+            if prefix.encode("ascii") in head:
+                return kind
         if b"opendocument" in head:
             return "un documento de OpenDocument que no es de texto (hoja de cálculo, presentación…)"
         return "un archivo comprimido ZIP"
@@ -105,9 +110,10 @@ def _old_office(data: bytes) -> None:
 
 
 def _office_package(data: bytes) -> str | None:
-    """DOCX or ODT when `data` is a ZIP holding a word-processor document, else None.
+    """DOCX or ODT when `data` is a ZIP holding a word-processor document; None when it is not a readable ZIP.
 
     :raises UnreadableFile: the bytes start like a Word or OpenDocument text package but the archive is damaged.
+    :raises UnsupportedFileType: a readable ZIP that holds no word-processor document (named by what it holds).
     """
     if not data.startswith(b"PK\x03\x04"):
         return None
@@ -121,7 +127,22 @@ def _office_package(data: bytes) -> str | None:
             )
         return None
     with archive:
-        return package_kind(archive)
+        kind = package_kind(archive)
+        if kind is not None:
+            return kind
+        raise UnsupportedFileType(f"El contenido del archivo es {_zip_kind(archive)}; solo se aceptan {ACCEPTED}.")
+
+
+def _zip_kind(archive: zipfile.ZipFile) -> str:
+    """How to name a ZIP that holds no word-processor document, from its part names and ODF `mimetype`."""
+    names = archive.namelist()
+    mimetype = read_small(archive, ODT_MIMETYPE_PART, 128) if ODT_MIMETYPE_PART in names else None
+    if mimetype is not None and mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        return "un documento de OpenDocument que no es de texto (hoja de cálculo, presentación…)"
+    for prefix, kind in _ZIP_KINDS:
+        if any(name.startswith(prefix) for name in names):
+            return kind
+    return "un archivo comprimido ZIP"
 
 
 def _control_share(text: str) -> float:
