@@ -29,6 +29,7 @@ from indexing.components.office_zip import (
 )
 from indexing.constants import FILENAME, PAGE, PAGE_KIND, PAGE_KIND_PAGE, PAGE_KIND_SECTION, PAGES, SOURCE_KIND
 from indexing.errors import DocumentXmlTooLarge, NoText, TooManyPages, UnreadableFile
+from indexing.text.formatting import format_number_es
 
 logger = logging.getLogger(__name__)
 
@@ -731,8 +732,8 @@ class DocxPagesConverter:
                 texts = _pages(reader.blocks())
         except XmlBudgetExceeded as exc:
             raise DocumentXmlTooLarge(
-                f"{name} se descomprime en más de {exc.limit / 1048576:.0f} MB de XML (el límite, "
-                "MAX_DOCUMENT_XML_MB): divídalo en varios archivos o expórtelo a PDF."
+                f"{name} se descomprime en más de {format_number_es(round(exc.limit / 1048576, 2))} MB de XML (el "
+                "límite, MAX_DOCUMENT_XML_MB): divídalo en varios archivos o expórtelo a PDF."
             ) from None
         except (UnreadablePart, zipfile.BadZipFile, RecursionError) as exc:
             logger.warning("Could not read %s: %s", name, exc)
