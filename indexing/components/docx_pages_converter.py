@@ -266,16 +266,18 @@ class _DocxReader:
         is taken after it, so a paragraph is never cut)."""
         segments: list[list[str]] = [[]]
         before = after = 0
+        seen_text = False  # kept as a flag, not searched for at every break: linear in the paragraph
         for piece in self._inline(p):
             if piece is _PAGE_BREAK:
                 segments.append([])
             elif piece is _RENDERED_BREAK:
-                if any(s.strip() for seg in segments for s in seg):
+                if seen_text:
                     after += 1
                 else:
                     before += 1
             else:
                 segments[-1].append(piece)
+                seen_text = seen_text or bool(piece.strip())
         return ["".join(seg) for seg in segments], before, after
 
     def _inline(self, element: etree._Element) -> Iterator[str]:
@@ -545,14 +547,16 @@ class _OdtReader:
     def _segments(self, p: etree._Element) -> tuple[str, int, int]:
         pieces: list[str] = []
         before = after = 0
+        seen_text = False
         for piece in self._inline(p):
             if piece is _RENDERED_BREAK:
-                if any(s.strip() for s in pieces):
+                if seen_text:
                     after += 1
                 else:
                     before += 1
             else:
                 pieces.append(piece)
+                seen_text = seen_text or bool(piece.strip())
         return "".join(pieces), before, after
 
     def _inline(self, element: etree._Element) -> Iterator[str]:
