@@ -10,7 +10,7 @@ E5_MODEL_DIR ?= models/multilingual-e5-small
 export HAYSTACK_TELEMETRY_ENABLED := False
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: install system-deps run index test lint eval bench pdfs clean
+.PHONY: install system-deps run index test lint eval bench pdfs docx clean
 
 # Debian packages the service and its tests use: Chromium (browser tests) and Tesseract with Spanish data (OCR).
 # Installed with apt-get when running as root on Debian/Ubuntu and something is missing; otherwise only checked
@@ -70,6 +70,9 @@ bench: install
 pdfs: install
 	$(PY) -m corpus.make_pdfs
 	$(PY) -m corpus.make_scans
+
+docx: install
+	$(PY) -m corpus.make_docx
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(E5_MODEL_DIR)

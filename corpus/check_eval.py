@@ -3,7 +3,8 @@
 Run with ``python -m corpus.check_eval``. Checks that:
 * every manifest lists exactly the files of its records folder, with valid fields;
 * every answerable question's quote (8-40 words) is an exact substring of the text of the cited page
-  after whitespace normalization (PDF pages as extracted by ``pypdf``; a text file is page 1);
+  after whitespace normalization (PDF pages as extracted by ``pypdf``; Word and OpenDocument pages or sections as
+  the ingestion converter reads them; a text file is page 1);
 * every question has a known ``type``; the optional ``also`` list of other {filename, page, quote} that state the same
   fact is checked like the main quote;
 * unanswerable questions carry no filename/page/quote;
@@ -25,7 +26,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from haystack.dataclasses import ByteStream
 from pypdf import PdfReader
+
+from indexing.components.docx_pages_converter import DocxPagesConverter
 
 CORPUS_DIR = Path(__file__).resolve().parent
 SETS = (
@@ -45,6 +49,7 @@ SETS = (
 BRIEFING = CORPUS_DIR / "briefing_eval.json"
 CONFERENCES = {"bruselas-2019", "conferencia-2020", "canada-2021", "bruselas-2023", None}
 DOC_TYPES = {"nota_prensa", "acta", "comunicado", "tabla_compromisos", "informe_seguimiento", "carta", "convocatoria"}
+DOC_TYPES |= {"memorando"}
 FILTER_KEYS = {"conference", "doc_type", "date_from", "date_to"}
 STATUSES = {"anunciado", "comprometido", "firmado", "desembolsado", "ejecutado"}
 QUALIFIERS = {"más de", "alrededor de", "hasta"}
@@ -68,6 +73,9 @@ def page_texts(path: Path) -> tuple[str, ...]:
     """Normalized text of each page of a record (a text file has one page)."""
     if path.suffix.lower() == ".pdf":
         return tuple(normalize(p.extract_text() or "") for p in PdfReader(path).pages)
+    if path.suffix.lower() in (".docx", ".odt"):
+        pages = DocxPagesConverter().run(sources=[ByteStream(path.read_bytes())])["documents"]
+        return tuple(normalize(p.content or "") for p in pages)
     return (normalize(decode_text(path.read_bytes())),)
 
 

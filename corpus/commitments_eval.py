@@ -34,9 +34,10 @@ from corpus.commitments_scoring import (
 from indexing import constants as K
 from indexing.commitments.link import link_commitments
 from indexing.commitments.model import Commitment
+from indexing.components.docx_pages_converter import DocxPagesConverter
 from indexing.components.metadata_extractor import RecordMetadataExtractor
 from indexing.components.pdf_pages_converter import PdfPagesConverter
-from indexing.components.sniffer import sniff_content_type
+from indexing.components.sniffer import DOCX, ODT, PDF, sniff_content_type
 from indexing.components.spanish_cleaner import SpanishDocumentCleaner
 from indexing.components.text_pages_converter import TextPagesConverter
 from indexing.ids import document_id
@@ -46,6 +47,7 @@ from indexing.types import DocumentRecord
 
 HERE = Path(__file__).resolve().parent
 _META_KEYS = ("title", "date", "conference", "doc_type", "tags")
+_SUFFIXES = (".pdf", ".txt", ".md", ".docx", ".odt")
 
 
 def cleaned_pages(data: bytes, filename: str, metadata: dict[str, Any] | None = None) -> list[Document]:
@@ -59,7 +61,13 @@ def cleaned_pages(data: bytes, filename: str, metadata: dict[str, Any] | None = 
     name = safe_filename(filename)
     mime = sniff_content_type(data, name)
     stream = ByteStream(data=data, mime_type=mime, meta={K.FILENAME: name, K.DOCUMENT_ID: document_id(data)})
-    converter = PdfPagesConverter() if mime == "application/pdf" else TextPagesConverter()
+    converter: PdfPagesConverter | DocxPagesConverter | TextPagesConverter
+    if mime == PDF:
+        converter = PdfPagesConverter()
+    elif mime in (DOCX, ODT):
+        converter = DocxPagesConverter()
+    else:
+        converter = TextPagesConverter()
     pages = converter.run(sources=[stream])["documents"]
     pages = SpanishDocumentCleaner().run(documents=pages)["documents"]
     return RecordMetadataExtractor().run(documents=pages, meta=validate_metadata(metadata))["documents"]
@@ -114,7 +122,7 @@ def _extract_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[li
     manifest = _manifest(manifest_path)
     payloads: list[dict[str, Any]] = []
     problems: list[str] = []
-    for path in sorted(p for p in records_dir.iterdir() if p.is_file() and p.suffix.lower() in (".pdf", ".txt", ".md")):
+    for path in sorted(p for p in records_dir.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES):
         data = path.read_bytes()
         m = manifest.get(path.name, {})
         pages = cleaned_pages(data, path.name, {k: m[k] for k in _META_KEYS if m.get(k) is not None})
@@ -131,7 +139,7 @@ def _extract_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[li
 def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | str | None = None) -> dict[str, Any]:
     """Score extraction and linking of `records_dir` against the gold file.
 
-    :param records_dir: directory of records (PDF, TXT, MD).
+    :param records_dir: directory of records (PDF, TXT, MD, DOCX, ODT).
     :param gold_path: the gold list (`commitments_gold.json`).
     :param manifest_path: record metadata (conference, date...); defaults to `manifest.json` next to `records_dir`.
     :returns: {"precision", "recall", "f1", "tp", "fp", "fn", "linking_f1", "equivalence_accuracy",

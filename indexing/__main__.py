@@ -24,7 +24,7 @@ from indexing.settings import Settings
 if TYPE_CHECKING:
     from indexing.ingest import IngestResult
 
-SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".text"}
+SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".text", ".docx", ".odt"}
 
 
 def collect(paths: list[Path]) -> list[Path]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexing.constants import PageKind
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import Check, SentenceContext, check_sentence
@@ -115,6 +116,7 @@ class Citation:
     table_header: tuple[str, ...] = ()
     """For a quoted table row: the column names it is read with. Context, not part of the verbatim quote."""
     ocr: bool = False
+    page_kind: PageKind = "page"  # "section" when `page` numbers a Word section (see `constants.PAGE_KIND`)
 
 
 @dataclass(frozen=True)
@@ -493,6 +495,7 @@ def _citations(chosen: list[_Candidate]) -> list[Citation]:
             char_end=c.chunk.char_start + c.end,
             table_header=c.chunk.table_header if c.read else (),
             ocr=c.chunk.ocr,
+            page_kind=c.chunk.page_kind,
         )
         for i, c in enumerate(chosen)
     ]

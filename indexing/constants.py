@@ -3,6 +3,8 @@
 Every key that ends up in a citation lives here, so a rename is one edit.
 """
 
+from typing import Final, Literal
+
 DOCUMENT_ID = "document_id"
 FILENAME = "filename"
 TITLE = "title"
@@ -16,7 +18,13 @@ TAGS = "tags"
 CHUNK_INDEX = "chunk_index"
 PAGES = "pages"
 PDF_TITLE = "pdf_title"
-SOURCE_KIND = "source_kind"  # "pdf" or "text"
+SOURCE_KIND = "source_kind"  # "pdf", "text", "docx" or "odt"
+# What `page` counts: "page" (a printed page) or "section" (a Word section, for documents that store no page
+# breaks). Citations say "p. 3" or "sección 2" accordingly.
+PAGE_KIND = "page_kind"
+PageKind = Literal["page", "section"]
+PAGE_KIND_PAGE: Final = "page"
+PAGE_KIND_SECTION: Final = "section"
 OCR = "ocr"  # True on pages (and their chunks) whose text was read by OCR from a scanned image
 OCR_CONFIDENCE = "ocr_confidence"  # mean word confidence of that page's OCR, 0-1
 # Set by the PDF converter on pages without a text layer, for the OCR component (which removes it).

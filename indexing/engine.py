@@ -85,6 +85,7 @@ class Engine:
             max_chars=settings.max_record_chars,
             max_chunks=settings.max_record_chunks,
             ocr=ocr_config(settings),
+            max_xml_bytes=settings.max_document_xml_bytes,
             max_tags=settings.max_tags,
             max_tag_chars=settings.max_tag_chars,
             originals=self.originals,

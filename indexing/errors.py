@@ -16,7 +16,7 @@ class CompromisosError(Exception):
 
 
 class UnsupportedFileType(CompromisosError):
-    """The content is neither a PDF nor plain text (decided by content, not by name)."""
+    """The content is not a PDF, plain text, Word (.docx) or OpenDocument text (decided by content, not by name)."""
 
     code = "unsupported_type"
     status = 415
@@ -195,6 +195,12 @@ class TooManyChunks(RecordTooLarge):
     """The record splits into more passages than `MAX_RECORD_CHUNKS`."""
 
     code = "too_many_chunks"
+
+
+class DocumentXmlTooLarge(RecordTooLarge):
+    """A Word or OpenDocument upload whose XML parts expand beyond `MAX_DOCUMENT_XML_MB` (a ZIP bomb, a huge file)."""
+
+    code = "xml_too_large"
 
 
 class TooManyTags(InvalidMetadata):

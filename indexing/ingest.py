@@ -60,6 +60,7 @@ _READING_COMPONENTS = frozenset(
         "pdf_converter",
         "ocr",
         "text_converter",
+        "docx_converter",
         "joiner",
         "raw_limits",
         "cleaner",
@@ -173,6 +174,7 @@ class Indexer:
     :param max_chars: most characters of a cleaned record; None = no cap.
     :param max_chunks: most passages of a record; None = no cap.
     :param ocr: how scanned PDF pages are OCR'd; None = `OcrConfig()` (Tesseract `spa` on PATH).
+    :param max_xml_bytes: most uncompressed XML read from a Word or OpenDocument record.
     :param max_tags: most tags in the metadata.
     :param max_tag_chars: longest tag.
     :param commitment_extractor: optional; extracts the record's commitments at indexing time.
@@ -197,6 +199,7 @@ class Indexer:
         max_chars: int | None = None,
         max_chunks: int | None = None,
         ocr: OcrConfig | None = None,
+        max_xml_bytes: int = 64 * 1024 * 1024,
         max_tags: int = 50,
         max_tag_chars: int = 100,
         originals: Originals | None = None,
@@ -216,6 +219,7 @@ class Indexer:
             max_chars=max_chars,
             max_chunks=max_chunks,
             ocr=ocr,
+            max_xml_bytes=max_xml_bytes,
         )
         self.dense = DenseDocumentEmbedder(backend, meta_fields_to_embed=["title"])
         self.commitment_extractor = commitment_extractor

@@ -7,11 +7,13 @@ from haystack.components.joiners import DocumentJoiner
 from haystack.components.routers import FileTypeRouter
 
 from indexing.components.dense_embedders import DenseQueryEmbedder
+from indexing.components.docx_pages_converter import DocxPagesConverter
 from indexing.components.hybrid_retriever import HybridRetriever
 from indexing.components.metadata_extractor import RecordMetadataExtractor
 from indexing.components.ocr_pages import OcrPages
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.components.record_limits import RecordLimits
+from indexing.components.sniffer import DOCX, ODT
 from indexing.components.spanish_chunker import SpanishSentenceChunker
 from indexing.components.spanish_cleaner import SpanishDocumentCleaner
 from indexing.components.sparse_encoder import Bm25SparseEncoder
@@ -35,6 +37,7 @@ def build_ingestion_pipeline(
     max_chars: int | None = None,
     max_chunks: int | None = None,
     ocr: OcrConfig | None = None,
+    max_xml_bytes: int = 64 * 1024 * 1024,
 ) -> Pipeline:
     """File bytes → cleaned pages → chunks with sparse vectors, ready for dense embedding.
 
@@ -55,10 +58,11 @@ def build_ingestion_pipeline(
     :param max_chunks: most passages of a record (checked before embedding).
     :param ocr: how pages without a text layer are OCR'd (`OcrPages`, between the PDF converter and the joiner);
         default `OcrConfig()`.
+    :param max_xml_bytes: most uncompressed XML read from a Word or OpenDocument record (`MAX_DOCUMENT_XML_MB`).
     """
     ocr = ocr or OcrConfig()
     p = Pipeline()
-    p.add_component("router", FileTypeRouter(mime_types=[PDF, TEXT, MARKDOWN]))
+    p.add_component("router", FileTypeRouter(mime_types=[PDF, TEXT, MARKDOWN, DOCX, ODT]))
     p.add_component("pdf_converter", PdfPagesConverter(max_pages=max_pages))
     p.add_component(
         "ocr",
@@ -72,6 +76,7 @@ def build_ingestion_pipeline(
         ),
     )
     p.add_component("text_converter", TextPagesConverter(max_pages=max_pages))
+    p.add_component("docx_converter", DocxPagesConverter(max_pages=max_pages, max_xml_bytes=max_xml_bytes))
     p.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
     p.add_component("raw_limits", RecordLimits(max_chars=max_chars))
     p.add_component("cleaner", SpanishDocumentCleaner())
@@ -85,7 +90,10 @@ def build_ingestion_pipeline(
     p.connect("router.text/markdown", "text_converter.sources")
     p.connect("pdf_converter.documents", "ocr.documents")
     p.connect("ocr.documents", "joiner.documents")
+    p.connect(f"router.{DOCX}", "docx_converter.sources")
+    p.connect(f"router.{ODT}", "docx_converter.sources")
     p.connect("text_converter.documents", "joiner.documents")
+    p.connect("docx_converter.documents", "joiner.documents")
     p.connect("joiner.documents", "raw_limits.documents")
     p.connect("raw_limits.documents", "cleaner.documents")
     p.connect("cleaner.documents", "limits.documents")

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     max_record_chars: int = Field(
         default=1_000_000, ge=1000, description="Most characters a record may have (as extracted, and after cleaning)."
     )
+    max_document_xml_mb: float = Field(
+        default=64.0,
+        gt=0,
+        description="Most MB of XML read, uncompressed, from a Word or OpenDocument upload (a ZIP bomb guard).",
+    )
     max_record_chunks: int = Field(default=3000, ge=1, description="Most passages a record may be split into.")
     ocr_command: str = Field(
         default="tesseract", description="Tesseract executable (name on PATH or path) that reads scanned pages."
@@ -146,6 +151,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_document_xml_bytes(self) -> int:
+        return int(self.max_document_xml_mb * 1024 * 1024)
 
     @property
     def max_json_body_bytes(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexing.constants import LOCAL_OWNER
+from indexing.constants import LOCAL_OWNER, PAGE_KIND_PAGE, PageKind
 
 Progress = Callable[[str, int, int], None]
 """Progress of one ingestion: (stage, done, total); stage is "converting", "ocr", "embedding" or "committing"."""
@@ -56,6 +56,8 @@ class Chunk:
     """The page's text was read by OCR from a scanned image (the quote is what OCR read; the page is the proof)."""
     ocr_confidence: float | None = None
     """Mean word confidence of that page's OCR, 0-1; None for a text layer."""
+    page_kind: PageKind = PAGE_KIND_PAGE
+    """What `page` counts: "page", or "section" for a Word document that stores no page breaks."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,13 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from indexing.constants import PageKind
 from indexing.types import SearchFilters
+
+PageKindPublic = Annotated[
+    PageKind,
+    Field(description='Qué numera `page`: "page" (página) o "section" (sección de un Word sin saltos de página).'),
+]
 
 # Length caps of request strings (part of the public schema, so portals see them in the OpenAPI document).
 MAX_ID_CHARS = 128
@@ -68,6 +74,7 @@ class SearchResultPublic(BaseModel):
     filename: str
     title: str
     page: int
+    page_kind: PageKindPublic = "page"
     text: str
     score: float
     table_header: list[str] = Field(
@@ -98,6 +105,7 @@ class CitationPublic(BaseModel):
     filename: str
     title: str
     page: int
+    page_kind: PageKindPublic = "page"
     quote: str
     score: float
     table_header: list[str] = Field(
@@ -291,6 +299,7 @@ class BriefingCitationPublic(BaseModel):
     page: int
     quote: str
     ocr: bool = Field(default=False, description="La cita es lo que leyó el OCR de una página escaneada.")
+    page_kind: PageKindPublic = "page"
 
 
 class BriefingPublic(BaseModel):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from indexing.constants import PageKind
+
 GROUP_BY_VALUES = ("document", "date", "actor")
 MODES = ("extractive", "abstractive")
 
@@ -89,6 +91,8 @@ class Citation:
     quote: str
     ocr: bool = False
     """The page was read by OCR (the quote is what OCR read)."""
+    page_kind: PageKind = "page"
+    """"section" when `page` numbers a Word section rather than a printed page (see `constants.PAGE_KIND`)."""
 
 
 @dataclass

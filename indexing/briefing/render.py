@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from indexing.briefing.model import Briefing, Citation
-from indexing.text.formatting import format_date_es
+from indexing.text.formatting import format_date_es, page_label_es
 
 _SPACES_RE = re.compile(r"\s+")
 
@@ -34,11 +34,12 @@ def one_line(text: str) -> str:
 
 
 def citation_source_es(citation: Citation) -> tuple[str, str]:
-    """(title, "(fecha), p. N") parts of a footnote, shared by Markdown and DOCX; "p. N (OCR)" for a scanned page."""
+    """(title, "(fecha), p. N") parts of a footnote, shared by Markdown and DOCX: "p. N (OCR)" for a scanned page,
+    "sección N" for a Word record without page breaks."""
     date = format_date_es(citation.date)
     where = f" ({date})" if date else ""
     ocr = " (OCR)" if citation.ocr else ""
-    return citation.title or citation.filename, f"{where}, p. {citation.page}{ocr}"
+    return citation.title or citation.filename, f"{where}, {page_label_es(citation.page, citation.page_kind)}{ocr}"
 
 
 def to_markdown(briefing: Briefing) -> str:

@@ -312,6 +312,7 @@ def _assemble(
                             page=m.chunk.page,
                             quote=m.text,
                             ocr=m.chunk.ocr,
+                            page_kind=m.chunk.page_kind,
                         )
                     )
                 if numbers[key] not in cited:

@@ -10,7 +10,12 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
+from indexing.constants import SOURCE_KIND
 from indexing.text.sentences import is_bullet_line, is_table_line
+
+# Word and OpenDocument keep headers and footers in parts the converter does not read: their pages have none to
+# remove, and a line repeated at the top of their pages is content (a table header repeated after a page break).
+_NO_RUNNING_EDGES = frozenset({"docx", "odt"})
 
 _PAGE_NUMBER_RES = (
     re.compile(r"^[-–—\s]*\d{1,4}[-–—\s]*$"),
@@ -128,11 +133,12 @@ class SpanishDocumentCleaner:
     Steps, per page: Unicode NFC and ligature folding; removal of running headers and footers (a line among the
     first or last `edge_lines` non-empty lines of a page whose digit-insensitive, case-insensitive form repeats in
     those positions on at least `min_repeat_share` of the non-empty pages, and on at least 2); removal of standalone
-    page numbers in those positions ("- 3 -", "Página 3 de 5", "3"); re-joining of words hyphenated at line ends
-    ("coope-\\nración" → "cooperación", "Franco-\\nAlemán" → "Franco-Alemán"); joining of hard-wrapped lines into
-    paragraphs (a break stays only before list items and table rows, after short lines that end a sentence or
-    are headings, and at blank lines, which become "\\n\\n"); runs of spaces and tabs collapse to one space
-    (column gaps of table rows become " | "). Deterministic; every output page keeps its input meta.
+    page numbers in those positions ("- 3 -", "Página 3 de 5", "3") — not on Word / OpenDocument pages
+    (`source_kind` "docx" / "odt"), whose headers and footers the converter never reads; re-joining of words
+    hyphenated at line ends ("coope-\\nración" → "cooperación", "Franco-\\nAlemán" → "Franco-Alemán"); joining of
+    hard-wrapped lines into paragraphs (a break stays only before list items and table rows, after short lines that
+    end a sentence or are headings, and at blank lines, which become "\\n\\n"); runs of spaces and tabs collapse to
+    one space (column gaps of table rows become " | "). Deterministic; every output page keeps its input meta.
 
     ### Usage example
 
@@ -181,7 +187,8 @@ class SpanishDocumentCleaner:
         repeated = self._repeated_edge_keys(pages)
         cleaned = []
         for doc, lines in zip(documents, pages, strict=True):
-            edges = set(_edge_indexes(lines, self.edge_lines))
+            own_edges = doc.meta.get(SOURCE_KIND) not in _NO_RUNNING_EDGES
+            edges = set(_edge_indexes(lines, self.edge_lines)) if own_edges else set()
             kept = [
                 line
                 for i, line in enumerate(lines)

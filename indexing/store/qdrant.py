@@ -703,6 +703,7 @@ class QdrantClientStore:
             table_rows=tuple((int(a), int(b)) for a, b in meta.get(K.TABLE_ROWS) or ()),
             ocr=bool(meta.get(K.OCR, False)),
             ocr_confidence=meta.get(K.OCR_CONFIDENCE),
+            page_kind=meta.get(K.PAGE_KIND) or K.PAGE_KIND_PAGE,
         )
 
     def hybrid_search(

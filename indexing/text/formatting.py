@@ -33,6 +33,16 @@ def format_date_es(iso: str | None) -> str:
     return f"{int(day)} de {MONTH_NAMES[int(month) - 1]} de {year}"
 
 
+def page_label_es(page: int, page_kind: str = "page") -> str:
+    """Where a quote is, for people: "p. 3", or "sección 2" when the record counts sections, not pages.
+
+    :param page: the 1-based page (or section) number.
+    :param page_kind: "page" or "section" (`constants.PAGE_KIND`).
+    :returns: the label.
+    """
+    return f"sección {page}" if page_kind == "section" else f"p. {page}"
+
+
 def month_heading_es(iso: str | None) -> str:
     """Capitalized month and year of an ISO date ("2023-03-15" → "Marzo de 2023"); "Sin fecha" when unknown.
 

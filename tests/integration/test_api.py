@@ -142,9 +142,12 @@ class TestSearch:
         assert ESPANA in top["text"]
         assert "Página 2 de 3" not in top["text"]
         assert "Acta de la Conferencia de Bruselas 2023" not in top["text"]  # running header removed
-        assert set(top) == {"document_id", "filename", "title", "page", "text", "score", "table_header", "ocr"}
+        assert set(top) == {
+            "document_id", "filename", "title", "page", "page_kind", "text", "score", "table_header", "ocr"
+        }
         assert top["table_header"] == []  # prose, not table rows
         assert top["ocr"] is False
+        assert top["page_kind"] == "page"
 
     def test_lexical_branch_finds_acronyms(self, client: TestClient) -> None:
         top = client.post("/v1/search", json={"query": "JICA"}).json()["results"][0]

@@ -38,7 +38,7 @@ class TestCli:
         (src / "a.txt").write_text("Nota uno\n\nEl 5 de mayo de 2022 Suiza anunció CHF 3 millones.", encoding="utf-8")
         (src / "b.pdf").write_bytes(make_pdf(["Acta breve de la reunión de Quito del 2 de junio de 2022."]))
         (src / "malo.pdf").write_bytes(b"no soy un pdf")
-        (src / "ignorado.docx").write_bytes(b"PK\x03\x04")  # not a supported suffix inside a folder: skipped
+        (src / "ignorado.xlsx").write_bytes(b"PK\x03\x04")  # not a supported suffix inside a folder: skipped
         result = run_cli("ingest", str(src), "--data-dir", str(tmp_path / "store"))
         assert result.returncode == 1, result.stderr
         lines = result.stdout.strip().splitlines()

@@ -139,3 +139,23 @@ def test_markdown_escapes_markdown_and_html_from_the_records():
 def test_escape_markdown_leaves_plain_spanish_alone():
     text = "Canadá desembolsó 1.500,5 millones (USD) el 17-07-2023: «sí»."
     assert escape_markdown(text) == text
+
+
+def test_a_citation_of_a_word_section_says_seccion_in_markdown_and_docx():
+    import io
+
+    from docx import Document
+
+    from indexing.briefing import to_docx
+
+    section = Citation(1, "d9", "memo.docx", "Memorándum", "2023-11-24", 2, "UNICEF desembolsó.", page_kind="section")
+    briefing = small_briefing(
+        sections=[Section(heading="Memorándum", points=[Point("UNICEF desembolsó.", [1])])], citations=[section]
+    )
+    note = "[^1]: *Memorándum* (24 de noviembre de 2023), sección 2: «UNICEF desembolsó.»\n"
+    assert to_markdown(briefing).endswith(note)
+    notes = [p.text for p in Document(io.BytesIO(to_docx(briefing))).paragraphs]
+    assert notes[-1] == "1. Memorándum (24 de noviembre de 2023), sección 2: «UNICEF desembolsó.»"
+    assert Briefing.from_dict(briefing.to_dict()).citations == [section]
+    legacy = {**briefing.to_dict(), "citations": [{k: v for k, v in vars(section).items() if k != "page_kind"}]}
+    assert Briefing.from_dict(legacy).citations[0].page_kind == "page"  # briefings stored before page_kind

@@ -78,3 +78,11 @@ class TestSpanishDocumentCleaner:
     def test_serialization_round_trip(self) -> None:
         cleaner = SpanishDocumentCleaner.from_dict(SpanishDocumentCleaner(edge_lines=2).to_dict())
         assert (cleaner.edge_lines, cleaner.min_repeat_share) == (2, 0.5)
+
+
+def test_word_pages_keep_lines_repeated_at_their_top() -> None:
+    header = "| Cooperante | Monto |\n| --- | --- |"
+    pages = [f"{header}\n| Alemania | 22,2 |", f"{header}\n| Canadá | 5 |", "3"]
+    for kind, expected in (("docx", pages), ("pdf", ["| Alemania | 22,2 |", "| Canadá | 5 |", ""])):
+        docs = [Document(content=text, meta={"source_kind": kind}) for text in pages]
+        assert [d.content for d in SpanishDocumentCleaner().run(documents=docs)["documents"]] == expected
