@@ -3,8 +3,8 @@
 Run with ``python -m corpus.check_eval``. Checks that:
 * every manifest lists exactly the files of its records folder, with valid fields;
 * every answerable question's quote (8-40 words) is an exact substring of the text of the cited page
-  after whitespace normalization (PDF pages as extracted by ``pypdf``; Word and OpenDocument pages or sections as
-  the ingestion converter reads them; a text file is page 1);
+  after whitespace normalization (PDF, Word and OpenDocument pages as the ingestion converters read them, two-column
+  pages column by column; an image-only scan as its source text in ``scan_sources/``; a text file is page 1);
 * every question has a known ``type``; the optional ``also`` list of other {filename, page, quote} that state the same
   fact is checked like the main quote;
 * unanswerable questions carry no filename/page/quote;
@@ -27,9 +27,9 @@ from functools import cache
 from pathlib import Path
 
 from haystack.dataclasses import ByteStream
-from pypdf import PdfReader
 
 from indexing.components.docx_pages_converter import DocxPagesConverter
+from indexing.components.pdf_pages_converter import PdfPagesConverter
 
 CORPUS_DIR = Path(__file__).resolve().parent
 SETS = (
@@ -54,7 +54,8 @@ FILTER_KEYS = {"conference", "doc_type", "date_from", "date_to"}
 STATUSES = {"anunciado", "comprometido", "firmado", "desembolsado", "ejecutado"}
 QUALIFIERS = {"más de", "alrededor de", "hasta"}
 NUMBER_WORDS = {50_000_000: "cincuenta millones", 15_000_000: "quince millones"}
-QUESTION_TYPES = {"amount", "count", "date", "place", "entities", "explanation", "yesno"}
+# "table" and "two_column": answered only by a table row on a later page, or by the right column of a page.
+QUESTION_TYPES = {"amount", "count", "date", "place", "entities", "explanation", "yesno", "table", "two_column"}
 
 
 def normalize(text: str) -> str:
@@ -72,7 +73,11 @@ def decode_text(data: bytes) -> str:
 def page_texts(path: Path) -> tuple[str, ...]:
     """Normalized text of each page of a record (a text file has one page)."""
     if path.suffix.lower() == ".pdf":
-        return tuple(normalize(p.extract_text() or "") for p in PdfReader(path).pages)
+        scan_source = path.parent.parent / "scan_sources" / f"{path.stem}.txt"
+        if scan_source.exists():  # an image-only scan (corpus/make_scans.py): its quotes come from the source text
+            return (normalize(scan_source.read_text(encoding="utf-8")),)
+        pages = PdfPagesConverter().run(sources=[ByteStream(path.read_bytes())])["documents"]
+        return tuple(normalize(p.content or "") for p in pages)  # as ingestion reads them: columns in order
     if path.suffix.lower() in (".docx", ".odt"):
         pages = DocxPagesConverter().run(sources=[ByteStream(path.read_bytes())])["documents"]
         return tuple(normalize(p.content or "") for p in pages)
