@@ -80,7 +80,6 @@ class Engine:
             max_words=settings.chunk_max_words,
             sparse=sparse,
             commitment_extractor=commitment_extractor,
-            term_stats=self.term_stats,
             max_pages=settings.max_record_pages,
             max_chars=settings.max_record_chars,
             max_chunks=settings.max_record_chunks,
@@ -301,7 +300,6 @@ class Engine:
                 )
             existed = self.store.delete_document(document_id)
             self.originals.remove(document_id)
-            self.term_stats.remove(document_id)
         if caller is not None and existed and record is not None:
             self.access.log.record(caller, "document.deleted", document_id=document_id, filename=record.filename)
         return existed

@@ -42,7 +42,7 @@ from indexing.ocr import OcrConfig
 from indexing.originals import Originals
 from indexing.pipelines import build_ingestion_pipeline
 from indexing.store import Store
-from indexing.term_stats import TermStats, chunk_term_counts
+from indexing.term_stats import chunk_term_counts
 from indexing.types import DocumentRecord, Progress
 
 logger = logging.getLogger(__name__)
@@ -194,7 +194,6 @@ class Indexer:
         max_words: int = 250,
         sparse: Bm25SparseEncoder | None = None,
         commitment_extractor: CommitmentExtractor | None = None,
-        term_stats: TermStats | None = None,
         max_pages: int | None = None,
         max_chars: int | None = None,
         max_chunks: int | None = None,
@@ -207,7 +206,6 @@ class Indexer:
     ) -> None:
         self.store = store
         self.originals = originals
-        self.term_stats = term_stats
         self.max_bytes = max_bytes
         self.max_tags = max_tags
         self.max_tag_chars = max_tag_chars
@@ -408,10 +406,6 @@ class Indexer:
                 self.originals.remove(old)
         if progress is not None:
             progress("committing", 1, 1)
-        if self.term_stats is not None:
-            self.term_stats.add(doc_id, len(chunks), terms)
-            for old in replaces:
-                self.term_stats.remove(old)
         logger.info(
             "Indexed %s (%s): %d pages, %d chunks, replaced %d", name, doc_id, record.pages, len(chunks), len(replaces)
         )
