@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from indexing.components.sniffer import ACCEPTED, ACCEPTED_EXTENSIONS
 from indexing.engine import Engine
 from indexing.errors import NotFound
 from indexing.types import DocumentRecord
@@ -24,7 +25,8 @@ router = APIRouter()
 
 _PDF_MAGIC = b"%PDF-"
 # Accepted by the upload form (the service decides by content; this only filters the file picker).
-ACCEPT = ".pdf,.txt,.md,application/pdf,text/plain,text/markdown"
+# The file picker offers what the content sniffer accepts (it decides by content; the picker only helps).
+ACCEPT = ACCEPTED_EXTENSIONS.replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def page(
             "total": len(records),
             "filters": filters,
             "accept": ACCEPT,
+            "accepted": ACCEPTED,
             "max_upload_mb": engine.settings.max_upload_mb,
             **_options(records),
         },
