@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexing.constants import PageKind
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import Check, SentenceContext, check_sentence
@@ -25,7 +24,7 @@ from indexing.text.headings import is_heading_or_label
 from indexing.text.sentences import is_bullet_line, split_sentences
 from indexing.text.tables import render_row, table_row
 from indexing.text.tokens import content_terms, fold, tokens
-from indexing.types import Chunk
+from indexing.types import Chunk, Citation
 
 # Question words and generic request words: they say what kind of answer is wanted, not what it is about.
 _QUESTION_WORDS = (
@@ -100,23 +99,6 @@ def _type_boost(qtype: str, sentence: str) -> float:
     if qtype == "count":
         return 0.12 if re.search(r"\d", sentence) else 0.0
     return 0.0
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    document_id: str
-    filename: str
-    title: str
-    page: int
-    quote: str
-    score: float
-    char_start: int = 0
-    char_end: int = 0
-    table_header: tuple[str, ...] = ()
-    """For a quoted table row: the column names it is read with. Context, not part of the verbatim quote."""
-    ocr: bool = False
-    page_kind: PageKind = "page"  # "section" when `page` numbers a Word section (see `constants.PAGE_KIND`)
 
 
 @dataclass(frozen=True)

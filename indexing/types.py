@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from indexing.constants import LOCAL_OWNER, PAGE_KIND_PAGE, PageKind
 
@@ -58,6 +59,45 @@ class Chunk:
     """Mean word confidence of that page's OCR, 0-1; None for a text layer."""
     page_kind: PageKind = PAGE_KIND_PAGE
     """What `page` counts: "page", or "section" for a Word document that stores no page breaks."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quote comes from: one type for answers, briefings and the register's sources.
+
+    `quote` is verbatim from page `page` of record `document_id`, between `char_start` and `char_end` of that
+    page's cleaned text. The first six fields are what a register source knows (positional, as the extractor
+    builds them); the others default to "not known here".
+    """
+
+    document_id: str
+    filename: str
+    page: int
+    quote: str
+    char_start: int = 0
+    char_end: int = 0
+    n: int = 0
+    """Footnote number within its answer or briefing (1, 2...); 0 for a register source."""
+    title: str = ""
+    date: str | None = None
+    """The record's date (ISO), where shown with the citation (briefings)."""
+    score: float = 0.0
+    """Ranking score of the quoted sentence (answers); 0.0 elsewhere."""
+    table_header: tuple[str, ...] = ()
+    """For a quoted table row: the column names it is read with. Context, not part of the verbatim quote."""
+    ocr: bool = False
+    """The page was read by OCR (the quote is what OCR read)."""
+    page_kind: PageKind = PAGE_KIND_PAGE
+    """"section" when `page` numbers a Word section rather than a printed page (see `constants.PAGE_KIND`)."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        """Inverse of `dataclasses.asdict` (after a JSON round trip: lists back to tuples, unknown keys ignored)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "table_header" in values:
+            values["table_header"] = tuple(values["table_header"] or ())
+        return cls(**values)
 
 
 @dataclass(frozen=True)

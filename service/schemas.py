@@ -100,6 +100,10 @@ class AskRequest(BaseModel):
 
 
 class CitationPublic(BaseModel):
+    """An answer's citation (`indexing.types.Citation`, read by attribute)."""
+
+    model_config = {"from_attributes": True}
+
     n: int
     document_id: str
     filename: str

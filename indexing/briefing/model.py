@@ -1,4 +1,4 @@
-"""Value types of a briefing ("ayuda memoria"): request, points, sections, citations.
+"""Value types of a briefing ("ayuda memoria"): request, points, sections (citations: `indexing.types.Citation`).
 
 Everything round-trips through `to_dict()` / `from_dict()` as plain JSON values, so a briefing can be stored and
 served again byte-for-byte.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from indexing.constants import PageKind
+from indexing.types import Citation
 
 GROUP_BY_VALUES = ("document", "date", "actor")
 MODES = ("extractive", "abstractive")
@@ -76,26 +76,6 @@ class Section:
 
 
 @dataclass
-class Citation:
-    """One numbered footnote: where a quote comes from.
-
-    `quote` is an exact substring of the chunk text (the cleaned page text), so it can be found on the page.
-    """
-
-    n: int
-    document_id: str
-    filename: str
-    title: str
-    date: str | None
-    page: int
-    quote: str
-    ocr: bool = False
-    """The page was read by OCR (the quote is what OCR read)."""
-    page_kind: PageKind = "page"
-    """"section" when `page` numbers a Word section rather than a printed page (see `constants.PAGE_KIND`)."""
-
-
-@dataclass
 class Briefing:
     """A drafted briefing, ready to render (Markdown, DOCX) and to store.
 
@@ -146,7 +126,7 @@ class Briefing:
                 )
                 for s in data.get("sections", [])
             ],
-            citations=[Citation(**c) for c in data.get("citations", [])],
+            citations=[Citation.from_dict(c) for c in data.get("citations", [])],
             found=bool(data["found"]),
             warnings=list(data.get("warnings", [])),
             index_state=data.get("index_state", ""),

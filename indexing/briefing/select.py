@@ -311,6 +311,8 @@ def _assemble(
                             date=m.chunk.date,
                             page=m.chunk.page,
                             quote=m.text,
+                            char_start=key[2],
+                            char_end=key[3],
                             ocr=m.chunk.ocr,
                             page_kind=m.chunk.page_kind,
                         )

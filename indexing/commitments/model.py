@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from indexing.types import Citation
+
 __all__ = [
     "NO_ACTOR",
     "PLEDGE_STATUSES",
@@ -22,16 +24,9 @@ TOTAL_ACTOR = "Comunidad internacional"
 NO_ACTOR = "sin actor"  # a funding need stated without who needs it
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a commitment is stated: a verbatim quote of a page and its character offsets in that page."""
-
-    document_id: str
-    filename: str
-    page: int
-    quote: str
-    char_start: int
-    char_end: int
+Source = Citation
+"""Where a commitment is stated: a verbatim quote of a page and its character offsets in that page (the shared
+`indexing.types.Citation`, built positionally from those six fields)."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from indexing.answer import Citation
+from indexing.types import Citation
 from service.auth import read_required
 from service.deps import EngineDep, MetricsDep
 from service.schemas import (
@@ -61,15 +61,4 @@ def ask(engine: EngineDep, metrics: MetricsDep, body: AskRequest) -> AskResponse
 
 
 def _citation(c: Citation) -> CitationPublic:
-    return CitationPublic(
-        n=c.n,
-        document_id=c.document_id,
-        filename=c.filename,
-        title=c.title,
-        page=c.page,
-        page_kind=c.page_kind,
-        quote=c.quote,
-        score=c.score,
-        table_header=list(c.table_header),
-        ocr=c.ocr,
-    )
+    return CitationPublic.model_validate(c)

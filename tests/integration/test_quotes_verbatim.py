@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexing.answer import Citation
 from indexing.engine import Engine
+from indexing.types import Citation
 
 ROOT = Path(__file__).resolve().parents[2]
 

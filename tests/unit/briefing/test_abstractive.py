@@ -25,10 +25,42 @@ CANADA = "Canadá desembolsó 30 millones de dólares del compromiso asumido en 
 ACUERDO = "Los participantes acordaron revisar los desembolsos pendientes en la próxima reunión de seguimiento."
 
 CITATIONS = [
-    Citation(1, "doc-acta", "acta.pdf", "Acta de la reunión de seguimiento", "2023-03-16", 2, UE),
-    Citation(2, "doc-prensa", "comunicado.txt", "Comunicado de prensa", "2023-03-17", 1, UE),
-    Citation(3, "doc-acta", "acta.pdf", "Acta de la reunión de seguimiento", "2023-03-16", 2, CANADA),
-    Citation(4, "doc-acta", "acta.pdf", "Acta de la reunión de seguimiento", "2023-03-16", 2, ACUERDO),
+    Citation(
+        n=1,
+        document_id="doc-acta",
+        filename="acta.pdf",
+        title="Acta de la reunión de seguimiento",
+        date="2023-03-16",
+        page=2,
+        quote=UE,
+    ),
+    Citation(
+        n=2,
+        document_id="doc-prensa",
+        filename="comunicado.txt",
+        title="Comunicado de prensa",
+        date="2023-03-17",
+        page=1,
+        quote=UE,
+    ),
+    Citation(
+        n=3,
+        document_id="doc-acta",
+        filename="acta.pdf",
+        title="Acta de la reunión de seguimiento",
+        date="2023-03-16",
+        page=2,
+        quote=CANADA,
+    ),
+    Citation(
+        n=4,
+        document_id="doc-acta",
+        filename="acta.pdf",
+        title="Acta de la reunión de seguimiento",
+        date="2023-03-16",
+        page=2,
+        quote=ACUERDO,
+    ),
 ]
 
 PROSE = (

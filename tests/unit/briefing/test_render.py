@@ -28,10 +28,32 @@ def small_briefing(**overrides) -> Briefing:
         ],
         citations=[
             Citation(
-                1, "d1", "acta.pdf", "Acta de la reunión", "2023-03-16", 2, "Canadá desembolsó 30 millones de dólares."
+                n=1,
+                document_id="d1",
+                filename="acta.pdf",
+                title="Acta de la reunión",
+                date="2023-03-16",
+                page=2,
+                quote="Canadá desembolsó 30 millones de dólares.",
             ),
-            Citation(2, "d2", "nota.txt", "Nota de prensa", None, 1, "Canadá desembolsó 30 millones de dólares."),
-            Citation(3, "d1", "acta.pdf", "", "2023-03", 4, "Se acordó una nueva reunión\nen junio."),
+            Citation(
+                n=2,
+                document_id="d2",
+                filename="nota.txt",
+                title="Nota de prensa",
+                date=None,
+                page=1,
+                quote="Canadá desembolsó 30 millones de dólares.",
+            ),
+            Citation(
+                n=3,
+                document_id="d1",
+                filename="acta.pdf",
+                title="",
+                date="2023-03",
+                page=4,
+                quote="Se acordó una nueva reunión\nen junio.",
+            ),
         ],
         found=True,
     )
@@ -57,7 +79,16 @@ def test_markdown_exact_text():
 
 
 def test_footnote_of_an_ocr_page_says_so():
-    scanned = Citation(1, "d3", "aviso.pdf", "Aviso", "2023-10-24", 1, "Sala Bolognesi.", ocr=True)
+    scanned = Citation(
+        n=1,
+        document_id="d3",
+        filename="aviso.pdf",
+        title="Aviso",
+        date="2023-10-24",
+        page=1,
+        quote="Sala Bolognesi.",
+        ocr=True,
+    )
     section = Section("Aviso", [Point("Sala Bolognesi.", [1])])
     text = to_markdown(small_briefing(citations=[scanned], sections=[section]))
     assert text.endswith("[^1]: *Aviso* (24 de octubre de 2023), p. 1 (OCR): «Sala Bolognesi.»\n")
@@ -121,7 +152,17 @@ def test_markdown_escapes_markdown_and_html_from_the_records():
     b = small_briefing(
         title="Ayuda memoria: <script>alert(1)</script> *urgente*",
         sections=[Section(heading="## Acta_final [borrador]", points=[Point("Pago de **5** € <b>x</b> & más.", [1])])],
-        citations=[Citation(1, "d1", "a|b`c`.pdf", "", None, 3, "Cita con [enlace](http://x) y ~tachado~.")],
+        citations=[
+            Citation(
+                n=1,
+                document_id="d1",
+                filename="a|b`c`.pdf",
+                title="",
+                date=None,
+                page=3,
+                quote="Cita con [enlace](http://x) y ~tachado~.",
+            )
+        ],
     )
     assert to_markdown(b) == (
         "# Ayuda memoria: &lt;script&gt;alert(1)&lt;/script&gt; \\*urgente\\*\n"
@@ -148,7 +189,16 @@ def test_a_citation_of_a_word_section_says_seccion_in_markdown_and_docx():
 
     from indexing.briefing import to_docx
 
-    section = Citation(1, "d9", "memo.docx", "Memorándum", "2023-11-24", 2, "UNICEF desembolsó.", page_kind="section")
+    section = Citation(
+        n=1,
+        document_id="d9",
+        filename="memo.docx",
+        title="Memorándum",
+        date="2023-11-24",
+        page=2,
+        quote="UNICEF desembolsó.",
+        page_kind="section",
+    )
     briefing = small_briefing(
         sections=[Section(heading="Memorándum", points=[Point("UNICEF desembolsó.", [1])])], citations=[section]
     )
