@@ -145,7 +145,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     indexed = duplicate = 0
     rejected: list[tuple[str, str]] = [(str(f), "no existe") for f in missing]
     try:
-        if args.if_empty and engine.store.all_documents():
+        if args.if_empty and engine.documents():
             print(f"El índice ya tiene documentos en {settings.data_dir}; no se indexa nada (--if-empty).")
             return 0
         sizes = {str(p): p.stat().st_size for p in present}

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from haystack.core.errors import PipelineRuntimeError
@@ -15,6 +16,7 @@ from indexing.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
 from indexing.briefing.edit import edit_briefing
 from indexing.briefing.select import SELECTION_VERSION, summary_id
+from indexing.commitments.compare import Comparison
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend, make_backend
 from indexing.errors import CompromisosError, Forbidden, NotFound, domain_cause
@@ -26,11 +28,11 @@ from indexing.originals import Originals
 from indexing.pipelines import build_search_pipeline
 from indexing.query.evidence import SentenceContext, check_sentence
 from indexing.query.interpretation import Interpretation, interpret
-from indexing.register import Register
+from indexing.register import CommitmentFilters, Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
 from indexing.term_stats import TermStats
-from indexing.types import Chunk, Progress, SearchFilters
+from indexing.types import Chunk, DocumentRecord, Progress, SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +306,81 @@ class Engine:
             self.access.log.record(caller, "document.deleted", document_id=document_id, filename=record.filename)
         return existed
 
+    def max_upload_bytes(self) -> int:
+        """:returns: the upload size limit in bytes (a larger upload is refused)."""
+        return self.indexer.max_bytes
+
+    def upload_ticket(self) -> int:
+        """:returns: a new arrival ticket for an upload accepted now (see `Indexer.ticket`)."""
+        return self.indexer.ticket()
+
+    # ----------------------------------------------------------------- records
+
+    def documents(self) -> list[DocumentRecord]:
+        """:returns: every indexed record, by date then filename."""
+        return self.store.all_documents()
+
+    def find_document(self, document_id: str) -> DocumentRecord | None:
+        """:returns: the indexed record with this id, or None when there is none."""
+        return self.store.get_document(document_id)
+
+    def document(self, document_id: str) -> DocumentRecord:
+        """:returns: the indexed record with this id.
+
+        :raises NotFound: no record has that id.
+        """
+        record = self.store.get_document(document_id)
+        if record is None:
+            raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
+        return record
+
+    def page_chunks(self, document_id: str, page: int) -> list[Chunk]:
+        """The indexed passages of one page of a record, in page order.
+
+        :param document_id: the record.
+        :param page: 1-based page (or Word section) number.
+        :returns: the passages (each the slice `char_start:char_end` of the page's cleaned text); [] when the
+            record is unknown or has no passage on that page.
+        """
+        on_page = [c for c in self.store.document_chunks(document_id) if c.page == page]
+        return sorted(on_page, key=lambda c: (c.char_start, c.char_end, c.chunk_index))
+
+    def original_path(self, document_id: str) -> Path | None:
+        """:returns: the stored uploaded file of a record, or None when none is kept."""
+        return self.originals.path(document_id)
+
+    def page_image_path(self, document_id: str, name: str) -> Path:
+        """:returns: where a rendered image `name` of one of a record's pages is cached (its folder created)."""
+        return self.originals.page_cache(document_id, name)
+
+    def embedder_name(self) -> str:
+        """:returns: the name of the embedding model the index is built with."""
+        return self.backend.name
+
+    # ----------------------------------------------------------------- commitments register
+
+    def commitments(self, filters: CommitmentFilters | None = None) -> list[dict[str, Any]]:
+        """:returns: the register's public entries matching `filters`, by date then record and position."""
+        return self.register.entries(filters)
+
+    def commitments_summary(
+        self, group_by: str, filters: CommitmentFilters | None = None, *, rollup: bool = False
+    ) -> dict[str, Any]:
+        """:returns: totals per group and currency of the entries matching `filters` (see `Register.summary`)."""
+        return self.register.summary(group_by, filters, rollup=rollup)
+
+    def commitments_csv(self, filters: CommitmentFilters | None = None) -> bytes:
+        """:returns: the entries matching `filters` as CSV bytes (see `Register.csv`)."""
+        return self.register.csv(filters)
+
+    def compare_commitments(self, actors: list[str]) -> list[Comparison]:
+        """:returns: one per-conference comparison per actor, in the order given (see `Register.compare`)."""
+        return self.register.compare(actors)
+
+    def commitment_timeline(self, commitment_id: str) -> dict[str, Any] | None:
+        """:returns: the stages of a commitment oldest first (see `Register.timeline`), or None if unknown."""
+        return self.register.timeline(commitment_id)
+
     # ----------------------------------------------------------------- keys and audit
 
     def auth_enabled(self) -> bool:
@@ -313,6 +390,10 @@ class Engine:
     def authenticate(self, key: str) -> Principal | None:
         """:returns: who holds this API key, or None when it is not valid."""
         return self.access.keys.authenticate(key)
+
+    def key_exists(self, name: str) -> bool:
+        """:returns: True when an API key of this name is stored (not revoked)."""
+        return self.store.get_key(name) is not None
 
     def create_key(self, name: str, scope: Scope | str, caller: Caller) -> tuple[StoredKey, str]:
         """Create an API key (audited). :returns: the stored entry and the key, shown only now.
@@ -394,8 +475,7 @@ class Engine:
 
     def document_summary(self, document_id: str, *, max_points: int = 8) -> Briefing:
         """Summary of one record from all of its chunks, stored like a briefing (a stored one is served as is)."""
-        if self.store.get_document(document_id) is None:
-            raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
+        self.document(document_id)
         state = self._briefing_state()
         cached = self.store.get_briefing(summary_id(state, document_id, max_points))
         if cached is not None:

@@ -70,7 +70,7 @@ class UploadQueue:
         try:
             engine = getattr(scope["app"].state, "engine", None) if "app" in scope else None
             if engine is not None:
-                state["upload_ticket"] = engine.indexer.ticket()
+                state["upload_ticket"] = engine.upload_ticket()
             await self.app(scope, receive, send)
         finally:
             # An upload turned into a job hands its slot to the job (`SLOT_HANDED_OVER`); the job releases it.

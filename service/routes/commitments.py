@@ -71,7 +71,7 @@ def list_commitments(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CommitmentsPage:
     """Lista los compromisos del registro con sus fuentes (registro, página, cita textual), por fecha."""
-    entries = engine.register.entries(filters)
+    entries = engine.commitments(filters)
     return CommitmentsPage.model_validate({"commitments": entries[offset : offset + limit], "total": len(entries)})
 
 
@@ -86,7 +86,7 @@ def summary(
 ) -> CommitmentsSummary:
     """Totales por grupo y moneda (nunca suma monedas distintas), cada uno con los ids de sus compromisos; excluye
     los totales de conferencia."""
-    return CommitmentsSummary.model_validate(engine.register.summary(group_by, filters, rollup=rollup))
+    return CommitmentsSummary.model_validate(engine.commitments_summary(group_by, filters, rollup=rollup))
 
 
 @router.get(
@@ -97,7 +97,7 @@ def summary(
 def commitments_csv(engine: EngineDep, filters: FiltersDep) -> Response:
     """Exporta los compromisos filtrados a CSV (UTF-8 con BOM, «;», coma decimal; una fila por compromiso)."""
     return Response(
-        engine.register.csv(filters),
+        engine.commitments_csv(filters),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="compromisos.csv"'},
     )
@@ -134,7 +134,7 @@ def compare(engine: EngineDep, names: ActorsDep) -> CommitmentsComparison | Comm
     """Compara lo comprometido, firmado y desembolsado por un donante en cada conferencia (una fila por
     conferencia, con sus compromisos y fuentes; nunca suma monedas distintas). Con «actors», una comparación por
     donante."""
-    found = [CommitmentsComparison.model_validate(c.to_dict()) for c in engine.register.compare(names)]
+    found = [CommitmentsComparison.model_validate(c.to_dict()) for c in engine.compare_commitments(names)]
     return found[0] if len(found) == 1 else CommitmentsComparisons(comparisons=found)
 
 
@@ -146,7 +146,7 @@ def compare(engine: EngineDep, names: ActorsDep) -> CommitmentsComparison | Comm
 def compare_csv(engine: EngineDep, names: ActorsDep) -> Response:
     """La comparación por conferencia en CSV: una fila por donante, conferencia, etapa y moneda."""
     return Response(
-        comparisons_to_csv(engine.register.compare(names)),
+        comparisons_to_csv(engine.compare_commitments(names)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="comparacion_compromisos.csv"'},
     )
@@ -159,7 +159,7 @@ def compare_csv(engine: EngineDep, names: ActorsDep) -> Response:
 )
 def timeline(engine: EngineDep, commitment_id: IdPath) -> CommitmentTimeline:
     """Etapas de un compromiso (anuncio, firma, desembolsos) ordenadas por fecha, y su estado de desembolso."""
-    found = engine.register.timeline(commitment_id)
+    found = engine.commitment_timeline(commitment_id)
     if found is None:
         raise NotFound(f"No hay ningún compromiso con id «{commitment_id}».")
     return CommitmentTimeline.model_validate(found)

@@ -127,7 +127,7 @@ def upload(
         with metrics.track_upload():  # counted as a rejected upload, like every other rejection
             raise
     # Read one byte past the limit: enough to know it is too large without holding a huge file in memory.
-    data = file.file.read(engine.indexer.max_bytes + 1)
+    data = file.file.read(engine.max_upload_bytes() + 1)
     if not wants_async(prefer):
         result = _do_upload(engine, metrics, data, filename, meta, caller, owner or None, ticket)
         if result.status != "indexed":
@@ -159,17 +159,14 @@ def list_documents(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentsPage:
     """Lista los registros indexados (por fecha, luego nombre)."""
-    records = engine.store.all_documents()
+    records = engine.documents()
     return DocumentsPage(documents=[to_public(r) for r in records[offset : offset + limit]], total=len(records))
 
 
 @router.get("/{document_id}", response_model=DocumentPublic, responses=_ERRORS)
 def get_document(engine: EngineDep, _: ReadDep, document_id: IdPath) -> DocumentPublic:
     """Un registro indexado."""
-    record = engine.store.get_document(document_id)
-    if record is None:
-        raise NotFound(f"No hay ningún documento indexado con id «{document_id}».")
-    return to_public(record)
+    return to_public(engine.document(document_id))
 
 
 @router.delete("/{document_id}", status_code=204, responses=_ERRORS)

@@ -25,4 +25,4 @@ def readyz(request: Request) -> JSONResponse:
         counts = engine.status()
     except Exception:
         return JSONResponse({"status": "store_unavailable", "store": False, "model": True}, status_code=503)
-    return JSONResponse({"status": "ready", "store": True, "model": True, "embedder": engine.backend.name, **counts})
+    return JSONResponse({"status": "ready", "store": True, "model": True, "embedder": engine.embedder_name(), **counts})

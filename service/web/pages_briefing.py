@@ -66,7 +66,7 @@ def page(request: Request) -> HTMLResponse:
     """
     engine = get_engine(request)
     values, problems = read_form(dict(request.query_params))
-    records = engine.store.all_documents()
+    records = engine.documents()
     conferences = sorted({r.conference for r in records if r.conference})
     doc_types = sorted({r.doc_type for r in records if r.doc_type})
     briefing = None

@@ -65,7 +65,7 @@ def page(
     doc_type: Annotated[str, Query(max_length=500)] = "",
 ) -> HTMLResponse:
     """The records: upload form, list with filters, delete."""
-    records = engine.store.all_documents()
+    records = engine.documents()
     filters = Filters(q.strip(), conference.strip(), doc_type.strip())
     shown = [r for r in records if filters.keep(r)]
     return render(
@@ -85,14 +85,14 @@ def page(
 
 
 def _record(engine: Engine, document_id: str) -> DocumentRecord:
-    record = engine.store.get_document(document_id) if len(document_id) <= 128 else None
+    record = engine.find_document(document_id) if len(document_id) <= 128 else None
     if record is None:
         raise NotFound(f"No hay ningún documento indexado con id «{document_id[:128]}».")
     return record
 
 
 def _original(engine: Engine, record: DocumentRecord) -> Path | None:
-    return engine.originals.path(record.id)
+    return engine.original_path(record.id)
 
 
 def _is_pdf(path: Path | None) -> bool:
@@ -111,7 +111,7 @@ def record_page(
     cita: Annotated[str, Query(max_length=5000)] = "",
 ) -> HTMLResponse:
     """A record at one page, with the quote `cita` highlighted (on the real PDF page when there is one)."""
-    record = engine.store.get_document(document_id) if len(document_id) <= 128 else None
+    record = engine.find_document(document_id) if len(document_id) <= 128 else None
     if record is None:
         return render(
             request,
@@ -121,7 +121,7 @@ def record_page(
         )
     page_number = min(pagina, max(record.pages, 1))
     original = _original(engine, record)
-    text = record_pages.page_text(engine.store.document_chunks(record.id), page_number)
+    text = record_pages.page_text(engine.page_chunks(record.id, page_number), page_number)
     quote = " ".join(cita.split())
     span = record_pages.locate(text, quote) if quote else None
     pdf: record_pages.PdfPage | None = None
@@ -156,7 +156,7 @@ def page_image(engine: EngineDep, document_id: str, page_number: int) -> Respons
     if not _is_pdf(original) or not 1 <= page_number <= record.pages:
         raise NotFound(f"El registro «{record.id}» no tiene imagen de la página {page_number}.")
     assert original is not None
-    cached = engine.originals.page_cache(record.id, f"{page_number}-{record_pages.RENDER_SCALE:g}.png")
+    cached = engine.page_image_path(record.id, f"{page_number}-{record_pages.RENDER_SCALE:g}.png")
     if not cached.is_file():
         try:
             png = record_pages.render_png(original.read_bytes(), page_number)

@@ -170,17 +170,16 @@ def page(request: Request) -> HTMLResponse:
     params = dict(request.query_params)
     values, problems = read_filters(params)
     filters = CommitmentFilters(**values)
-    register = engine.register
-    every = register.entries()
-    entries = register.entries(filters)
-    summary = register.summary("currency", filters)
+    every = engine.commitments()
+    entries = engine.commitments(filters)
+    summary = engine.commitments_summary("currency", filters)
     totals = [t for g in summary["groups"] for t in g["totals"]]
 
     donor = (params.get("comparar") or values.get("actor") or "").strip()[:_MAX_TEXT]
     comparison: dict[str, Any] | None = None
     charts: list[Chart] = []
     if donor:
-        comparison = register.compare([donor])[0].to_dict()
+        comparison = engine.compare_commitments([donor])[0].to_dict()
         charts = build_charts(comparison["rows"])
 
     try:
@@ -188,7 +187,7 @@ def page(request: Request) -> HTMLResponse:
     except ValueError:
         offset = 0
     shown = entries[offset : offset + PAGE_SIZE]
-    timelines = {e["id"]: register.timeline(e["id"]) for e in shown}
+    timelines = {e["id"]: engine.commitment_timeline(e["id"]) for e in shown}
 
     events: dict[str, str] = {}
     for e in every:

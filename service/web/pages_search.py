@@ -129,7 +129,7 @@ def page(
         desde=_iso_date(desde, "desde", problems),
         hasta=_iso_date(hasta, "hasta", problems),
     )
-    records = engine.store.all_documents()
+    records = engine.documents()
     context: dict[str, Any] = {
         "title": "Buscar",
         "form": form,

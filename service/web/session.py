@@ -125,7 +125,7 @@ def _key_still_valid(request: Request, principal: Principal) -> bool:
         return False
     if principal.name == BOOTSTRAP_ADMIN and engine.settings.admin_api_key:
         return True
-    return engine.store.get_key(principal.name) is not None
+    return engine.key_exists(principal.name)
 
 
 def session_of(request: Request) -> WebSession | None:
