@@ -33,7 +33,7 @@ from indexing.components.text_pages_converter import TextPagesConverter
 from indexing.text.amounts import amount_spans, find_amounts
 from indexing.text.dates import find_dates
 from indexing.text.facts import extract_facts
-from indexing.text.headings import is_heading_or_label, is_headline
+from indexing.text.headings import is_heading_or_label, is_headline, numbered_heading_end
 from indexing.text.sentences import split_sentences
 from indexing.text.tables import find_tables, link_pages
 from indexing.text.tokens import content_terms
@@ -93,7 +93,7 @@ ROUTINES: dict[str, Callable[[str], Any]] = {
     "find_dates": lambda t: find_dates(t, day_month=True),
     "extract_facts": extract_facts,
     "content_terms": content_terms,
-    "headings": lambda t: (is_heading_or_label(t), is_headline(t)),
+    "headings": lambda t: (is_heading_or_label(t), is_headline(t), numbered_heading_end(t)),
     # two pages, so running header/footer detection runs too
     "cleaner": lambda t: SpanishDocumentCleaner().run(documents=[Document(content=t), Document(content=t)]),
     "metadata": lambda t: RecordMetadataExtractor().run(documents=_pages(t), meta={}),

@@ -14,6 +14,7 @@ from haystack.core.errors import PipelineRuntimeError
 
 from indexing.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
+from indexing.briefing.commitments import LeadPoint, asks_for_commitments, event_entries, lead_heading, lead_points
 from indexing.briefing.edit import edit_briefing
 from indexing.briefing.select import SELECTION_VERSION, summary_id
 from indexing.commitments.compare import Comparison
@@ -448,6 +449,8 @@ class Engine:
                 and ev.coverage >= self.answerer.min_coverage / 2
                 and ev.dense >= self.answerer.min_dense
             ]
+        it = interpret(request.topic)
+        lead = self._event_commitments(it, filters)
         briefing = build_briefing(
             request.topic,
             relevant,
@@ -459,6 +462,8 @@ class Engine:
             index_state=state,
             filters=request.filters,
             mode=request.mode,
+            lead=lead,
+            lead_heading=lead_heading(it),
         )
         if request.mode == "abstractive" and briefing.found:
             from indexing.briefing.abstractive import rewrite_abstractive
@@ -472,6 +477,28 @@ class Engine:
             )
         self.store.put_briefing(briefing.id, briefing.to_dict())
         return briefing
+
+    def _event_commitments(self, it: Interpretation, filters: SearchFilters | None) -> list[LeadPoint]:
+        """The register's commitments of the event a briefing topic names, as its first points (see
+        `indexing.briefing.commitments`): [] unless the topic asks about commitments and names an event.
+
+        :param it: the topic's interpretation.
+        :param filters: the request's search filters.
+        :returns: the points, in the register's order.
+        """
+        if it.event is None or not asks_for_commitments(it.question):
+            return []
+        records = {r.id: r for r in self.store.all_documents()}
+        entries = event_entries(
+            it,
+            self.register.entries(),
+            {rid: r.date for rid, r in records.items()},
+            record_titles={rid: r.title for rid, r in records.items()},
+            filters=filters,
+            actor_entries=lambda actor: self.register.entries(CommitmentFilters(actor=actor)),
+        )
+        logger.info("briefing: %d register commitments of %s", len(entries), it.event.describe())
+        return lead_points(entries, {rid: (r.title or r.filename, r.date) for rid, r in records.items()})
 
     def document_summary(self, document_id: str, *, max_points: int = 8) -> Briefing:
         """Summary of one record from all of its chunks, stored like a briefing (a stored one is served as is)."""

@@ -18,7 +18,12 @@ Pipeline (all deterministic; ties are broken by the chronological key, never by 
    mixes their chunks' stored embeddings and the Jaccard of their sentences, so two sentences of one chunk are
    only similar when their words are.
 6. Sections (by document, month or actor), points in chronological order, citations numbered 1..N by first
-   appearance.
+   appearance. When the topic names an event and asks about commitments, the register's commitments of that event
+   come first, in their own section (`indexing.briefing.commitments`); the selection fills the remaining points.
+
+Headings, datelines and table frames (a header row, a separator line) are never points: heading lines, frame lines
+and a numbered section title glued to its first sentence ("1. Antecedentes La Conferencia…") are peeled off the
+front of a sentence, and a sentence left with nothing else is skipped.
 """
 
 from __future__ import annotations
@@ -30,19 +35,21 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from indexing.briefing.actors import default_actor_finder
+from indexing.briefing.commitments import LeadPoint
 from indexing.briefing.model import GROUP_BY_VALUES, Briefing, BriefingRequest, Citation, Point, Section
 from indexing.briefing.render import to_markdown
 from indexing.text.facts import extract_facts
 from indexing.text.formatting import format_date_es, month_heading_es
-from indexing.text.headings import is_heading_line, is_headline
+from indexing.text.headings import is_heading_line, is_heading_or_label, is_headline, numbered_heading_end
 from indexing.text.sentences import split_sentences
+from indexing.text.tables import is_separator
 from indexing.text.tokens import content_terms, fold, tokens
 from indexing.types import Chunk
 
@@ -63,7 +70,7 @@ DEFAULT_MIN_RELEVANCE = 0.35
 weights an off-topic corpus can still pass 0.35. Pick the value on the dev set (a topic absent from the corpus must
 give found=False)."""
 MAX_MMR_POOL = 300
-SELECTION_VERSION = "4"
+SELECTION_VERSION = "5"
 """Bump when selection or retrieval changes: stored briefings are keyed by index state and this version."""
 
 OTHER_ACTORS_HEADING = "Otros"
@@ -150,14 +157,29 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     for start, end in split_sentences(text):
         while True:
             newline = text.find("\n", start, end)
-            if newline < 0 or not is_heading_line(text[start:newline], text[newline + 1 : end]):
+            if newline < 0:
+                break
+            line = text[start:newline]
+            if not (is_heading_line(line, text[newline + 1 : end]) or _frame_line(line)):
                 break
             start = newline + 1
             while start < end and text[start].isspace():
                 start += 1
+        start += numbered_heading_end(text[start:end])
         if end > start:
             out.append((start, end))
     return out
+
+
+def _frame_line(line: str) -> bool:
+    """A table's separator, or a row without figures (its header): it frames the table's facts, it states none."""
+    return is_separator(line) or ("|" in line and is_heading_or_label(line))
+
+
+def _table_frame(text: str) -> bool:
+    """A sentence made only of table frame lines (`_frame_line`): never a point."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(_frame_line(line) for line in lines)
 
 
 def _order_key(chunk: Chunk, offset: int) -> tuple[Any, ...]:
@@ -175,7 +197,7 @@ def _sentences(
         embedding = _unit(chunk.embedding)
         for start, end in _sentence_spans(chunk.text):
             text = chunk.text[start:end]
-            if len(tokens(text)) < MIN_WORDS or is_headline(text):
+            if len(tokens(text)) < MIN_WORDS or is_headline(text) or _table_frame(text):
                 continue
             facts = extract_facts(text)
             amounts = frozenset(f.value for f in facts if f.kind == "amount")
@@ -288,40 +310,64 @@ def _section_key(cluster: _Cluster, group_by: str) -> tuple[tuple[Any, ...], str
 
 def _assemble(
     groups: list[tuple[tuple[Any, ...], str, list[_Cluster]]],
+    lead: Sequence[LeadPoint] = (),
+    lead_heading: str = "",
 ) -> tuple[list[Section], list[Citation]]:
-    """Sections in key order, points chronological, citations numbered by first appearance."""
+    """Sections in key order (after the lead section of register commitments, when there is one), points
+    chronological, citations numbered by first appearance."""
     sections: list[Section] = []
     citations: list[Citation] = []
     numbers: dict[tuple[str, int, int, int], int] = {}
+
+    def number(c: Citation) -> int:
+        key = (c.document_id, c.page, c.char_start, c.char_end)
+        if key not in numbers:
+            numbers[key] = len(citations) + 1
+            citations.append(replace(c, n=numbers[key]))
+        return numbers[key]
+
+    if lead:
+        points = [Point(text=p.text, citations=list(dict.fromkeys(number(c) for c in p.sources))) for p in lead]
+        sections.append(Section(heading=lead_heading, points=points))
     for _, heading, clusters in sorted(groups, key=lambda g: (g[0], g[1])):
         points = []
         for cluster in sorted(clusters, key=lambda c: c.rep.order_key):
             members = [cluster.rep, *sorted(cluster.members[1:], key=lambda m: m.order_key)]
-            cited = []
+            cited: list[int] = []
             for m in members:
-                key = (m.chunk.document_id, m.chunk.page, m.chunk.char_start + m.start, m.chunk.char_start + m.end)
-                if key not in numbers:
-                    numbers[key] = len(citations) + 1
-                    citations.append(
-                        Citation(
-                            n=numbers[key],
-                            document_id=m.chunk.document_id,
-                            filename=m.chunk.filename,
-                            title=m.chunk.title,
-                            date=m.chunk.date,
-                            page=m.chunk.page,
-                            quote=m.text,
-                            char_start=key[2],
-                            char_end=key[3],
-                            ocr=m.chunk.ocr,
-                            page_kind=m.chunk.page_kind,
-                        )
+                n = number(
+                    Citation(
+                        document_id=m.chunk.document_id,
+                        filename=m.chunk.filename,
+                        title=m.chunk.title,
+                        date=m.chunk.date,
+                        page=m.chunk.page,
+                        quote=m.text,
+                        char_start=m.chunk.char_start + m.start,
+                        char_end=m.chunk.char_start + m.end,
+                        ocr=m.chunk.ocr,
+                        page_kind=m.chunk.page_kind,
                     )
-                if numbers[key] not in cited:
-                    cited.append(numbers[key])
+                )
+                if n not in cited:
+                    cited.append(n)
             points.append(Point(text=cluster.rep.text, citations=cited))
         sections.append(Section(heading=heading, points=points))
     return sections, citations
+
+
+def _restates(s: _Sentence, lead: Sequence[tuple[Citation, frozenset[str], frozenset[str], frozenset[str]]]) -> bool:
+    """Whether a sentence is one of the lead points' sources (or overlaps one), or a near-duplicate of one."""
+    for c, terms, amounts, actors in lead:
+        start = s.chunk.char_start + s.start
+        end = s.chunk.char_start + s.end
+        if (s.chunk.document_id, s.chunk.page) == (c.document_id, c.page) and start < c.char_end and c.char_start < end:
+            return True
+        if _jaccard(s.terms, terms) >= NEAR_DUPLICATE_JACCARD:
+            return True
+        if bool(s.amounts & amounts) and bool(set(s.actors) & actors):
+            return True
+    return False
 
 
 def _group(clusters: list[_Cluster], group_by: str) -> list[tuple[tuple[Any, ...], str, list[_Cluster]]]:
@@ -377,6 +423,8 @@ def build_briefing(
     index_state: str = "",
     filters: dict[str, Any] | None = None,
     mode: str = "extractive",
+    lead: Sequence[LeadPoint] = (),
+    lead_heading: str = "",
 ) -> Briefing:
     """Draft an extractive briefing on `topic` from retrieved chunks.
 
@@ -391,6 +439,10 @@ def build_briefing(
     :param index_state: opaque index version, part of the id.
     :param filters: the request filters, only recorded in `request` and the id.
     :param mode: the request mode, only recorded in `request` and the id (abstractive rewriting is separate).
+    :param lead: register commitments of the event the topic names (`indexing.briefing.commitments`): the first
+        section, before the selected sentences (at most `max_points`; the selection fills the rest and skips their
+        source sentences and near-duplicates of them).
+    :param lead_heading: the heading of that section.
     :returns: the briefing; `found=False` with no sections and no citations when nothing is relevant.
     :raises ValueError: on an unknown `group_by` or `max_points < 1`.
     """
@@ -417,11 +469,22 @@ def build_briefing(
             return lexical
         return DENSE_WEIGHT * dense + LEXICAL_WEIGHT * lexical
 
-    sentences = _sentences(_unique_chunks(chunks), relevance_of, finder)
+    lead = list(lead)[:max_points]
+    lead_sources = [
+        (
+            c,
+            frozenset(content_terms(c.quote)),
+            frozenset(f.value for f in extract_facts(c.quote) if f.kind == "amount"),
+            frozenset(finder(c.quote)),
+        )
+        for p in lead
+        for c in p.sources
+    ]
+    sentences = [s for s in _sentences(_unique_chunks(chunks), relevance_of, finder) if not _restates(s, lead_sources)]
     clusters = [c for c in _cluster(sentences) if c.relevance >= min_relevance]
-    logger.debug("briefing: %d sentences, %d relevant points", len(sentences), len(clusters))
-    selected = _mmr(clusters, max_points)
-    sections, citations = _assemble(_group(selected, group_by))
+    logger.debug("briefing: %d lead points, %d sentences, %d relevant points", len(lead), len(sentences), len(clusters))
+    selected = _mmr(clusters, max_points - len(lead))
+    sections, citations = _assemble(_group(selected, group_by), lead, lead_heading)
     return _finish(
         title=f"Ayuda memoria: {' '.join(topic.split())}",
         request=request,

@@ -98,3 +98,35 @@ def is_heading_line(line: str, next_line: str) -> bool:
     starts_title = line.lstrip()[:1].isupper() or line.lstrip()[:1].isdigit()
     ends_content = fold(words[-1]) not in STOPWORDS
     return len(words) <= 8 and starts_title and ends_content and next_line.lstrip()[:1].isupper()
+
+
+# "1. Antecedentes La Conferencia…", "4. Anuncios de los donantes 4.1 Según…": a numbered section title glued to
+# the first sentence of its section (the line break lost in the PDF text). Bounded repetitions, anchored: linear.
+_NUMBERED_HEADING_RE = re.compile(
+    r"(?:[IVX]{1,4}|\d{1,2})(?:\.\d{1,2}){0,2}\.?[ \t]+"
+    r"(?P<title>[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:[ \t]+[a-záéíóúñü]+){0,5})[ \t\n]+"
+    r"(?P<sub>\d{1,2}(?:\.\d{1,2}){1,2}\.?[ \t]+)?"
+    r"(?P<next>[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)(?!\w)"
+)
+
+
+def numbered_heading_end(text: str) -> int:
+    """Where the statement starts after a numbered section title glued to it ("1. Antecedentes La Conferencia de
+    Bruselas…" → the offset of "La"), or 0 when the text does not start with one.
+
+    Conservative: the title starts and ends with content words, and what follows is a sub-number ("4.1") or a
+    capitalised function word that opens a sentence ("La", "El", "Al", "Según"), so "2. Alemania anunció EUR 31
+    millones" keeps its subject.
+
+    :param text: a sentence.
+    :returns: the offset of the statement in `text` (0: nothing to peel).
+    """
+    m = _NUMBERED_HEADING_RE.match(text)
+    if m is None:
+        return 0
+    words = m.group("title").split()
+    if fold(words[0]) in STOPWORDS or fold(words[-1]) in STOPWORDS:
+        return 0
+    if m.group("sub") is None and fold(m.group("next")) not in STOPWORDS:
+        return 0
+    return m.start("next")
