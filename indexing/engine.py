@@ -492,13 +492,12 @@ class Engine:
         entries = event_entries(
             it,
             self.register.entries(),
-            {rid: r.date for rid, r in records.items()},
-            record_titles={rid: r.title for rid, r in records.items()},
+            records,
             filters=filters,
             actor_entries=lambda actor: self.register.entries(CommitmentFilters(actor=actor)),
         )
         logger.info("briefing: %d register commitments of %s", len(entries), it.event.describe())
-        return lead_points(entries, {rid: (r.title or r.filename, r.date) for rid, r in records.items()})
+        return lead_points(entries, records)
 
     def document_summary(self, document_id: str, *, max_points: int = 8) -> Briefing:
         """Summary of one record from all of its chunks, stored like a briefing (a stored one is served as is)."""

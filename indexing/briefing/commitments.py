@@ -27,7 +27,7 @@ from typing import Any
 from indexing.query.interpretation import Event, Interpretation
 from indexing.text.headings import is_headline
 from indexing.text.tokens import fold_same_length
-from indexing.types import Citation, SearchFilters
+from indexing.types import Citation, DocumentRecord, SearchFilters
 
 __all__ = ["COMMITMENT_TOPIC_RE", "LeadPoint", "asks_for_commitments", "event_entries", "lead_heading", "lead_points"]
 
@@ -76,9 +76,8 @@ def _dated(date: str | None, prefix: str) -> bool:
 def event_entries(
     it: Interpretation,
     entries: Sequence[dict[str, Any]],
-    record_dates: Mapping[str, str | None],
+    records: Mapping[str, DocumentRecord],
     *,
-    record_titles: Mapping[str, str] | None = None,
     filters: SearchFilters | None = None,
     actor_entries: Callable[[str], Sequence[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
@@ -86,10 +85,9 @@ def event_entries(
 
     :param it: the topic's interpretation.
     :param entries: the register's public entries (`Register.entries()`), by date then record and position.
-    :param record_dates: document id → the record's date (ISO), for the records the entries cite.
-    :param record_titles: document id → the record's title: a meeting named by its month only ("la mesa
-        intersectorial de mayo de 2023") is a record of that month whose title names that kind of meeting.
-    :param filters: the request's search filters, applied to the entries (conference, dates, records).
+    :param records: document id → indexed record, for the records the entries cite (their date, title and type).
+    :param filters: the request's search filters, applied to the entries (conference, record type, dates,
+        records).
     :param actor_entries: actor name → that actor's entries (the register's `actor` filter, with its roll-ups);
         required for topics naming actors.
     :returns: the matching entries; [] when the topic names no event, or no conference and no dated meeting.
@@ -105,13 +103,13 @@ def event_entries(
     if it.actors and actor_entries is not None:
         allowed = {e["id"] for actor in it.actors for e in actor_entries(actor)}
     words = _meeting_words(event) if prefix is not None and not event.day else ()
-    titles = record_titles or {}
 
     def of_the_meeting(document_id: str) -> bool:
-        if not _dated(record_dates.get(document_id), prefix or ""):
+        record = records.get(document_id)
+        if record is None or not _dated(record.date, prefix or ""):
             return False
-        title = fold_same_length(titles.get(document_id, "")).lower()
-        return all(re.search(rf"\b{w}\b", title) for w in words)
+        title = fold_same_length(record.title).lower()
+        return all(re.search(rf"\b{re.escape(w)}\b", title) for w in words)
 
     out = []
     for e in entries:
@@ -122,14 +120,18 @@ def event_entries(
                 continue
         elif e.get("event") not in slugs:
             continue
-        if filters is not None and not _passes(e, filters):
+        if filters is not None and not _passes(e, filters, records):
             continue
         out.append(e)
     return out
 
 
-def _passes(entry: dict[str, Any], f: SearchFilters) -> bool:
+def _passes(entry: dict[str, Any], f: SearchFilters, records: Mapping[str, DocumentRecord]) -> bool:
     if f.conference and entry.get("event") != f.conference:
+        return False
+    if f.doc_type and all(
+        (r := records.get(s["document_id"])) is None or r.doc_type != f.doc_type for s in entry["sources"]
+    ):
         return False
     date = entry.get("date")
     if f.date_from and (not date or date < f.date_from):
@@ -139,12 +141,12 @@ def _passes(entry: dict[str, Any], f: SearchFilters) -> bool:
     return not (f.document_ids is not None and all(s["document_id"] not in f.document_ids for s in entry["sources"]))
 
 
-def lead_points(entries: Sequence[dict[str, Any]], titles: Mapping[str, tuple[str, str | None]]) -> list[LeadPoint]:
+def lead_points(entries: Sequence[dict[str, Any]], records: Mapping[str, DocumentRecord]) -> list[LeadPoint]:
     """One point per source sentence of the entries (two entries stated in one sentence make one point), in the
     entries' order; conference totals first.
 
     :param entries: the event's entries (`event_entries`).
-    :param titles: document id → (title, date) of the cited records.
+    :param records: document id → indexed record (the citations' title and date).
     :returns: the points, each quoting its entry's first source that is not a headline and citing up to
         `MAX_SOURCES_PER_POINT` sources not quoted before; an entry whose first such source is already quoted (or
         that has none) adds no point.
@@ -160,7 +162,9 @@ def lead_points(entries: Sequence[dict[str, Any]], titles: Mapping[str, tuple[st
         cited = []
         for s in sources[:MAX_SOURCES_PER_POINT]:
             seen.add(_key(s))
-            title, date = titles.get(s["document_id"], (s.get("title") or s["filename"], None))
+            record = records.get(s["document_id"])
+            title = (record.title or record.filename) if record else (s.get("title") or s["filename"])
+            date = record.date if record else None
             cited.append(
                 Citation(
                     document_id=s["document_id"],

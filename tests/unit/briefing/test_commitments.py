@@ -8,7 +8,7 @@ from typing import Any
 from indexing.briefing import build_briefing
 from indexing.briefing.commitments import asks_for_commitments, event_entries, lead_heading, lead_points
 from indexing.query.interpretation import interpret
-from indexing.types import Citation, SearchFilters
+from indexing.types import Citation, DocumentRecord, SearchFilters
 
 from .factories import NOW, QUERY, actor_finder, make_chunk
 
@@ -40,17 +40,35 @@ ENTRIES = [
     entry("e3", "Noruega", "bruselas-2023", "2023-07-17", source("acta-julio", NORUEGA, start=120)),
     entry("e4", "Suiza", None, "2024-03-14", source("acta-marzo", SUIZA, page=1)),
 ]
-DATES = {"acta-bruselas": "2023-03-17", "acta-julio": "2023-07-17", "acta-marzo": "2024-03-14"}
-TITLES = {
-    "acta-bruselas": "Acta de la Conferencia de Bruselas 2023",
-    "acta-julio": "Acta de la reunión de seguimiento (17 de julio de 2023)",
-    "acta-marzo": "Acta de la sesión ordinaria N.º 01-2024 de la Mesa de Trabajo Intersectorial",
+RECORDS = {
+    r.id: r
+    for r in (
+        DocumentRecord(
+            "acta-bruselas", "acta-bruselas.txt", "Acta de la Conferencia de Bruselas 2023", 2, 2, "2023-03-17"
+        ),
+        DocumentRecord(
+            "acta-julio",
+            "acta-julio.txt",
+            "Acta de la reunión de seguimiento (17 de julio de 2023)",
+            2,
+            2,
+            "2023-07-17",
+        ),
+        DocumentRecord(
+            "acta-marzo",
+            "acta-marzo.txt",
+            "Acta de la sesión ordinaria N.º 01-2024 de la Mesa de Trabajo Intersectorial",
+            1,
+            1,
+            "2024-03-14",
+            doc_type="acta",
+        ),
+    )
 }
 
 
 def ids(topic: str, **kwargs: Any) -> list[str]:
-    kwargs.setdefault("record_titles", TITLES)
-    return [e["id"] for e in event_entries(interpret(topic), ENTRIES, DATES, **kwargs)]
+    return [e["id"] for e in event_entries(interpret(topic), ENTRIES, RECORDS, **kwargs)]
 
 
 def test_a_topic_about_commitments() -> None:
@@ -105,7 +123,7 @@ def test_lead_points_quote_each_source_once_totals_first() -> None:
         total=True,
     )
     shared = entry("e5", "Suiza", "bruselas-2023", "2023-07-17", source("acta-julio", SUIZA, start=10))
-    points = lead_points([ENTRIES[1], ENTRIES[2], shared, total], {"acta-julio": ("Acta de julio", "2023-07-17")})
+    points = lead_points([ENTRIES[1], ENTRIES[2], shared, total], RECORDS)
     assert [p.text for p in points] == [ACUERDO, SUIZA, NORUEGA]
     assert points[1].sources == (
         Citation(
@@ -115,7 +133,7 @@ def test_lead_points_quote_each_source_once_totals_first() -> None:
             quote=SUIZA,
             char_start=10,
             char_end=10 + len(SUIZA),
-            title="Acta de julio",
+            title="Acta de la reunión de seguimiento (17 de julio de 2023)",
             date="2023-07-17",
         ),
     )
@@ -141,7 +159,7 @@ def test_the_lead_comes_first_and_the_selection_fills_the_rest_without_repeating
     )
     suiza = entry("e2", "Suiza", "bruselas-2023", "2023-07-17", source("acta-julio", SUIZA, start=0))
     noruega = entry("e3", "Noruega", "bruselas-2023", "2023-07-17", source("acta-julio", NORUEGA, start=len(SUIZA) + 1))
-    lead = lead_points([suiza, noruega], {"acta-julio": ("Acta de julio", "2023-07-17")})
+    lead = lead_points([suiza, noruega], RECORDS)
     b = build_briefing(
         "los compromisos de la reunión del 17 de julio",
         [chunk, prensa],
