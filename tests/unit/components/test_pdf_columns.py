@@ -120,8 +120,12 @@ class TestTwoColumnPdf:
 @pytest.mark.parametrize("part", ["records", "holdout/records"])
 def test_corpus_pdfs_keep_pypdf_default_text(part: str) -> None:
     """Every page of the corpus PDFs reads as pypdf's default extraction, except the two-column pages drawn line
-    across (the two bulletins); the two-column pages drawn column by column read the same either way."""
-    across = {"boletin_cooperacion_europea_peru_2023.pdf", "boletin_mesa_cooperantes_sur_2022.pdf"}
+    across (the three bulletins); the two-column pages drawn column by column read the same either way."""
+    across = {
+        "boletin_cooperacion_europea_peru_2023.pdf",
+        "boletin_mesa_cooperantes_sur_2022.pdf",
+        "boletin_cooperantes_norte_2025_08.pdf",
+    }
     paths = sorted((ROOT / "corpus" / part).glob("*.pdf"))
     assert paths
     for path in paths:
