@@ -144,15 +144,28 @@ class Engine:
     def close(self) -> None:
         self.store.close()
 
-    def search(self, query: str, *, top_k: int = 10, filters: SearchFilters | None = None) -> SearchOutcome:
-        """Hybrid search. :returns: chunks best first, the query embedding and the time taken."""
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        filters: SearchFilters | None = None,
+        interpretation: Interpretation | None = None,
+    ) -> SearchOutcome:
+        """Hybrid search: the store's dense + BM25 candidates re-ranked by `indexing.query.retrieval` (actor aliases
+        expand the query, the event named boosts its records).
+
+        :param interpretation: the query's reading (computed when None).
+        :returns: chunks best first, the query embedding and the time taken.
+        """
         t0 = time.perf_counter()
+        it = interpretation or interpret(query)
         try:
             out = self.search_pipeline.run(
                 {
                     "dense_query": {"text": query},
                     "sparse_query": {"text": query},
-                    "retriever": {"filters": filters, "top_k": top_k},
+                    "retriever": {"filters": filters, "top_k": top_k, "text": query, "interpretation": it},
                 },
                 include_outputs_from={"dense_query"},
             )
@@ -169,7 +182,7 @@ class Engine:
         """Extractive answer with citations, or an abstention."""
         it = interpret(question)
         logger.info("ask interpretation: %s", it.to_dict())
-        found = self.search(question, top_k=max(top_k, 8), filters=filters)
+        found = self.search(question, top_k=max(top_k, 8), filters=filters, interpretation=it)
         # The register answers only money questions whose actor and conference both match its entries.
         if it.kind == "amount" and it.actors and it.event is not None and it.event.slugs:
             passages = [(c.document_id, c.page) for c in found.chunks]

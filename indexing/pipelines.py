@@ -107,9 +107,11 @@ def build_ingestion_pipeline(
 def build_search_pipeline(
     backend: EmbeddingBackend, store: Store, *, candidates: int = 40, sparse: Bm25SparseEncoder | None = None
 ) -> Pipeline:
-    """Query text → dense + BM25 query vectors → hybrid retrieval (RRF) in the store.
+    """Query text → dense + BM25 query vectors → hybrid retrieval (RRF) in the store → the pool re-ranked by
+    normalized score fusion (`indexing.query.retrieval`) when `retriever.text` is given.
 
-    Inputs: `dense_query.text`, `sparse_query.text`, `retriever.filters`, `retriever.top_k`.
+    Inputs: `dense_query.text`, `sparse_query.text`, `retriever.filters`, `retriever.top_k`, `retriever.text`,
+    `retriever.interpretation`.
     Outputs: `retriever.chunks`, and `dense_query.embedding` with `include_outputs_from={"dense_query"}`.
     """
     p = Pipeline()

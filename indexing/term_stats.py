@@ -99,6 +99,10 @@ class TermStats:
         stats._n = sum(stats._docs.values())
         return stats
 
+    def df(self, term: str) -> int:
+        """Number of counted chunks that contain `term` (0 for an unknown term)."""
+        return max(self._df.get(term, 0), 0)
+
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term no chunk contains gets the highest weight."""
         return math.log((self._n + 1) / (max(self._df.get(term, 0), 0) + 0.5))

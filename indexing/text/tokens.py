@@ -107,9 +107,18 @@ def content_terms(text: str) -> list[str]:
     """
     out = []
     for tok in tokens(text):
-        low = tok.lower()
-        folded = fold(low)
-        if folded in STOPWORDS:
-            continue
-        out.append(folded if folded[0].isdigit() else fold(_stem(low)))
+        term = _term(tok)
+        if term is not None:
+            out.append(term)
     return out
+
+
+@lru_cache(maxsize=131072)
+def _term(tok: str) -> str | None:
+    """The content term of one token, or None for a stopword (cached: folding one character at a time is what
+    made answering slow, and a corpus has few distinct words)."""
+    low = tok.lower()
+    folded = fold(low)
+    if folded in STOPWORDS:
+        return None
+    return folded if folded[0].isdigit() else fold(_stem(low))
