@@ -17,6 +17,7 @@ from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import Check, SentenceContext, check_sentence
 from indexing.query.interpretation import Interpretation, interpret
+from indexing.query.retrieval import SentenceVectors
 from indexing.term_stats import TermStats
 from indexing.text.amounts import has_amount
 from indexing.text.dates import find_spanish_dates
@@ -275,6 +276,7 @@ class Answerer:
         self.min_key_coverage = min_key_coverage
         self.term_stats = term_stats or TermStats()
         self.rerank = rerank
+        self.sentence_vectors = SentenceVectors(backend)
 
     def passage_evidence(
         self, question: str, query_embedding: list[float], chunks: list[Chunk]
@@ -332,12 +334,12 @@ class Answerer:
         for cand in cands:
             cand.score = _score(cand.features, with_dense=False)
         cands.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
-        answering = [c for c in cands if c.eligible and c.check.ok]
+        answering = _distinct([c for c in cands if c.eligible and c.check.ok])
         if not answering:
             return self._abstain(it, cands, summary)
         top = answering[: self.rerank]
         q = np.asarray(query_embedding, dtype=np.float32)
-        vectors = self.backend.embed_passages([c.read or c.text for c in top], query_time=True)
+        vectors = self.sentence_vectors.embed([c.read or c.text for c in top])
         for cand, vec in zip(top, vectors, strict=True):
             cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
             cand.score = _score(cand.features)
@@ -461,6 +463,19 @@ REGISTER_CONFIDENCE = 0.71
 def answer_confidence(score: float) -> float:
     """Estimated probability that an answer whose best sentence scores `score` cites a record that answers."""
     return round(float(1.0 / (1.0 + np.exp(-CONFIDENCE_SLOPE * (score - CONFIDENCE_MIDPOINT)))), 3)
+
+
+def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
+    """The candidates without repeats of one sentence: a record that states a sentence twice (a summary restating
+    a paragraph, overlapping passages) is cited for it once, at its best-scored place."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in cands:
+        key = (c.chunk.document_id, " ".join((c.read or c.text).split()))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _citations(chosen: list[_Candidate]) -> list[Citation]:

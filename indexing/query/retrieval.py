@@ -19,13 +19,15 @@ here from raw evidence:
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
+from indexing.embedders import EmbeddingBackend
 from indexing.query.interpretation import Interpretation
 from indexing.term_stats import TermStats
 from indexing.text.tokens import content_terms
@@ -36,6 +38,7 @@ __all__ = [
     "BM25_K1",
     "EVENT_BOOST",
     "YEAR_BOOST",
+    "SentenceVectors",
     "bm25_idf",
     "bm25_scores",
     "event_boost",
@@ -160,3 +163,45 @@ def rank_chunks(
     fused = _z(dense) + _z(lexical) + boost
     order = sorted(range(len(pool)), key=lambda i: (-fused[i], i))[:top_k]
     return [replace(pool[i], score=round(float(fused[i]), 6), dense_score=float(dense[i])) for i in order]
+
+
+class SentenceVectors:
+    """Passage-mode vectors of sentences embedded while a request waits, kept in a bounded LRU by text.
+
+    Answers embed their best candidate sentences; the same passages answer many questions, so most of those
+    sentences were embedded for an earlier one. Misses are embedded in one batch on the backend's query session.
+    Thread-safe; vectors are float32 (1.5 KB each at dimension 384).
+
+    :param backend: the dense backend (its `embed_passages(texts, query_time=True)`).
+    :param size: most sentences kept.
+    """
+
+    def __init__(self, backend: EmbeddingBackend, size: int = 4096) -> None:
+        self.backend = backend
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """The vectors of `texts`, in order.
+
+        :param texts: sentences (or table rows read with their header).
+        :returns: one float32 vector per text.
+        """
+        with self._lock:
+            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for t in found:
+                self._vectors.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self.backend.embed_passages(missing, query_time=True)
+            fresh = {t: np.asarray(v, dtype=np.float32) for t, v in zip(missing, vectors, strict=True)}
+            found.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return [found[t] for t in texts]
+
+    def __len__(self) -> int:
+        return len(self._vectors)
