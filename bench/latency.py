@@ -1,4 +1,4 @@
-"""Search and ask latency: `python -m bench.latency [--synthetic N]`.
+"""Search and ask latency: `python -m bench.latency [--synthetic N] [--data-dir D]`.
 
 1. Sample corpus: index it, then time /search and /ask code paths (engine calls, no HTTP) over the dev questions.
 2. Synthetic store of N chunks (default 20,000) with random unit vectors and random BM25 terms, written straight
@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -31,12 +32,15 @@ def pct(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
-def sample_corpus() -> None:
+def sample_corpus(data_dir: Path | None = None) -> None:
+    """Time search and ask over the dev questions on the dev records (indexed into `data_dir`, reused when it
+    already holds them; a temporary directory by default). Prints p50/p95 and the load average: figures measured
+    while other work runs are upper bounds."""
     from corpus.evaluate import index_corpus, load_questions
 
     questions = [q["question"] for q in load_questions(ROOT / "corpus" / "dev_eval.jsonl")]
     with tempfile.TemporaryDirectory() as tmp:
-        engine = Engine.open(Settings(data_dir=Path(tmp)))
+        engine = Engine.open(Settings(data_dir=data_dir or Path(tmp)))
         try:
             index_corpus(engine, ROOT / "corpus" / "records", ROOT / "corpus" / "manifest.json")
             n_chunks = engine.store.count_chunks()
@@ -54,7 +58,8 @@ def sample_corpus() -> None:
                 a_ms.append((time.perf_counter() - t0) * 1000)
         finally:
             engine.close()
-    print(f"sample corpus: {n_chunks} chunks, {len(questions)} questions")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"sample corpus: {n_chunks} chunks, {len(questions)} questions (load {load}, {os.cpu_count()} CPUs)")
     print(f"  query embedding   p50 {pct(e_ms, 0.5):7.1f} ms   p95 {pct(e_ms, 0.95):7.1f} ms")
     print(f"  search            p50 {pct(s_ms, 0.5):7.1f} ms   p95 {pct(s_ms, 0.95):7.1f} ms")
     print(f"  ask               p50 {pct(a_ms, 0.5):7.1f} ms   p95 {pct(a_ms, 0.95):7.1f} ms")
@@ -119,10 +124,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.latency")
     parser.add_argument("--synthetic", type=int, default=20_000)
     parser.add_argument("--skip-sample", action="store_true")
+    parser.add_argument("--data-dir", type=Path, default=None, help="Index the sample corpus here and reuse it.")
     parser.add_argument("--engines", default="edge", help="embedded engines of the synthetic store: edge,local")
     args = parser.parse_args()
     if not args.skip_sample:
-        sample_corpus()
+        sample_corpus(args.data_dir)
     if args.synthetic:
         for engine in args.engines.split(","):
             synthetic(args.synthetic, engine=engine)

@@ -268,7 +268,7 @@ class Answerer:
         min_coverage: float,
         min_key_coverage: float = 0.75,
         term_stats: TermStats | None = None,
-        rerank: int = 5,
+        rerank: int = 3,
     ) -> None:
         self.backend = backend
         self.min_dense = min_dense

@@ -118,6 +118,6 @@ def build_search_pipeline(
     p.add_component("dense_query", DenseQueryEmbedder(backend))
     p.add_component("sparse_query", SparseQueryEncoder(sparse))
     p.add_component("retriever", HybridRetriever(store, candidates=candidates))
-    p.connect("dense_query.embedding", "retriever.query_embedding")
+    p.connect("dense_query.vector", "retriever.query_embedding")
     p.connect("sparse_query.sparse_embedding", "retriever.query_sparse_embedding")
     return p

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from haystack import component
 from haystack.dataclasses import SparseEmbedding
 
@@ -34,7 +35,7 @@ class HybridRetriever:
     @component.output_types(chunks=list[Chunk])
     def run(
         self,
-        query_embedding: list[float],
+        query_embedding: list[float] | np.ndarray,
         query_sparse_embedding: SparseEmbedding | None = None,
         filters: SearchFilters | None = None,
         top_k: int = 10,
@@ -42,7 +43,8 @@ class HybridRetriever:
         interpretation: Interpretation | None = None,
     ) -> dict[str, Any]:
         """
-        :param query_embedding: dense query vector.
+        :param query_embedding: dense query vector (an array from the pipeline: a list would be deep-copied float by
+            float).
         :param query_sparse_embedding: BM25 query vector.
         :param filters: conference, doc_type, date range, document ids.
         :param top_k: results to return.
@@ -54,11 +56,12 @@ class HybridRetriever:
         if query_sparse_embedding is not None and query_sparse_embedding.indices:
             sparse = (list(query_sparse_embedding.indices), list(query_sparse_embedding.values))
         limit = top_k if text is None else max(self.pool, top_k)
+        dense = query_embedding.tolist() if isinstance(query_embedding, np.ndarray) else list(query_embedding)
         chunks = self.store.hybrid_search(
-            query_embedding, sparse, filters=filters, limit=limit, candidates=max(self.candidates, limit)
+            dense, sparse, filters=filters, limit=limit, candidates=max(self.candidates, limit)
         )
         if text is not None:
             chunks = rank_chunks(
-                text, query_embedding, chunks, self.store.term_stats(), interpretation=interpretation, top_k=top_k
+                text, dense, chunks, self.store.term_stats(), interpretation=interpretation, top_k=top_k
             )
         return {"chunks": chunks}

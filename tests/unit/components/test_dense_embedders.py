@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from haystack import Document
 
 from indexing.components.dense_embedders import DenseDocumentEmbedder, DenseQueryEmbedder
@@ -45,5 +46,8 @@ class TestDenseDocumentEmbedder:
 class TestDenseQueryEmbedder:
     def test_query_mode(self) -> None:
         backend = RecordingBackend()
-        assert DenseQueryEmbedder(backend).run(text="¿Cuánto?") == {"embedding": [1.0, 0.0]}
+        out = DenseQueryEmbedder(backend).run(text="¿Cuánto?")
+        assert out["embedding"] == [1.0, 0.0]
+        assert out["vector"].tolist() == [1.0, 0.0]
+        assert out["vector"].dtype == np.float32 and not out["vector"].flags.writeable
         assert backend.queries == ["¿Cuánto?"]
