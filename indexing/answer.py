@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -144,17 +145,27 @@ class _Candidate:
     read: str = ""  # a table row as read with its header ("Donante: Alemania | Monto: 22,2"); "" for prose
 
 
-def _units(c: Chunk) -> list[tuple[int, int, str]]:
+def _units(c: Chunk) -> tuple[tuple[int, int, str], ...]:
     """(start, end, reading) of the quotable units of a chunk, offsets in `c.text`: its sentences, or for a table
-    passage its whole rows, each read with the column names (the header row itself is never an answer)."""
-    if not c.table_rows:
-        return [(s, e, "") for s, e in split_sentences(c.text)]
+    passage its whole rows, each read with the column names (the header row itself is never an answer).
+
+    Cached by the chunk's text and layout: the same passages answer many questions, and splitting sentences was a
+    tenth of an answer's time."""
+    return _units_of(c.text, c.char_start, c.page, c.table_rows, c.table_header)
+
+
+@lru_cache(maxsize=4096)
+def _units_of(
+    text: str, char_start: int, page: int, table_rows: tuple[tuple[int, int], ...], table_header: tuple[str, ...]
+) -> tuple[tuple[int, int, str], ...]:
+    if not table_rows:
+        return tuple((s, e, "") for s, e in split_sentences(text))
     out = []
-    for a, b in c.table_rows:
-        s, e = a - c.char_start, b - c.char_start
-        if 0 <= s < e <= len(c.text):
-            out.append((s, e, render_row(c.table_header, table_row(c.text[s:e], c.page))))
-    return out
+    for a, b in table_rows:
+        s, e = a - char_start, b - char_start
+        if 0 <= s < e <= len(text):
+            out.append((s, e, render_row(table_header, table_row(text[s:e], page))))
+    return tuple(out)
 
 
 def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
