@@ -101,6 +101,16 @@ class TestAnswerer:
         ans = self.answerer().answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [a, b])
         assert [c.quote for c in ans.citations] == [text]
 
+    def test_a_sentence_a_record_states_on_two_pages_is_cited_once(self) -> None:
+        text = "España comprometió EUR 50 millones en 2020."
+        summary = chunk(f"Resumen. {text}", page=1)
+        body = chunk(f"{text} España lo confirmó en 2020 por carta.", page=4)
+        other = chunk(text, page=1, doc="d2")  # another record stating it is another source
+        ans = self.answerer().answer(
+            "¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [summary, body, other]
+        )
+        assert [(c.document_id, c.page, c.quote) for c in ans.citations] == [("d1", 1, text), ("d2", 1, text)]
+
 
 class TestAnswerLike:
     def test_datelines_and_restatements_are_not_answers(self) -> None:
