@@ -92,6 +92,7 @@ __all__ = [
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+_NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
 
 
 # The rules below relate every amount of a unit to every actor, status and instrument mention of it, so a unit's
@@ -146,9 +147,11 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
             prev = text[merged[-1][0] : merged[-1][1]].strip()
             # A table row wrapped by the PDF text layer: "| BID | 12.300.000 | ... | Superintendencia de\nMigraciones |"
             # A row broken anywhere: "| Suiza | 2021 | CHF 4,5\nmillones | Vía socios | CHF 2,9\nmillones | Lima |"
+            # A row broken at a cell boundary: "| ECHO | Bruselas 2023 | 8 |\n5,5 | En ejecución |" (the next line
+            # closes a cell without opening one).
             if (
                 prev.startswith("|")
-                and not prev.endswith("|")
+                and (not prev.endswith("|") or raw.endswith("|"))
                 and raw
                 and not raw.startswith("|")
                 and end - merged[-1][0] <= MAX_UNIT_CHARS
@@ -173,7 +176,12 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
                 header = tuple(fold_same_length(raw[a:b]) for a, b in cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
                 for u in units[scanned:]:  # each unit is read once: the latest statement of units on the page
-                    if u.header is None and SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end])):
+                    if u.header is not None:
+                        continue
+                    unit_text = fold_same_length(text[u.start : u.end])
+                    if _NUMBERED_CAPTION_RE.match(unit_text):
+                        scale_note = ""  # "Cuadro 4." starts another table: the units stated for earlier ones end
+                    if SCALE_NOTE_RE.search(unit_text):
                         scale_note = text[u.start : u.end]
                 scanned = len(units)
                 caption = lead if "millon" in fold_same_length(lead) else scale_note or lead
@@ -267,7 +275,8 @@ _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramit
 _JOINT_RE = re.compile(r"\b(?:de\s+manera\s+conjunta|en\s+forma\s+conjunta|conjuntamente)\b")
 # "1 USD = S/ 3,71", "tipo de cambio de S/ 3,98 por euro": a rate, not money given.
 _EXCHANGE_BEFORE_RE = re.compile(r"(?:\btipo\s+de\s+cambio\b[^.;]{0,30}|=\s{0,3})$")
-_EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}=")
+# "S/ 3,75 por dólar", "SEK 11,3 por euro": an amount per unit of a currency is a rate.
+_EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}(?:=|por\s+(?:cada\s+)?(?:dolar|euro|usd|eur|unidad)\b)")
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
@@ -302,6 +311,13 @@ _ANAPHORA_RE = re.compile(
 )
 _POSSESSIVE_RE = re.compile(r"^\s*(?:de|del)\s+" + _ART + "$")
 _PERCENT_RE = re.compile(r"%|por\s+ciento")
+# "el ACNUR informó haber recibido SEK 60 millones": the subject of a receiving verb is the recipient.
+_RECEIPT_RE = re.compile(r"\b(?:recib\w*|obtuv\w*|obtenid[oa]s?|capto|captad[oa]s?|beneficiad[oa]s?)\b")
+# Between an implementing agency or NGO and the amount it gives: a short clause, no anaphora ("de esos fondos").
+_OWN_FUNDS_GAP = 90
+_ANAPHORIC_BETWEEN_RE = re.compile(r"\b(?:de\s+(?:ese|esa|esos|esas|este|esta|estos|estas|dichos?|dichas?)|del\s+total)\b")
+# The word right before a funding verb, and an optional parenthesis after it ("HIAS anunció", "Vision (ONG) donó").
+_SUBJECT_WORD_RE = re.compile(r"([^\W\d_][\w&'.+/-]{0,40})\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}$")
 _CLAUSE_BREAK_RE = re.compile(r"\b(?:y|e|pero|mientras)\s+que\b|;")
 _PROGRESS_RE = re.compile(r"\s*(?:el|un|cerca\s+del|del|alrededor\s+del)?\s*(\d+)\s*(?:%|por\s+ciento)")
 _GENERIC_RECIPIENTS = frozenset(
@@ -575,7 +591,8 @@ def _extract_unit(
             actor, is_total = cell_actor(text, unit, amount, mentions, roles) or row_actor, False
         else:
             actor, is_total = _choose_actor(
-                mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s
+                mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s,
+                subject_unknown=_unknown_subject(text, mentions, status_hit, amount, zone_start),
             )
         if actor is not None and not is_total and unit.header is None and _is_joint(mentions, roles, amount, folded, s):
             continue
@@ -702,8 +719,65 @@ def _unit_signals(folded: str) -> tuple[bool, bool, bool]:
     )
 
 
+def _unknown_subject(text: str, mentions, status_hit, amount: Amount, zone_start: int) -> bool:
+    """Whether the funding verb governing `amount` ("World Vision comprometió USD 950.000") has a named subject the
+    gazetteer does not know: a capitalized word right before the verb, outside every actor mention. The amount is
+    then someone's we cannot name, not the previous sentence's actor's.
+
+    :param status_hit: the status phrase nearest to the amount (before it, or None).
+    """
+    if status_hit is None or status_hit.end > amount.start or status_hit.start <= zone_start:
+        return False
+    lo = max(zone_start, status_hit.start - 60)
+    m = _SUBJECT_WORD_RE.search(text, lo, status_hit.start)
+    if m is None or not m.group(1)[0].isupper():
+        return False
+    word_start = m.start(1)
+    if word_start == zone_start or not text[zone_start:word_start].strip(" \t\n-•*·–0123456789.)"):
+        # the first word of the unit: capitalized by the sentence, not a name ("Se anunciaron", "Asimismo")
+        return False
+    return not any(x.start <= word_start < x.end or word_start <= x.start < status_hit.start for x in mentions)
+
+
+def _host_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
+    """Whether the clause of `amount` says what a host country received ("El Perú recibió ... USD 148 millones"):
+    the last actor named before the amount in its clause is a host, followed by a receiving verb."""
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before or not before[-1].info.host or amount.start - before[-1].end > _OWN_FUNDS_GAP:
+        return False
+    return bool(_RECEIPT_RE.search(folded[before[-1].end - base : amount.start - base]))
+
+
+def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int) -> str | None:
+    """An implementing agency or NGO that is the subject of the clause stating the amount ("La OPS/OMS desembolsó
+    USD 1,4 millones", "World Vision comprometió USD 950.000 de fondos privados"): it gives its own funds. Not when
+    it receives them ("el ACNUR informó haber recibido ...") or speaks of someone else's ("de esos fondos")."""
+    for m in reversed(mentions):
+        if m.end > amount.start or m.start < zone_start:
+            continue
+        if amount.start - m.end > _OWN_FUNDS_GAP:
+            return None
+        if not m.info.can_fund or roles[id(m)] not in ("subject", "agent"):
+            continue
+        between = folded[m.end - base : amount.start - base]
+        if _RECEIPT_RE.search(between) or _ANAPHORIC_BETWEEN_RE.search(between):
+            return None
+        return m.canonical
+    return None
+
+
 def _choose_actor(
-    mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors, folded, base
+    mentions,
+    roles,
+    amount,
+    zone_start,
+    zone_end,
+    agreement,
+    state: _PageState,
+    donors,
+    folded,
+    base,
+    subject_unknown: bool = False,
 ) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
     possessive = [
@@ -728,6 +802,8 @@ def _choose_actor(
     if preceding:
         return preceding[-1].canonical, False
     budget, strong_total, total = _unit_signals(folded)
+    if _host_receipt(mentions, amount, zone_start, folded, base):
+        return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received
     if not donors and budget:
         return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
@@ -735,6 +811,11 @@ def _choose_actor(
             return TOTAL_ACTOR, True
         if strong_total:
             return TOTAL_ACTOR, True
+        own = _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
+        if own is not None:
+            return own, False
+        if subject_unknown:
+            return None, False
         if state.prev_actor:
             return state.prev_actor, False
         if state.heading_actor:

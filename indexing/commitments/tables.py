@@ -42,7 +42,8 @@ class Unit:
 
 
 HEADER_KEYS = {
-    "actor": ("donante", "cooperante", "actor", "fuente", "entidad cooperante", "pais", "organismo"),
+    "actor": ("donante", "cooperante", "actor", "fuente", "entidad", "pais", "organismo", "organizacion", "fondo",
+              "socio"),
     "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
     "currency": ("moneda", "divisa"),
     "instrument": ("instrumento", "modalidad", "tipo"),
@@ -70,10 +71,13 @@ SCALE_NOTE_RE = re.compile(
 
 
 def is_header(line: str) -> bool:
+    """Whether a table row is a header row: no amount, and it names two columns, or one column and holds no
+    figure ("| Fondo Central ... (CERF) | 2023 | 6,5 |" is a data row whose first cell starts like "Fondo")."""
     cells = [fold_same_length(line[a:b]) for a, b in cell_spans(line)]
     if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
         return False
-    return any(names_column(c, keys) for c in cells for keys in HEADER_KEYS.values())
+    named = sum(1 for c in cells if any(names_column(c, keys) for keys in HEADER_KEYS.values()))
+    return named >= 2 or (named == 1 and not any(ch.isdigit() for c in cells for ch in c))
 
 
 def names_column(cell: str, keys: tuple[str, ...]) -> bool:
@@ -112,12 +116,14 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
     and have no single actor."""
     cells = row_cells(text, unit)
-    col = column(unit, "actor")
-    col = 0 if col is None else col
+    named = column(unit, "actor")
+    col = 0 if named is None else named
     if col >= len(cells):
         return None, []
     a, b = cells[col]
-    found = [m for m in find_actors(text[a:b]) if m.info.donor]
+    # Under a header naming the source column ("Organización", "Fuente", "Fondo"), a UN agency or an NGO listed
+    # there gives its own funds; in an unnamed first column it may be a channel, so only donors count.
+    found = [m for m in find_actors(text[a:b]) if m.info.donor or (named is not None and m.info.can_fund)]
     if not found:
         return None, []
     if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
