@@ -315,6 +315,7 @@ _PERCENT_RE = re.compile(r"%|por\s+ciento")
 _RECEIPT_RE = re.compile(r"\b(?:recib\w*|obtuv\w*|obtenid[oa]s?|capto|captad[oa]s?|beneficiad[oa]s?)\b")
 # Between an implementing agency or NGO and the amount it gives: a short clause, no anaphora ("de esos fondos").
 _OWN_FUNDS_GAP = 90
+_OWN_BUDGET_RE = re.compile(r"\bpresupuesto\b")  # "su presupuesto operativo ... es de S/ 4,5 millones": not a gift
 _ANAPHORIC_BETWEEN_RE = re.compile(r"\b(?:de\s+(?:ese|esa|esos|esas|este|esta|estos|estas|dichos?|dichas?)|del\s+total)\b")
 # The word right before a funding verb, and an optional parenthesis after it ("HIAS anunció", "Vision (ONG) donó").
 _SUBJECT_WORD_RE = re.compile(r"([^\W\d_][\w&'.+/-]{0,40})\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}$")
@@ -760,7 +761,7 @@ def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded:
         if not m.info.can_fund or roles[id(m)] not in ("subject", "agent"):
             continue
         between = folded[m.end - base : amount.start - base]
-        if _RECEIPT_RE.search(between) or _ANAPHORIC_BETWEEN_RE.search(between):
+        if _RECEIPT_RE.search(between) or _ANAPHORIC_BETWEEN_RE.search(between) or _OWN_BUDGET_RE.search(between):
             return None
         return m.canonical
     return None
@@ -804,16 +805,16 @@ def _choose_actor(
     budget, strong_total, total = _unit_signals(folded)
     if _host_receipt(mentions, amount, zone_start, folded, base):
         return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received
-    if not donors and budget:
+    own = None if donors else _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
+    if not donors and budget and own is None:
         return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
         if state.prev_total:
             return TOTAL_ACTOR, True
         if strong_total:
             return TOTAL_ACTOR, True
-        own = _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
         if own is not None:
-            return own, False
+            return own, False  # an agency or NGO giving its own funds ("de recursos propios")
         if subject_unknown:
             return None, False
         if state.prev_actor:

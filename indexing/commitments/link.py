@@ -8,7 +8,7 @@ A commitment joins the chain it fits best, in date order:
 - compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
   (equal, or one side "unknown");
 - amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
-- dates ordered (a stage is not older than the chain's pledge) and no two pledges of different conferences.
+- dates ordered (a stage is not older than the chain's pledge) and no two stages of different conferences.
 
 Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, a signed
 stage already (disbursements follow signatures), a shared record, equal recipient and instrument, then the
@@ -115,8 +115,8 @@ def _fits(chain: Chain, c: Commitment) -> bool:
             return False
         if not instruments_compatible(s.instrument, c.instrument):
             return False
-        if s.status in PLEDGE_STATUSES and c.status in PLEDGE_STATUSES and s.event and c.event and s.event != c.event:
-            return False
+        if s.event and c.event and s.event != c.event:
+            return False  # a stage of another conference's pledge (a 2019 loan disbursed is not the 2023 pledge)
         if (
             s.status == "firmado"
             and c.status == "firmado"

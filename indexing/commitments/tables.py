@@ -223,7 +223,10 @@ def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | Non
         if unit.header and idx < len(unit.header):
             hits = [h for h in status_matcher().find(unit.header[idx]) if h.value is not None]
             if hits:
-                return str(hits[0].value), False
+                # a stage column ("Desembolsado") states its stage; a pledge column ("Monto anunciado") may be
+                # restated by a later stage of the row, so it stays weak
+                value = str(hits[0].value)
+                return value, value not in ("anunciado", "comprometido")
     col = column(unit, "status")
     if col is not None and col < len(cells):
         hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
