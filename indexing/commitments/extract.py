@@ -316,7 +316,9 @@ _RECEIPT_RE = re.compile(r"\b(?:recib\w*|obtuv\w*|obtenid[oa]s?|capto|captad[oa]
 # Between an implementing agency or NGO and the amount it gives: a short clause, no anaphora ("de esos fondos").
 _OWN_FUNDS_GAP = 90
 _OWN_BUDGET_RE = re.compile(r"\bpresupuesto\b")  # "su presupuesto operativo ... es de S/ 4,5 millones": not a gift
-_ANAPHORIC_BETWEEN_RE = re.compile(r"\b(?:de\s+(?:ese|esa|esos|esas|este|esta|estos|estas|dichos?|dichas?)|del\s+total)\b")
+_ANAPHORIC_BETWEEN_RE = re.compile(
+    r"\b(?:de\s+(?:ese|esa|esos|esas|este|esta|estos|estas|dichos?|dichas?)|del\s+total)\b"
+)
 # The word right before a funding verb, and an optional parenthesis after it ("HIAS anunció", "Vision (ONG) donó").
 _SUBJECT_WORD_RE = re.compile(r"([^\W\d_][\w&'.+/-]{0,40})\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}$")
 _CLAUSE_BREAK_RE = re.compile(r"\b(?:y|e|pero|mientras)\s+que\b|;")

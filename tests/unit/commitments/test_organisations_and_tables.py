@@ -1,0 +1,121 @@
+"""Rules added for records never seen (issue 9, second round): organisations that fund, the source column of a
+table, rows wrapped at a cell boundary, scale notes ending at the next numbered caption, rates per currency unit,
+host receipts, unknown named subjects, stage columns, and no stage linked across conferences. Exact values."""
+
+from __future__ import annotations
+
+from indexing.commitments.actors import actor_info, find_actors, rollup_name
+from indexing.commitments.link import link_commitments
+from indexing.commitments.tables import is_header
+
+from .factories import commitment, extract
+
+
+def rows(text: str, **kwargs) -> list[tuple]:
+    return [(c.actor, c.amount, c.currency, c.status) for c in extract(text, **kwargs)]
+
+
+def test_gazetteer_knows_funds_foundations_ngos_and_eu_instruments() -> None:
+    found = find_actors(
+        "La Fundación Bill y Melinda Gates, el Fondo Europeo de Desarrollo Sostenible Plus (EFSD+), "
+        "Education Cannot Wait, el Consejo Noruego para Refugiados y la OPS/OMS."
+    )
+    assert [m.canonical for m in found] == ["Fundación Gates", "EFSD+", "ECW", "NRC", "OPS"]
+    assert rollup_name("EFSD+") == "Unión Europea"
+    assert rollup_name("Asdi") == "Suecia"
+    assert actor_info("Save the Children").implementer is True
+    assert actor_info("Save the Children").can_fund is True
+    assert actor_info("Perú").can_fund is False
+    assert find_actors("personas con VIH/sida") == []
+
+
+def test_an_ngo_or_agency_subject_of_a_funding_verb_gives_its_own_funds() -> None:
+    text = (
+        "3.1 La Organización Panamericana de la Salud (OPS/OMS) desembolsó USD 1,4 millones para vacunación.\n\n"
+        "3.2 World Vision comprometió USD 950.000 de fondos privados para medios de vida.\n\n"
+        "3.3 El UNICEF informó que destinará USD 3,2 millones de recursos propios a educación."
+    )
+    assert rows(text) == [
+        ("OPS", 1400000.0, "USD", "desembolsado"),
+        ("World Vision", 950000.0, "USD", "comprometido"),
+        ("UNICEF", 3200000.0, "USD", "anunciado"),
+    ]
+
+
+def test_an_agency_that_receives_is_not_the_actor_and_a_budget_is_no_gift() -> None:
+    text = (
+        "Suecia había desembolsado SEK 10 millones de ese acuerdo. Del compromiso humanitario, el ACNUR informó "
+        "haber recibido SEK 60 millones en diciembre.\n\n"
+        "La Cruz Roja Peruana indicó que su presupuesto operativo para 2024 es de S/ 4,5 millones, financiado con "
+        "recursos propios."
+    )
+    assert rows(text) == [("Suecia", 10000000.0, "SEK", "desembolsado"), ("Suecia", 60000000.0, "SEK", "desembolsado")]
+
+
+def test_an_unknown_named_subject_does_not_inherit_the_previous_actor() -> None:
+    text = "Bélgica anunció EUR 1,5 millones para salud mental. Acme Relief comprometió USD 2 millones para vacunación."
+    assert rows(text) == [("Bélgica", 1500000.0, "EUR", "anunciado")]
+
+
+def test_a_host_country_receiving_is_neither_a_pledge_nor_a_total() -> None:
+    text = "El Perú recibió en 2023 un total de USD 148 millones de cooperación para la respuesta migratoria."
+    assert extract(text) == []
+
+
+def test_an_amount_per_currency_unit_is_a_rate() -> None:
+    assert extract("Según la CAF, el tipo de cambio de referencia para operaciones en soles: S/ 3,75 por dólar.") == []
+
+
+def test_source_column_of_a_table_admits_agencies_and_ngos_and_cell_scales() -> None:
+    text = (
+        "Cuadro 4. Aportes de organismos con fondos propios.\n"
+        "| Organización | Monto | Moneda | Estado |\n"
+        "| Organización Panamericana de la Salud (OPS/OMS) | 2,4 millones | USD | Desembolsado |\n"
+        "| Plan International | 850.000 | USD | Comprometido |\n"
+    )
+    assert rows(text) == [
+        ("OPS", 2400000.0, "USD", "desembolsado"),
+        ("Plan International", 850000.0, "USD", "comprometido"),
+    ]
+
+
+def test_a_data_row_starting_like_a_column_name_is_not_a_header() -> None:
+    assert is_header("| Fondo | Año | Monto | Estado |") is True
+    assert is_header("| Fondo Central para la Acción en Casos de Emergencia (CERF) | 2023 | 6,5 | Asignado |") is False
+
+
+def test_row_wrapped_at_a_cell_boundary_is_one_row_and_stage_columns_are_stages() -> None:
+    text = (
+        "Cuadro 2. Aportes de fondos y organismos (en millones de EUR).\n"
+        "| Fuente | Conferencia | Anunciado | Desembolsado | Estado |\n"
+        "| ECHO | Bruselas 2023 | 8 |\n5,5 | En ejecución |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.status, c.status_explicit, c.event) for c in extract(text)]
+    assert got == [
+        ("ECHO", 8000000.0, "EUR", "anunciado", False, "Conferencia de Bruselas 2023"),
+        ("ECHO", 5500000.0, "EUR", "desembolsado", True, "Conferencia de Bruselas 2023"),
+    ]
+
+
+def test_scale_note_ends_at_the_next_numbered_caption() -> None:
+    text = (
+        "Cuadro 3. Asignaciones. Montos en millones de USD.\n"
+        "| Fondo | Año | Monto | Estado |\n"
+        "| CERF | 2023 | 6,5 | Asignado |\n"
+        "Cuadro 4. Aportes con fondos propios.\n"
+        "| Organización | Monto | Moneda | Estado |\n"
+        "| Save the Children | 600.000 | USD | Desembolsado |\n"
+    )
+    assert rows(text) == [
+        ("CERF", 6500000.0, "USD", "comprometido"),
+        ("Save the Children", 600000.0, "USD", "desembolsado"),
+    ]
+
+
+def test_a_disbursement_of_another_conference_is_not_a_stage_of_this_pledge() -> None:
+    pledge = commitment("CAF", 400e6, "USD", status="comprometido", event="Conferencia de Bruselas 2023",
+                        date="2023-03-24", document_id="a")
+    old = commitment("CAF", 50e6, "USD", status="desembolsado", event="Conferencia de Bruselas 2019",
+                     date="2024-04-05", document_id="b")
+    chains = link_commitments([pledge, old])
+    assert [[s.amount for s in ch.stages] for ch in chains] == [[400e6], [50e6]]
