@@ -63,6 +63,7 @@ from indexing.commitments.tables import (
     SCALE_NOTE_RE,
     Unit,
     cell_actor,
+    cell_event,
     cell_spans,
     cell_status,
     header_currency,
@@ -429,7 +430,7 @@ class _PageState:
     last_event: str | None = None
 
 
-def _commitment_id(document_id: str, page: int, start: int, end: int, amount_start: int) -> str:
+def _commitment_id(document_id: str, page: int, start: int, end: int, amount_start: int | str) -> str:
     key = f"{document_id}|{page}|{start}|{end}|{amount_start}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
@@ -558,6 +559,7 @@ def _extract_unit(
     previous_currency = None
     previous_status: tuple[str, bool] | None = None
     skipped_previous = False
+    respective = _respective_actors(text, amounts, donors, roles, s) if unit.header is None else {}
     for i, amount in enumerate(amounts):
         zone_start = amounts[i - 1].end if i else s
         zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
@@ -590,8 +592,13 @@ def _extract_unit(
             continue
 
         actor: str | None
+        each: list[str] = []
         if row_actor is not None:
             actor, is_total = cell_actor(text, unit, amount, mentions, roles) or row_actor, False
+        elif amount.start in respective:
+            actor, is_total = respective[amount.start], False
+        elif each := _distributive_actors(donors, roles, amount, zone_start, folded, s):
+            actor, is_total = each[0], False
         else:
             actor, is_total = _choose_actor(
                 mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s,
@@ -650,7 +657,7 @@ def _extract_unit(
                 recipient=recipient,
                 purpose=purpose,
                 status=status,
-                event=the_event,
+                event=(cell_event(text, unit, amount) if unit.header is not None else None) or the_event,
                 date=date,
                 sources=[Source(document_id, filename, page, quote, char_start, char_end)],
                 kind=kind,
@@ -665,6 +672,17 @@ def _extract_unit(
                 qualifier=qualifier_before(text, amount.start),
             )
         )
+        for other in each[1:]:  # "cada una aportará EUR 1 millón": the same amount from each donor named
+            key = f"{offset + amount.start}|{other}"
+            results.append(
+                replace(
+                    results[-1],
+                    id=_commitment_id(document_id, page, char_start, char_end, key),
+                    actor=other,
+                    actor_rollup=rollup_name(other),
+                    sources=list(results[-1].sources),
+                )
+            )
     if unit.header is not None:
         results = _merge_row_stages(results)
     compromisos = [c for c in results if c.kind == "compromiso"]
@@ -674,6 +692,67 @@ def _extract_unit(
     else:
         state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
     return results
+
+
+# "EUR 6 millones y EUR 3,5 millones, respectivamente": the amounts of a list go to the donors of a list, in order.
+_RESPECTIVE_AFTER_RE = re.compile(r"\s{0,3},?\s{0,3}respectivamente\b")
+_LIST_JOIN_RE = re.compile(r"\s{0,3}(?:,|y|e)\s{0,3}(?:(?:y|e)\s{1,3})?")
+_LIST_NAMES_JOIN_RE = re.compile(
+    r"\s{0,3}(?:,|y|e)\s{0,3}(?:(?:y|e)\s{1,3})?" + _ART + r"(?:(?:gobierno|embajada)\s+(?:de|del)\s+)?" + _ART
+)
+# "Los Países Bajos y Bélgica ... cada una aportará EUR 1 millón": one amount from each of the donors named.
+_EACH_BEFORE_RE = re.compile(r"\bcada\s+un[oa]\b[^.;]{0,40}$")
+
+
+def _respective_actors(text: str, amounts: list[Amount], donors, roles, base: int) -> dict[int, str]:
+    """{amount start: donor} for a list of amounts closed by "respectivamente" after a list of as many donors
+    ("Francia e Italia aportarán EUR 6 millones y EUR 3,5 millones, respectivamente").
+
+    Linear: each amount is looked at once, and each list once.
+    """
+    out: dict[int, str] = {}
+    i = 0
+    while i < len(amounts):
+        j = i
+        while j + 1 < len(amounts) and _LIST_JOIN_RE.fullmatch(text, amounts[j].end, amounts[j + 1].start):
+            j += 1
+        if j > i and _RESPECTIVE_AFTER_RE.match(text, amounts[j].end):
+            listed = amounts[i : j + 1]
+            names = _donor_list_before(text, donors, listed[0].start, len(listed))
+            if names:
+                out.update({a.start: n for a, n in zip(listed, names, strict=True)})
+        i = j + 1
+    return out
+
+
+def _donor_list_before(text: str, donors, limit: int, count: int) -> list[str]:
+    """The last `count` donors before `limit` when they form one coordinated list ("Francia e Italia")."""
+    before = [m for m in donors if m.end <= limit]
+    if len(before) < count:
+        return []
+    listed = before[-count:]
+    for a, b in zip(listed, listed[1:], strict=False):
+        if not _LIST_NAMES_JOIN_RE.fullmatch(fold_same_length(text[a.end : b.start])):
+            return []
+    return [m.canonical for m in listed]
+
+
+def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded: str, base: int) -> list[str]:
+    """The donors of a coordinated subject when "cada uno/una" governs the amount ("La Embajada de los Países Bajos
+    y la Embajada de Bélgica comunicaron que cada una aportará EUR 1 millón"), else []."""
+    if not _EACH_BEFORE_RE.search(folded[max(zone_start, amount.start - 60) - base : amount.start - base]):
+        return []
+    before = [m for m in donors if zone_start <= m.start and m.end <= amount.start and roles[id(m)] == "subject"]
+    if len(before) < 2:
+        return []
+    run = [before[-1]]
+    for m in reversed(before[:-1]):
+        between = folded[m.end - base : run[0].start - base]
+        if not _LIST_NAMES_JOIN_RE.fullmatch(between):
+            break
+        run.insert(0, m)
+    names = list(dict.fromkeys(m.canonical for m in run))
+    return names if len(names) >= 2 else []
 
 
 def _is_joint(mentions, roles, amount: Amount, folded: str, base: int) -> bool:

@@ -27,7 +27,8 @@ from indexing.text.numbers import parse_number
 from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
-__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_spans", "cell_status", "column",
+__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_event", "cell_spans", "cell_status", "column",
+           "conference_column",
            "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
            "table_event", "table_field", "table_row"]
 
@@ -76,8 +77,33 @@ def is_header(line: str) -> bool:
     cells = [fold_same_length(line[a:b]) for a, b in cell_spans(line)]
     if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
         return False
+    if any(_FIGURE_CELL_RE.fullmatch(c.strip()) and not YEAR_RE.fullmatch(c.strip()) for c in cells):
+        return False  # a cell holding a bare figure ("20", "2,5") is data, whatever the other cells say
     named = sum(1 for c in cells if any(names_column(c, keys) for keys in HEADER_KEYS.values()))
-    return named >= 2 or (named == 1 and not any(ch.isdigit() for c in cells for ch in c))
+    conferences = sum(1 for c in cells if conference_column(c) and not names_column(c, HEADER_KEYS["event"]))
+    return named + conferences >= 2 or (named == 1 and not any(ch.isdigit() for c in cells for ch in c))
+
+
+_FIGURE_CELL_RE = re.compile(r"\d[\d.,]*")
+
+
+def conference_column(cell: str) -> str | None:
+    """The conference a folded header cell names as a column ("bruselas 2019", "canada 2021 (millones de usd)",
+    "conferencia 2020"): a conference year with another word, not a bare year ("2021") nor "año 2021"."""
+    m = YEAR_RE.search(cell)
+    if m is None:
+        return None
+    name = events_table()[0].get(m.group(1))
+    words = [w for w in re.findall(r"[^\W\d_]+", cell[: m.start()]) if w not in ("ano", "de", "del", "el", "la")]
+    return name if name and words else None
+
+
+def cell_event(text: str, unit: Unit, amount: Amount) -> str | None:
+    """The conference of the column an amount stands in, when the header names one ("| Donante | Bruselas 2019 |")."""
+    idx = cell_of(text, unit, amount.start)
+    if idx is None or not unit.header or idx >= len(unit.header):
+        return None
+    return conference_column(unit.header[idx])
 
 
 def names_column(cell: str, keys: tuple[str, ...]) -> bool:
@@ -132,7 +158,9 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     amounts = [x for x in amounts if not (a <= x.start < b)]
     header = unit.header or ()
     for i, (ca, cb) in enumerate(cells):
-        if i >= len(header) or i == col or not names_column(header[i], AMOUNT_COLUMN_KEYS):
+        if i >= len(header) or i == col:
+            continue
+        if not names_column(header[i], AMOUNT_COLUMN_KEYS) and conference_column(header[i]) is None:
             continue
         if any(ca <= x.start < cb for x in amounts):
             continue
