@@ -538,8 +538,12 @@ def _extract_unit(
     elif head_event and state.last_event is None:
         state.last_event = head_event
     the_event = sentence_event or event or head_event
+    # stated by the sentence, or the conference's own record (`event` is only given to those); the head of a
+    # follow-up page naming a conference does not tie each of its amounts to it
+    event_explicit = (sentence_event or event) is not None
     if unit.header is not None:
-        the_event = table_event(text, unit) or the_event
+        row_event = table_event(text, unit)
+        the_event, event_explicit = (row_event, True) if row_event else (the_event, event_explicit)
     if not amounts:
         if unit.header is None:
             state.prev_actor = (
@@ -647,6 +651,7 @@ def _extract_unit(
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
         purpose = _purpose(text, amount, zone_end, mentions)
         char_start, char_end = offset + s, offset + e
+        column_event = cell_event(text, unit, amount) if unit.header is not None else None
         results.append(
             Commitment(
                 id=_commitment_id(document_id, page, char_start, char_end, offset + amount.start),
@@ -657,7 +662,7 @@ def _extract_unit(
                 recipient=recipient,
                 purpose=purpose,
                 status=status,
-                event=(cell_event(text, unit, amount) if unit.header is not None else None) or the_event,
+                event=column_event or the_event,
                 date=date,
                 sources=[Source(document_id, filename, page, quote, char_start, char_end)],
                 kind=kind,
@@ -670,6 +675,7 @@ def _extract_unit(
                     Equivalent(float(x.value), x.currency) for x in equivalents.get(amount.start, ()) if x.currency
                 ),
                 qualifier=qualifier_before(text, amount.start),
+                event_explicit=event_explicit or column_event is not None,
             )
         )
         for other in each[1:]:  # "cada una aportará EUR 1 millón": the same amount from each donor named

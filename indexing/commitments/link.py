@@ -10,9 +10,11 @@ A commitment joins the chain it fits best, in date order:
 - amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
 - dates ordered (a stage is not older than the chain's pledge) and no two stages of different conferences.
 
-Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, a signed
-stage already (disbursements follow signatures), a shared record, equal recipient and instrument, then the
-closest amount. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the pledge,
+Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, exactly the
+pledged amount, a signed stage already (disbursements follow signatures), a shared record, equal recipient and
+instrument, then the closest amount. A disbursement that several of a donor's pledges could explain joins only one
+the record ties it to (same record, recipient, instrument or conference, or the pledged amount), else it starts its
+own chain: a payment is not guessed onto a pledge. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the pledge,
 "desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
 disbursement record is not assumed unpaid.
 """
@@ -115,8 +117,12 @@ def _fits(chain: Chain, c: Commitment) -> bool:
             return False
         if not instruments_compatible(s.instrument, c.instrument):
             return False
-        if s.event and c.event and s.event != c.event:
-            return False  # a stage of another conference's pledge (a 2019 loan disbursed is not the 2023 pledge)
+        if s.event and c.event and s.event != c.event and (
+            (s.status in PLEDGE_STATUSES and c.status in PLEDGE_STATUSES) or (s.event_explicit and c.event_explicit)
+        ):
+            # two pledges of different conferences, or a stage its sentence or table ties to another conference
+            # (a 2019 loan disbursed is not the 2023 pledge); a record's own conference alone does not decide
+            return False
         if (
             s.status == "firmado"
             and c.status == "firmado"
@@ -138,7 +144,27 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     recipient = any(s.recipient and s.recipient == c.recipient for s in chain.stages)
     instrument = any(s.instrument != "unknown" and s.instrument == c.instrument for s in chain.stages)
     gap = abs((chain.pledged or chain.disbursed) - c.amount)
-    return (same_unit, exact, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+    equal = chain.pledged is not None and _close(chain.pledged, c.amount)
+    return (same_unit, exact, equal, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+
+
+def _evidence(chain: Chain, c: Commitment) -> bool:
+    """Whether something besides donor, currency and a smaller amount ties a disbursement to a chain: the same
+    sentence or record, the same recipient or instrument, the same conference, or exactly the pledged amount."""
+    if chain.pledged is not None and _close(chain.pledged, c.amount):
+        return True
+    for s in chain.stages:
+        if _spans(s) & _spans(c) or _documents(s) & _documents(c):
+            return True
+        if s.recipient and s.recipient == c.recipient:
+            return True
+        if s.instrument != "unknown" and s.instrument == c.instrument:
+            return True
+        if s.event and s.event == c.event and s.event_explicit and c.event_explicit:
+            return True
+        if s.status == "firmado":
+            return True  # disbursements follow signatures
+    return False
 
 
 class _ChainIndex:
@@ -204,6 +230,9 @@ def link_commitments(commitments: list[Commitment]) -> list[Chain]:
             family = families[c.actor] = rollup_name(c.actor)
         index = indexes.setdefault((family, c.currency), _ChainIndex())
         fitting = [pos for pos in index.candidates(c) if _fits(chains[pos], c)]
+        if c.status in DISBURSED and (len(fitting) > 1 or any(chains[pos].pledged is None for pos in fitting)):
+            # several pledges of this donor could have been paid: only one the record ties it to, else its own
+            fitting = [pos for pos in fitting if _evidence(chains[pos], c)]
         if fitting:
             # The first best in chain order, as a scan of all chains would pick.
             pos = max(fitting, key=lambda p: _score(chains[p], c))
