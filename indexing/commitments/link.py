@@ -8,14 +8,17 @@ A commitment joins the chain it fits best, in date order:
 - compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
   (equal, or one side "unknown");
 - amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
-- dates ordered (a stage is not older than the chain's pledge) and no two stages of different conferences.
+- dates ordered (a stage is not older than the chain's pledge); no two pledges of different conferences, and no
+  stage whose conference is stated (by its sentence, its table, or its own conference record: `event_explicit`)
+  joins a pledge of another stated conference.
 
 Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, exactly the
 pledged amount, a signed stage already (disbursements follow signatures), a shared record, equal recipient and
-instrument, then the closest amount. A disbursement that several of a donor's pledges could explain joins only one
-the record ties it to (same record, recipient, instrument or conference, or the pledged amount), else it starts its
-own chain: a payment is not guessed onto a pledge. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the pledge,
-"desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
+instrument, then the closest amount. A disbursement that several of a donor's pledges could explain (or a chain
+with no pledge at all) joins only a chain the records tie it to — same sentence or record, recipient, instrument,
+stated conference, a signature, or exactly the pledged amount — else it starts its own chain: a payment is not
+guessed onto a pledge. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the
+pledge, "desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
 disbursement record is not assumed unpaid.
 """
 
