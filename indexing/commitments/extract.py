@@ -523,7 +523,7 @@ def _extract_unit(
     if is_heading:
         state.heading_actor = donors[0].canonical if donors else None
 
-    amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote)]
+    amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None
     if unit.header is not None:
         row_actor, amounts = table_row(text, unit, amounts)
@@ -759,6 +759,12 @@ def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded:
         run.insert(0, m)
     names = list(dict.fromkeys(m.canonical for m in run))
     return names if len(names) >= 2 else []
+
+
+def _is_unit_statement(amount: Amount) -> bool:
+    """ "en millones de dólares estadounidenses": the plural with no count states the unit of a table's figures,
+    not an amount ("un millón de dólares" is one)."""
+    return "en_palabras" in amount.flags and fold_same_length(amount.text).startswith(("millones", "miles de"))
 
 
 def _is_joint(mentions, roles, amount: Amount, folded: str, base: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from indexing.commitments.actors import actor_info, find_actors, rollup_name
 from indexing.commitments.link import link_commitments
-from indexing.commitments.tables import is_header
+from indexing.commitments.tables import conference_column, is_header
 
 from .factories import commitment, extract
 
@@ -112,10 +112,76 @@ def test_scale_note_ends_at_the_next_numbered_caption() -> None:
     ]
 
 
-def test_a_disbursement_of_another_conference_is_not_a_stage_of_this_pledge() -> None:
+def _stages(chains) -> list[list[tuple[str, float]]]:
+    return [[(s.actor, s.amount) for s in ch.stages] for ch in chains]
+
+
+def test_a_disbursement_of_another_stated_conference_is_not_a_stage_of_this_pledge() -> None:
     pledge = commitment("CAF", 400e6, "USD", status="comprometido", event="Conferencia de Bruselas 2023",
-                        date="2023-03-24", document_id="a")
+                        date="2023-03-24", document_id="a", event_explicit=True)
     old = commitment("CAF", 50e6, "USD", status="desembolsado", event="Conferencia de Bruselas 2019",
-                     date="2024-04-05", document_id="b")
-    chains = link_commitments([pledge, old])
-    assert [[s.amount for s in ch.stages] for ch in chains] == [[400e6], [50e6]]
+                     date="2024-04-05", document_id="b", event_explicit=True)
+    assert _stages(link_commitments([pledge, old])) == [[("CAF", 400e6)], [("CAF", 50e6)]]
+
+
+def test_a_conference_only_guessed_from_a_page_head_does_not_split_a_chain() -> None:
+    pledge = commitment("Suiza", 4.5e6, "CHF", status="anunciado", event="Conferencia de Canadá 2021",
+                        date="2021-06-17", document_id="a", event_explicit=True)
+    paid = commitment("Suiza", 3.6e6, "CHF", status="ejecutado", event="Conferencia de Bruselas 2023",
+                      date="2023-12-20", document_id="b")
+    assert _stages(link_commitments([pledge, paid])) == [[("Suiza", 4.5e6), ("Suiza", 3.6e6)]]
+
+
+def test_a_disbursement_two_pledges_could_explain_joins_only_the_one_the_records_tie_it_to() -> None:
+    humanitarian = commitment("Suecia", 60e6, "SEK", status="anunciado", date="2023-03-24", document_id="a")
+    integration = commitment("Suecia", 25e6, "SEK", status="anunciado", date="2023-03-24", document_id="a",
+                             start=50, recipient="Perú")
+    untied = commitment("Asdi", 20e6, "SEK", status="desembolsado", date="2023-10-26", document_id="b")
+    tied = commitment("Suecia", 10e6, "SEK", status="desembolsado", date="2024-07-15", document_id="c",
+                      recipient="Perú")
+    chains = link_commitments([humanitarian, integration, untied, tied])
+    assert _stages(chains) == [
+        [("Suecia", 60e6)],
+        [("Suecia", 25e6), ("Suecia", 10e6)],
+        [("Asdi", 20e6)],
+    ]
+
+
+def test_disbursements_without_a_pledge_are_not_chained_on_the_donor_alone() -> None:
+    a = commitment("OPS", 1.8e6, "USD", status="desembolsado", date="2024-02-20", document_id="a")
+    b = commitment("OPS", 2.4e6, "USD", status="desembolsado", date="2024-04-05", document_id="b")
+    assert _stages(link_commitments([a, b])) == [[("OPS", 1.8e6)], [("OPS", 2.4e6)]]
+
+
+def test_respectivamente_gives_each_donor_its_amount_in_order() -> None:
+    text = "Francia e Italia aportarán EUR 6 millones y EUR 3,5 millones, respectivamente, para medios de vida."
+    assert rows(text) == [("Francia", 6000000.0, "EUR", "anunciado"), ("Italia", 3500000.0, "EUR", "anunciado")]
+
+
+def test_cada_una_gives_the_amount_to_each_donor_named_with_distinct_ids() -> None:
+    text = (
+        "La Embajada de los Países Bajos y la Embajada de Bélgica comunicaron que cada una aportará EUR 1 millón "
+        "al fondo de protección."
+    )
+    found = extract(text)
+    assert [(c.actor, c.amount, c.currency, c.status) for c in found] == [
+        ("Países Bajos", 1000000.0, "EUR", "anunciado"),
+        ("Bélgica", 1000000.0, "EUR", "anunciado"),
+    ]
+    assert len({c.id for c in found}) == 2
+
+
+def test_conferences_as_columns_give_each_amount_its_conference() -> None:
+    text = (
+        "Cuadro A. Compromisos anunciados por conferencia, en millones de dólares estadounidenses (USD).\n"
+        "| Donante | Bruselas 2019 | Conferencia 2020 | Canadá 2021 |\n"
+        "| Corea del Sur | 0,5 | 1 | — |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.event, c.event_explicit) for c in extract(text)]
+    assert got == [
+        ("Corea del Sur", 500000.0, "USD", "Conferencia de Bruselas 2019", True),
+        ("Corea del Sur", 1000000.0, "USD", "Conferencia de Donantes 2020", True),
+    ]
+    assert conference_column("canada 2021") == "Conferencia de Canadá 2021"
+    assert conference_column("ano 2021") is None
+    assert conference_column("2021") is None
