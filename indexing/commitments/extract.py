@@ -42,7 +42,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
+from indexing.commitments.actors import (
+    ActorMention,
+    actor_info,
+    find_actors,
+    find_recipient_phrases,
+    rollup_name,
+    same_family,
+)
 from indexing.commitments.model import (
     NO_ACTOR,
     STAGE_GROUP,
@@ -268,7 +275,7 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"\b(?:podria|podrian|pudiera|pudieran|eventualmente|eventual|de\s+ser\s+aprobad[oa]s?|si\s+se\s+aprueba|"
     r"proponemos|propone|propuso|se\s+estudia|evalua\s+la\s+posibilidad|previsto|prevista|previstos|previstas|"
     r"preve\s+\w+r|se\s+preve|se\s+espera|programad[oa]s?|se\s+ejecutaria|se\s+ejecutaran|se\s+desembolsaran|"
-    r"se\s+desembolsara)\b"
+    r"se\s+desembolsara|se\s+realizaria|se\s+efectuaria|se\s+efectuara|se\s+efectuaran|se\s+transferiria|estudia)\b"
 )
 # "de € 1,5 millones, se encuentra en trámite": an amount still being processed is not a commitment stage yet.
 _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
@@ -281,7 +288,22 @@ _EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}(?:=|por\s+(?:cada\s+)?(?:dolar|euro|u
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
-    r"se\s+transferira|se\s+transferiran)\b"
+    r"se\s+transferira|se\s+transferiran|se\s+efectuara|se\s+efectuaran|se\s+efectuaria)\b"
+)
+# "Queda un saldo pendiente de CAD 6,2 millones", "el desembolso acumulado ... alcanza EUR 41 millones": what is
+# still due, or the sum of years of payments, is not a stage of one commitment.
+_PENDING_BEFORE_RE = re.compile(r"\b(?:saldos?|pendientes?|restantes?|por\s+desembolsar|por\s+ejecutar)\b[^.;]{0,25}$")
+_CUMULATIVE_BEFORE_RE = re.compile(r"\b(?:acumulad[oa]s?|en\s+forma\s+acumulada)\b[^.;]{0,80}$")
+# "Del total, CAD 7 millones se destinan a protección", "se distribuye en EUR 1,8 millones para empleo": a part of
+# an amount already stated; its own entry only when it is a country's allocation ("CHF 3 millones al Perú").
+_BREAKDOWN_BEFORE_RE = re.compile(
+    r"(?:^\W*(?:del\s+total|de\s+(?:ese|este|dicho)\s+(?:monto|total|importe|aporte)|de\s+(?:los|las)\s+cuales)\b"
+    r"|\b(?:se\s+distribuyen?|se\s+desglosan?|se\s+reparten?|distribuid[oa]s?|desglosad[oa]s?)\s+(?:en|asi)\b)"
+    r"[^.;]{0,60}$"
+)
+# "desembolsó EUR 6 millones del programa bilateral de EUR 15 millones": the second names the pledge it is part of.
+_REFERENCED_PLEDGE_RE = re.compile(
+    r"\b(?:programa|convenio|acuerdo|compromiso|proyecto|prestamo|aporte|contribucion)\b[^.;,()]{0,25}\bde\s+$"
 )
 _TOTAL_RE = re.compile(
     r"\b(?:total|totales|en\s+conjunto|participantes|donantes|comunidad\s+internacional|conferencia|encuentro|"
@@ -564,6 +586,7 @@ def _extract_unit(
     previous_status: tuple[str, bool] | None = None
     skipped_previous = False
     respective = _respective_actors(text, amounts, donors, roles, s) if unit.header is None else {}
+    broke_down = False
     for i, amount in enumerate(amounts):
         zone_start = amounts[i - 1].end if i else s
         zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
@@ -583,6 +606,8 @@ def _extract_unit(
             _HYPOTHETICAL_BEFORE_RE.search(before[-90:])
             or _HYPOTHETICAL_AFTER_RE.search(after)
             or _CONVERSION_RE.search(before)
+            or _PENDING_BEFORE_RE.search(before[-60:])
+            or _CUMULATIVE_BEFORE_RE.search(before[-120:])
             or (skipped_previous and status_hit is None)
             or pending_column(text, unit, amount)
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
@@ -633,6 +658,8 @@ def _extract_unit(
             status, explicit = from_cell
         elif status_hit is not None and status_hit.value is not None:
             status, explicit = str(status_hit.value), True
+        elif previous_status is not None and _REFERENCED_PLEDGE_RE.search(before[-60:]):
+            status, explicit = "comprometido", False  # the pledge a previous amount is part of: not its stage
         elif previous_status is not None:
             status, explicit = previous_status
         elif lead_status:
@@ -649,6 +676,9 @@ def _extract_unit(
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
+        if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, recipient):
+            broke_down = True
+            continue
         purpose = _purpose(text, amount, zone_end, mentions)
         char_start, char_end = offset + s, offset + e
         column_event = cell_event(text, unit, amount) if unit.header is not None else None
@@ -695,8 +725,11 @@ def _extract_unit(
     if compromisos:
         state.prev_total = compromisos[-1].is_total
         state.prev_actor = None if state.prev_total else compromisos[-1].actor
-    else:
-        state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
+    elif donors:
+        state.prev_actor, state.prev_total = donors[-1].canonical, False
+    elif not broke_down:
+        state.prev_actor, state.prev_total = None, False
+    # else: a breakdown of the previous actor's amount ("Del total, CAD 7 millones ...") keeps that actor in scope
     return results
 
 
@@ -759,6 +792,19 @@ def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded:
         run.insert(0, m)
     names = list(dict.fromkeys(m.canonical for m in run))
     return names if len(names) >= 2 else []
+
+
+def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, recipient: str | None) -> bool:
+    """Whether `amount` is a part of an amount already stated, by sector, tranche or channel ("Del total, CAD 7
+    millones se destinan a protección y CAD 5 millones a integración"): the breakdown marker opens the unit or the
+    clause before the amount. An allocation to a country or an agency ("de ese monto, CHF 3 millones corresponden al
+    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays."""
+    if recipient is not None and actor_info(recipient) is not None:
+        return False  # an allocation to a country or an agency is a commitment to it
+    head = fold_same_length(text[unit_start : min(amount.start, unit_start + 120)])
+    if _BREAKDOWN_BEFORE_RE.search(head):
+        return True
+    return bool(_BREAKDOWN_BEFORE_RE.search(fold_same_length(text[max(zone_start, amount.start - 80) : amount.start])))
 
 
 def _is_unit_statement(amount: Amount) -> bool:
@@ -833,13 +879,18 @@ def _unknown_subject(text: str, mentions, status_hit, amount: Amount, zone_start
     return not any(x.start <= word_start < x.end or word_start <= x.start < status_hit.start for x in mentions)
 
 
+_HOST_OWN_RE = re.compile(r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara)\b")
+
+
 def _host_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
-    """Whether the clause of `amount` says what a host country received ("El Perú recibió ... USD 148 millones"):
-    the last actor named before the amount in its clause is a host, followed by a receiving verb."""
+    """Whether the clause of `amount` says what a host country received or puts in itself ("El Perú recibió ...
+    USD 148 millones", "el Perú aportará una contrapartida nacional de USD 20 millones"): the last actor named
+    before the amount in its clause is a host, followed by a receiving verb or a verb of its own funding."""
     before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
     if not before or not before[-1].info.host or amount.start - before[-1].end > _OWN_FUNDS_GAP:
         return False
-    return bool(_RECEIPT_RE.search(folded[before[-1].end - base : amount.start - base]))
+    between = folded[before[-1].end - base : amount.start - base]
+    return bool(_RECEIPT_RE.search(between) or _HOST_OWN_RE.search(between))
 
 
 def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int) -> str | None:
@@ -880,7 +931,9 @@ def _choose_actor(
         if m.start >= amount.end and m.info.donor and _POSSESSIVE_RE.match(folded[amount.end - base : m.start - base])
     ]
     if possessive:
-        return possessive[0].canonical, False
+        return possessive[0].canonical, False  # "el Perú recibió USD 4 millones del Gobierno de los Estados Unidos"
+    if _host_receipt(mentions, amount, zone_start, folded, base):
+        return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received or gives
     counterparts = [m for m in mentions if roles[id(m)] == "counterpart" and m.info.donor]
     if agreement and len({m.canonical for m in counterparts}) == 1:
         return counterparts[0].canonical, False
@@ -896,8 +949,6 @@ def _choose_actor(
     if preceding:
         return preceding[-1].canonical, False
     budget, strong_total, total = _unit_signals(folded)
-    if _host_receipt(mentions, amount, zone_start, folded, base):
-        return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received
     own = None if donors else _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
     if not donors and budget and own is None:
         return None, False  # a host institution spending its own budget, not a donor's commitment

@@ -185,3 +185,44 @@ def test_conferences_as_columns_give_each_amount_its_conference() -> None:
     assert conference_column("canada 2021") == "Conferencia de Canadá 2021"
     assert conference_column("ano 2021") is None
     assert conference_column("2021") is None
+
+
+def test_a_host_receiving_from_a_named_donor_is_that_donors_disbursement() -> None:
+    assert rows("El Perú recibió en 2022 EUR 12 millones de Alemania para integración.") == [
+        ("Alemania", 12000000.0, "EUR", "desembolsado")
+    ]
+
+
+def test_a_host_counterpart_is_not_the_lenders_commitment() -> None:
+    text = (
+        "El Banco Mundial aprobó un préstamo de USD 130 millones para el sistema de salud; el Perú aportará una "
+        "contrapartida nacional de USD 20 millones."
+    )
+    assert rows(text) == [("Banco Mundial", 130000000.0, "USD", "comprometido")]
+
+
+def test_breakdowns_pending_balances_cumulative_and_planned_tranches_are_no_entries() -> None:
+    text = (
+        "El Gobierno de Canadá firmó el acuerdo por CAD 12 millones. Del total, CAD 7 millones se destinan a "
+        "protección y CAD 5 millones a integración. El primer tramo, de CAD 1,8 millones, fue desembolsado en "
+        "noviembre; el segundo tramo, de CAD 4 millones, se efectuará en 2024. Queda un saldo pendiente de CAD 6,2 "
+        "millones. El desembolso acumulado de Canadá desde 2019 alcanza CAD 41 millones."
+    )
+    assert rows(text) == [("Canadá", 12000000.0, "CAD", "firmado"), ("Canadá", 1800000.0, "CAD", "desembolsado")]
+
+
+def test_an_allocation_to_an_agency_or_country_is_not_a_breakdown() -> None:
+    text = "Canadá anunció CAD 115 millones. De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM."
+    assert [(c.actor, c.amount, c.recipient) for c in extract(text)] == [
+        ("Canadá", 115000000.0, None),
+        ("Canadá", 30000000.0, "ACNUR"),
+    ]
+
+
+def test_the_pledge_a_payment_is_part_of_does_not_take_the_payments_stage() -> None:
+    text = "La Comisión Europea desembolsó EUR 6 millones del programa bilateral de EUR 15 millones."
+    got = [(c.actor, c.amount, c.status, c.status_explicit) for c in extract(text)]
+    assert got == [
+        ("Comisión Europea", 6000000.0, "desembolsado", True),
+        ("Comisión Europea", 15000000.0, "comprometido", False),
+    ]
