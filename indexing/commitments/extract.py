@@ -100,6 +100,7 @@ __all__ = [
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+_FIELD_RE = re.compile(r"\W{0,3}[^\W\d_]{2,25}(?:\s[^\W\d_]{1,15}){0,2}\s{0,2}:\s")
 _NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
 
 
@@ -269,7 +270,7 @@ def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int,
 _REQUIREMENT_RE = re.compile(
     r"\b(?:requiere|requieren|requerira|requeriran|requerimientos?|requeridos?|requeridas?|necesidades|necesita|"
     r"necesitan|se\s+necesitan|solicita|solicito|solicitan|llamamiento|brecha|deficit|faltan|costo\s+estimado|"
-    r"presupuesto\s+(?:total\s+)?del\s+plan)\b"
+    r"presupuesto\s+(?:total\s+)?del\s+plan|(?:monto|cifra)\s+de\s+referencia)\b"
 )
 _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"\b(?:podria|podrian|pudiera|pudieran|eventualmente|eventual|de\s+ser\s+aprobad[oa]s?|si\s+se\s+aprueba|"
@@ -542,6 +543,11 @@ def _extract_unit(
     roles = _roles(folded, mentions, s)
     donors = [m for m in mentions if m.info.donor and roles[id(m)] in ("subject", "agent", "counterpart")]
     is_heading = len(quote.split()) <= 7 and not find_amounts(quote) and unit.header is None
+    # "Proyecto: Integración local en Arequipa", "Estado: comprometido": a field of a record block ("Cooperante:
+    # Fundación Avina" ... "Monto: USD 450.000") names no donor of its own and keeps the block's donor in scope.
+    other_field = not donors and unit.header is None and _FIELD_RE.match(folded) is not None
+    if other_field and not find_amounts(quote):
+        return []
     if is_heading:
         state.heading_actor = donors[0].canonical if donors else None
 

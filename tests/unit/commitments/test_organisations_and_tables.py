@@ -226,3 +226,20 @@ def test_the_pledge_a_payment_is_part_of_does_not_take_the_payments_stage() -> N
         ("Comisión Europea", 6000000.0, "desembolsado", True),
         ("Comisión Europea", 15000000.0, "comprometido", False),
     ]
+
+
+def test_fields_of_a_record_block_keep_the_donor_of_its_cooperante_field() -> None:
+    text = (
+        "Cooperante: Fundación Avina\n\nProyecto: Integración local en Arequipa\n\nMonto: USD 450.000\n\n"
+        "Estado: comprometido\n\nCooperante: Agencia de Cooperación Internacional de Corea (KOICA)\n\n"
+        "Monto: USD 3.500.000"
+    )
+    assert rows(text) == [
+        ("Fundación Avina", 450000.0, "USD", "comprometido"),
+        ("KOICA", 3500000.0, "USD", "comprometido"),
+    ]
+
+
+def test_a_plans_reference_amount_is_a_requirement() -> None:
+    text = "FIDA firmó USD 2 millones. El monto de referencia del Plan de Respuesta es de USD 268 millones."
+    assert rows(text) == [("FIDA", 2000000.0, "USD", "firmado")]
