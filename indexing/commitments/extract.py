@@ -8,9 +8,15 @@ governs it and it is not a need or a hypothesis:
   amount; a passive agent after it ("anunciados por el Gobierno de España"); the nearest preceding donor in the
   sentence; when the sentence names no donor, the actor of the previous sentence ("De ese total, ...", "El primer
   tramo ...") or of the section heading ("3.2 Alemania."); a single donor after the amount; a UN agency as a last
-  resort. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a través de la OIM", "ejecutado
-  por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never the actor; host countries and
-  their institutions ("el Estado peruano", "la APCI") never are either (their own budget is not cooperation).
+  resort; an implementing agency or NGO that is the subject of the clause stating the amount gives its own funds
+  ("La OPS/OMS desembolsó USD 1,4 millones"), unless it receives them ("el ACNUR informó haber recibido ...");
+  a named subject the gazetteer does not know ("Acme Relief comprometió ...") never hands its amount to the
+  previous sentence's actor; lists of donors and amounts closed by "respectivamente" pair in order, and "cada
+  uno/una" gives the amount to each donor named; fields of a record block ("Proyecto: ...", "Estado: ...") keep
+  the block's "Cooperante:" in scope. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a
+  través de la OIM", "ejecutado por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never
+  the actor; host countries and their institutions ("el Estado peruano", "la APCI") never are either (their own
+  budget is not cooperation).
 - tables (rows with "|" or tabs under a header row, read by column in `tables`): the actor is the first donor of
   the donor column ("España (AECID)" → España); bare numbers of amount and stage columns are amounts, scaled and
   priced by the cell, its header or the table's caption; the status comes from the cell ("EUR 9 millones
@@ -18,7 +24,12 @@ governs it and it is not a need or a hypothesis:
   column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint and skipped;
   a row restating its pledge in a later pledge column ("Anunciado 2,5 | Firmado 2,5") is one signed commitment.
 - money only: an amount with no currency (stated, from the table, or from the sentence) is no entry; exchange
-  rates ("1 USD = S/ 3,71"), amounts "en trámite" and joint statements of two donors are skipped. An amount
+  rates ("1 USD = S/ 3,71", "S/ 3,75 por dólar"), amounts "en trámite", pending balances ("saldo pendiente"),
+  cumulative figures ("desembolso acumulado"), planned tranches ("se efectuará", "se realizaría"), breakdowns of a
+  stated amount by sector or tranche ("Del total, CAD 7 millones se destinan a protección"; an allocation to a
+  country or agency stays), what a host country receives or puts in ("El Perú recibió ...", "una contrapartida
+  nacional de ..."), the unit of a table stated in words ("en millones de dólares") and joint statements of two
+  donors are skipped. An amount
   restated in parentheses in another currency is one entry with `equivalents`; "más de", "alrededor de",
   "hasta" before the amount are its `qualifier`.
 - totals: an amount with no actor in a sentence about the conference, the participants or a total ("los

@@ -7,9 +7,14 @@ previous page without its header row is read under the header and caption of the
   conference); a key must be a whole word of the cell ("Países Bajos" is a donor, not the "País" column);
 - bare numbers of amount and stage columns (`AMOUNT_COLUMN_KEYS`: "Monto", "Anunciado", "Firmado",
   "Desembolsado", "Ejecutado", "Parte del Perú") are amounts: scaled by "millones" in the cell, the header cell or
-  the table's caption ("Todas las cifras en millones de EUR", "Los montos se expresan en millones"), in the
+  the table's caption ("Todas las cifras en millones de EUR", "Los montos se expresan en millones"; a scale note
+  stops applying at the next numbered caption, "Cuadro 4."), in the
   currency of the row's currency column, of the header cell, or of the caption;
-- the row's actor is the first donor of the donor column; two unrelated donors there make a joint row;
+- a header row has no figure and names two columns (or one and holds no digit): "| Fondo Central ... | 2023 | 6,5 |"
+  is data; a header cell naming a conference ("Bruselas 2019", "Canadá 2021") makes an amount column whose
+  amounts belong to that conference;
+- the row's actor is the first donor of the donor column (under a header naming the source column, "Organización",
+  "Fuente", "Fondo", an agency or NGO that gives its own funds too); two unrelated donors there make a joint row;
 - `Estado` (or a stage column header) gives the status, `Instrumento` the instrument, `Conferencia` the event;
   amounts under "Pendiente"/"Saldo" are no stage.
 """
