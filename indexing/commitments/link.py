@@ -4,7 +4,8 @@ in a follow-up report) are grouped into a `Chain`.
 A commitment joins the chain it fits best, in date order:
 
 - same actor family (the actor, its agencies, its parent body: "AECID" and "España", "Comisión Europea" and
-  "Unión Europea") and the same currency; never a conference total;
+  "Unión Europea") and the same currency; never a conference total; two bodies of one family that are not one
+  another's parent ("GIZ" and "KfW") are two actors;
 - compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
   (equal, or one side "unknown");
 - amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
@@ -28,7 +29,7 @@ import hashlib
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
-from indexing.commitments.actors import rollup_name
+from indexing.commitments.actors import actor_info, rollup_name
 from indexing.commitments.dedup import instruments_compatible, recipients_conflict
 from indexing.commitments.extract import event_date
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment
@@ -116,6 +117,8 @@ def _fits(chain: Chain, c: Commitment) -> bool:
     elif anchor is not None and not _close(anchor, c.amount) or anchor is None and c.amount < chain.disbursed * 0.99:
         return False
     for s in chain.stages:
+        if not _same_actor(s.actor, c.actor):
+            return False
         if recipients_conflict(s.recipient, c.recipient):
             return False
         if not instruments_compatible(s.instrument, c.instrument):
@@ -137,6 +140,25 @@ def _fits(chain: Chain, c: Commitment) -> bool:
             return False
     first = min(_when(s) for s in chain.stages if s.status not in DISBURSED) if anchor is not None else None
     return not (first and c.date and c.status not in PLEDGE_STATUSES and c.date < first)
+
+
+def _lineage(name: str) -> tuple[str, ...]:
+    """An actor and the bodies it belongs to, nearest first: ECHO → Comisión Europea → Unión Europea; GIZ → Alemania."""
+    out = [name]
+    info = actor_info(name)
+    while info is not None and len(out) < 6:
+        up = info.country or info.parent
+        if not up or up in out:
+            break
+        out.append(up)
+        info = actor_info(up)
+    return tuple(out)
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """One actor named at two levels (AECID and España, Comisión Europea and Unión Europea), not two bodies of one
+    family (GIZ and KfW are two German commitments)."""
+    return a == b or a in _lineage(b) or b in _lineage(a)
 
 
 def _score(chain: Chain, c: Commitment) -> tuple:

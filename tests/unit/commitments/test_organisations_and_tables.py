@@ -243,3 +243,13 @@ def test_fields_of_a_record_block_keep_the_donor_of_its_cooperante_field() -> No
 def test_a_plans_reference_amount_is_a_requirement() -> None:
     text = "FIDA firmó USD 2 millones. El monto de referencia del Plan de Respuesta es de USD 268 millones."
     assert rows(text) == [("FIDA", 2000000.0, "USD", "firmado")]
+
+
+def test_two_agencies_of_one_country_are_two_commitments_but_a_country_and_its_agency_are_one() -> None:
+    giz = commitment("GIZ", 5e6, "EUR", status="firmado", date="2022-01-10", document_id="a")
+    kfw = commitment("KfW", 5e6, "EUR", status="firmado", date="2022-02-10", document_id="b")
+    germany = commitment("Alemania", 5e6, "EUR", status="desembolsado", date="2022-06-10", document_id="a", start=9)
+    assert _stages(link_commitments([giz, kfw, germany])) == [
+        [("GIZ", 5e6), ("Alemania", 5e6)],
+        [("KfW", 5e6)],
+    ]
