@@ -639,7 +639,9 @@ def _extract_unit(
 
         actor: str | None
         each: list[str] = []
-        if row_actor is not None:
+        if row_actor == TOTAL_ACTOR:
+            actor, is_total = TOTAL_ACTOR, True  # a table's total row: marked, never added to the pledges
+        elif row_actor is not None:
             actor, is_total = cell_actor(text, unit, amount, mentions, roles) or row_actor, False
         elif amount.start in respective:
             actor, is_total = respective[amount.start], False

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indexing.commitments.actors import find_actors, same_family
+from indexing.commitments.model import TOTAL_ACTOR
 from indexing.commitments.phrases import YEAR_RE, events_table, instrument_matcher, status_matcher
 from indexing.text.amounts import Amount, find_amounts
 from indexing.text.numbers import parse_number
@@ -143,9 +144,9 @@ def cell_of(text: str, unit: Unit, pos: int) -> int | None:
 
 
 def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
-    """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
-    column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
-    and have no single actor."""
+    """Row actor (first donor named in the actor column; `TOTAL_ACTOR` for a total row) and the row's amounts (bare
+    numbers of the amount column included). Rows naming two unrelated donors in the actor column ("BID y Banco
+    Mundial") are joint and have no single actor."""
     cells = row_cells(text, unit)
     named = column(unit, "actor")
     col = 0 if named is None else named
@@ -155,11 +156,12 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     # Under a header naming the source column ("Organización", "Fuente", "Fondo"), a UN agency or an NGO listed
     # there gives its own funds; in an unnamed first column it may be a channel, so only donors count.
     found = [m for m in find_actors(text[a:b]) if m.info.donor or (named is not None and m.info.can_fund)]
-    if not found:
+    if _TOTAL_CELL_RE.match(fold_same_length(text[a:b])):
+        actor = TOTAL_ACTOR  # "| Total | | 212,8 |", "| Total del cuadro | 28 |": the sum of the rows above
+    elif not found or any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
         return None, []
-    if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
-        return None, []
-    actor = found[0].canonical
+    else:
+        actor = found[0].canonical
     amounts = [x for x in amounts if not (a <= x.start < b)]
     header = unit.header or ()
     for i, (ca, cb) in enumerate(cells):
@@ -184,6 +186,7 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     return actor, amounts
 
 
+_TOTAL_CELL_RE = re.compile(r"\s*(?:total|totales|suma|subtotal)\b")
 CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
 
 

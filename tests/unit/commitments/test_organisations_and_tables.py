@@ -253,3 +253,18 @@ def test_two_agencies_of_one_country_are_two_commitments_but_a_country_and_its_a
         [("GIZ", 5e6), ("Alemania", 5e6)],
         [("KfW", 5e6)],
     ]
+
+
+def test_a_tables_total_row_is_a_marked_total() -> None:
+    text = (
+        "Cuadro 1. Operaciones por conferencia.\n"
+        "| Entidad | Conferencia | Monto (millones de USD) |\n"
+        "| CAF | Bruselas 2019 | 50 |\n"
+        "| BID | Canadá 2021 | 7,8 |\n"
+        "| Total | | 57,8 |\n"
+    )
+    assert [(c.actor, c.amount, c.currency, c.is_total) for c in extract(text)] == [
+        ("CAF", 50000000.0, "USD", False),
+        ("BID", 7800000.0, "USD", False),
+        ("Comunidad internacional", 57800000.0, "USD", True),
+    ]
