@@ -111,6 +111,10 @@ __all__ = [
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+# "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum of several donors, marked as a total.
+_SUM_BEFORE_RE = re.compile(
+    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,40}$"
+)
 _FIELD_RE = re.compile(r"\W{0,3}[^\W\d_]{2,25}(?:\s[^\W\d_]{1,15}){0,2}\s{0,2}:\s")
 _NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
 
@@ -944,6 +948,11 @@ def _choose_actor(
     subject_unknown: bool = False,
 ) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
+    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 80) - base : amount.start - base]):
+        named = {rollup_name(m.canonical) for m in mentions if zone_start <= m.start and m.end <= amount.start
+                 and m.info.can_fund}
+        if len(named) >= 2:
+            return TOTAL_ACTOR, True  # "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum, no pledge
     possessive = [
         m
         for m in mentions

@@ -268,3 +268,16 @@ def test_a_tables_total_row_is_a_marked_total() -> None:
         ("BID", 7800000.0, "USD", False),
         ("Comunidad internacional", 57800000.0, "USD", True),
     ]
+
+
+def test_a_sum_of_several_donors_is_a_marked_total() -> None:
+    for text in (
+        "Las donaciones de Alemania y Francia suman EUR 28 millones.",
+        "Alemania y Francia aportaron en conjunto EUR 28 millones.",
+    ):
+        assert [(c.actor, c.amount, c.is_total) for c in extract(text)] == [("Comunidad internacional", 28e6, True)]
+    text = "Alemania anunció EUR 20 millones, que se suman a los EUR 8 millones de Francia."
+    assert [(c.actor, c.amount, c.is_total) for c in extract(text)] == [
+        ("Alemania", 20e6, False),
+        ("Francia", 8e6, False),
+    ]
