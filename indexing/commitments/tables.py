@@ -34,7 +34,7 @@ from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
 __all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_event", "cell_spans", "cell_status", "column",
-           "conference_column",
+           "conference_column", "currency_column",
            "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
            "table_event", "table_field", "table_row"]
 
@@ -104,6 +104,14 @@ def conference_column(cell: str) -> str | None:
     return name if name and words else None
 
 
+def currency_column(cell: str) -> bool:
+    """Whether a folded header cell names only a currency, so its cells are amounts: "millones de usd",
+    "usd (millones)", "eur" (not the "Moneda" column, nor a status, instrument or recipient column)."""
+    if any(names_column(cell, keys) for keys in HEADER_KEYS.values()):
+        return False
+    return currency_in(cell) is not None
+
+
 def cell_event(text: str, unit: Unit, amount: Amount) -> str | None:
     """The conference of the column an amount stands in, when the header names one ("| Donante | Bruselas 2019 |")."""
     idx = cell_of(text, unit, amount.start)
@@ -167,7 +175,11 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     for i, (ca, cb) in enumerate(cells):
         if i >= len(header) or i == col:
             continue
-        if not names_column(header[i], AMOUNT_COLUMN_KEYS) and conference_column(header[i]) is None:
+        if (
+            not names_column(header[i], AMOUNT_COLUMN_KEYS)
+            and conference_column(header[i]) is None
+            and not currency_column(header[i])
+        ):
             continue
         if any(ca <= x.start < cb for x in amounts):
             continue

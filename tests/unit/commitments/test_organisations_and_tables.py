@@ -281,3 +281,11 @@ def test_a_sum_of_several_donors_is_a_marked_total() -> None:
         ("Alemania", 20e6, False),
         ("Francia", 8e6, False),
     ]
+
+
+def test_a_column_named_by_its_currency_holds_amounts() -> None:
+    assert rows("| País donante | Millones de USD | Estado |\n| Canadá | 12 | Anunciado |\n") == [
+        ("Canadá", 12000000.0, "USD", "anunciado")
+    ]
+    assert rows("| Donante | USD (millones) |\n| Japón | 3,5 |\n") == [("Japón", 3500000.0, "USD", "comprometido")]
+    assert rows("| Cooperante | EUR |\n| Francia | 2.500.000 |\n") == [("Francia", 2500000.0, "EUR", "comprometido")]
