@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.model import TOTAL_ACTOR
@@ -93,6 +94,7 @@ def is_header(line: str) -> bool:
 _FIGURE_CELL_RE = re.compile(r"\d[\d.,]*")
 
 
+@lru_cache(maxsize=256)
 def conference_column(cell: str) -> str | None:
     """The conference a folded header cell names as a column ("bruselas 2019", "canada 2021 (millones de usd)",
     "conferencia 2020"): a conference year with another word, not a bare year ("2021") nor "año 2021"."""
@@ -104,6 +106,7 @@ def conference_column(cell: str) -> str | None:
     return name if name and words else None
 
 
+@lru_cache(maxsize=256)
 def currency_column(cell: str) -> bool:
     """Whether a folded header cell names only a currency, so its cells are amounts: "millones de usd",
     "usd (millones)", "eur" (not the "Moneda" column, nor a status, instrument or recipient column)."""
@@ -202,6 +205,7 @@ _TOTAL_CELL_RE = re.compile(r"\s*(?:total|totales|suma|subtotal)\b")
 CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
 
 
+@lru_cache(maxsize=512)
 def currency_in(phrase: str) -> str | None:
     """The currency a header cell or caption names for its figures: "Monto (millones de USD)", "en euros"."""
     folded = phrase[:400]
@@ -248,9 +252,13 @@ def row_currency(text: str, unit: Unit) -> str | None:
 
 
 def header_currency(unit: Unit) -> str | None:
-    if not unit.header:
-        return None
-    for cell in unit.header:
+    """The first currency a table's header cells name ("Monto (USD)", "Millones de EUR"), or None."""
+    return _header_currency(unit.header) if unit.header else None
+
+
+@lru_cache(maxsize=256)
+def _header_currency(header: tuple[str, ...]) -> str | None:
+    for cell in header:
         for a in find_amounts(f"1 millones {cell}"):
             if a.currency:
                 return a.currency
