@@ -151,6 +151,7 @@ def _to_payload(
         "status_explicit": c.status_explicit,
         "event": slug,
         "event_label": event_label(slug),
+        "event_explicit": c.event_explicit,
         "date": c.date,
         "is_total": c.is_total,
         "kind": c.kind,
@@ -200,6 +201,7 @@ def commitment_from_payload(p: dict[str, Any]) -> Commitment:
         flags=tuple(p.get("flags") or ()),
         equivalents=tuple(Equivalent(float(e["amount"]), e["currency"]) for e in p.get("equivalents") or ()),
         qualifier=p.get("qualifier"),
+        event_explicit=bool(p.get("event_explicit", False)),
     )
 
 

@@ -42,6 +42,12 @@ class ActorInfo:
         """True for actors that can pledge: not a host country, not an implementing UN agency, not a collective."""
         return not (self.host or self.implementer or self.type == "colectivo")
 
+    @property
+    def can_fund(self) -> bool:
+        """True for actors that can give funds of their own: donors, and implementing agencies and NGOs when a
+        record says so (the subject of a funding verb, the source column of a table)."""
+        return not (self.host or self.type == "colectivo")
+
 
 @dataclass(frozen=True)
 class ActorMention:

@@ -99,7 +99,8 @@ def deduplicate(commitments: list[Commitment]) -> list[Commitment]:
             target.instrument = c.instrument
         target.recipient = target.recipient or c.recipient
         target.purpose = target.purpose or c.purpose
-        target.event = target.event or c.event
+        if target.event is None or (c.event_explicit and not target.event_explicit and c.event == target.event):
+            target.event, target.event_explicit = c.event, c.event_explicit
         target.equivalents = target.equivalents or c.equivalents
         target.qualifier = target.qualifier or c.qualifier
         target.date = min(d for d in (target.date, c.date) if d) if (target.date or c.date) else None

@@ -8,9 +8,15 @@ governs it and it is not a need or a hypothesis:
   amount; a passive agent after it ("anunciados por el Gobierno de España"); the nearest preceding donor in the
   sentence; when the sentence names no donor, the actor of the previous sentence ("De ese total, ...", "El primer
   tramo ...") or of the section heading ("3.2 Alemania."); a single donor after the amount; a UN agency as a last
-  resort. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a través de la OIM", "ejecutado
-  por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never the actor; host countries and
-  their institutions ("el Estado peruano", "la APCI") never are either (their own budget is not cooperation).
+  resort; an implementing agency or NGO that is the subject of the clause stating the amount gives its own funds
+  ("La OPS/OMS desembolsó USD 1,4 millones"), unless it receives them ("el ACNUR informó haber recibido ...");
+  a named subject the gazetteer does not know ("Acme Relief comprometió ...") never hands its amount to the
+  previous sentence's actor; lists of donors and amounts closed by "respectivamente" pair in order, and "cada
+  uno/una" gives the amount to each donor named; fields of a record block ("Proyecto: ...", "Estado: ...") keep
+  the block's "Cooperante:" in scope. Mentions in recipient or channel position ("para el Perú", "al ACNUR", "a
+  través de la OIM", "ejecutado por la GIZ") and organizers ("convocada por la Unión Europea y Canadá") are never
+  the actor; host countries and their institutions ("el Estado peruano", "la APCI") never are either (their own
+  budget is not cooperation).
 - tables (rows with "|" or tabs under a header row, read by column in `tables`): the actor is the first donor of
   the donor column ("España (AECID)" → España); bare numbers of amount and stage columns are amounts, scaled and
   priced by the cell, its header or the table's caption; the status comes from the cell ("EUR 9 millones
@@ -18,7 +24,12 @@ governs it and it is not a need or a hypothesis:
   column; amounts under "Pendiente"/"Saldo" are skipped; rows naming two unrelated donors are joint and skipped;
   a row restating its pledge in a later pledge column ("Anunciado 2,5 | Firmado 2,5") is one signed commitment.
 - money only: an amount with no currency (stated, from the table, or from the sentence) is no entry; exchange
-  rates ("1 USD = S/ 3,71"), amounts "en trámite" and joint statements of two donors are skipped. An amount
+  rates ("1 USD = S/ 3,71", "S/ 3,75 por dólar"), amounts "en trámite", pending balances ("saldo pendiente"),
+  cumulative figures ("desembolso acumulado"), planned tranches ("se efectuará", "se realizaría"), breakdowns of a
+  stated amount by sector or tranche ("Del total, CAD 7 millones se destinan a protección"; an allocation to a
+  country or agency stays), what a host country receives or puts in ("El Perú recibió ...", "una contrapartida
+  nacional de ..."), the unit of a table stated in words ("en millones de dólares") and joint statements of two
+  donors are skipped. An amount
   restated in parentheses in another currency is one entry with `equivalents`; "más de", "alrededor de",
   "hasta" before the amount are its `qualifier`.
 - totals: an amount with no actor in a sentence about the conference, the participants or a total ("los
@@ -42,7 +53,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from indexing.commitments.actors import ActorMention, find_actors, find_recipient_phrases, rollup_name, same_family
+from indexing.commitments.actors import (
+    ActorMention,
+    actor_info,
+    find_actors,
+    find_recipient_phrases,
+    rollup_name,
+    same_family,
+)
 from indexing.commitments.model import (
     NO_ACTOR,
     STAGE_GROUP,
@@ -63,6 +81,7 @@ from indexing.commitments.tables import (
     SCALE_NOTE_RE,
     Unit,
     cell_actor,
+    cell_event,
     cell_spans,
     cell_status,
     header_currency,
@@ -92,6 +111,12 @@ __all__ = [
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)|#+)\s+(?=[A-ZÁÉÍÓÚÑ«\"(¿¡\d])")
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+# "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum of several donors, marked as a total.
+_SUM_BEFORE_RE = re.compile(
+    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,40}$"
+)
+_FIELD_RE = re.compile(r"\W{0,3}[^\W\d_]{2,25}(?:\s[^\W\d_]{1,15}){0,2}\s{0,2}:\s")
+_NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
 
 
 # The rules below relate every amount of a unit to every actor, status and instrument mention of it, so a unit's
@@ -146,9 +171,11 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
             prev = text[merged[-1][0] : merged[-1][1]].strip()
             # A table row wrapped by the PDF text layer: "| BID | 12.300.000 | ... | Superintendencia de\nMigraciones |"
             # A row broken anywhere: "| Suiza | 2021 | CHF 4,5\nmillones | Vía socios | CHF 2,9\nmillones | Lima |"
+            # A row broken at a cell boundary: "| ECHO | Bruselas 2023 | 8 |\n5,5 | En ejecución |" (the next line
+            # closes a cell without opening one).
             if (
                 prev.startswith("|")
-                and not prev.endswith("|")
+                and (not prev.endswith("|") or raw.endswith("|"))
                 and raw
                 and not raw.startswith("|")
                 and end - merged[-1][0] <= MAX_UNIT_CHARS
@@ -173,7 +200,12 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
                 header = tuple(fold_same_length(raw[a:b]) for a, b in cell_spans(raw))
                 lead = text[units[-1].start : units[-1].end] if units else ""
                 for u in units[scanned:]:  # each unit is read once: the latest statement of units on the page
-                    if u.header is None and SCALE_NOTE_RE.search(fold_same_length(text[u.start : u.end])):
+                    if u.header is not None:
+                        continue
+                    unit_text = fold_same_length(text[u.start : u.end])
+                    if _NUMBERED_CAPTION_RE.match(unit_text):
+                        scale_note = ""  # "Cuadro 4." starts another table: the units stated for earlier ones end
+                    if SCALE_NOTE_RE.search(unit_text):
                         scale_note = text[u.start : u.end]
                 scanned = len(units)
                 caption = lead if "millon" in fold_same_length(lead) else scale_note or lead
@@ -253,13 +285,13 @@ def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int,
 _REQUIREMENT_RE = re.compile(
     r"\b(?:requiere|requieren|requerira|requeriran|requerimientos?|requeridos?|requeridas?|necesidades|necesita|"
     r"necesitan|se\s+necesitan|solicita|solicito|solicitan|llamamiento|brecha|deficit|faltan|costo\s+estimado|"
-    r"presupuesto\s+(?:total\s+)?del\s+plan)\b"
+    r"presupuesto\s+(?:total\s+)?del\s+plan|(?:monto|cifra)\s+de\s+referencia)\b"
 )
 _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"\b(?:podria|podrian|pudiera|pudieran|eventualmente|eventual|de\s+ser\s+aprobad[oa]s?|si\s+se\s+aprueba|"
     r"proponemos|propone|propuso|se\s+estudia|evalua\s+la\s+posibilidad|previsto|prevista|previstos|previstas|"
     r"preve\s+\w+r|se\s+preve|se\s+espera|programad[oa]s?|se\s+ejecutaria|se\s+ejecutaran|se\s+desembolsaran|"
-    r"se\s+desembolsara)\b"
+    r"se\s+desembolsara|se\s+realizaria|se\s+efectuaria|se\s+efectuara|se\s+efectuaran|se\s+transferiria|estudia)\b"
 )
 # "de € 1,5 millones, se encuentra en trámite": an amount still being processed is not a commitment stage yet.
 _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
@@ -267,11 +299,27 @@ _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramit
 _JOINT_RE = re.compile(r"\b(?:de\s+manera\s+conjunta|en\s+forma\s+conjunta|conjuntamente)\b")
 # "1 USD = S/ 3,71", "tipo de cambio de S/ 3,98 por euro": a rate, not money given.
 _EXCHANGE_BEFORE_RE = re.compile(r"(?:\btipo\s+de\s+cambio\b[^.;]{0,30}|=\s{0,3})$")
-_EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}=")
+# "S/ 3,75 por dólar", "SEK 11,3 por euro": an amount per unit of a currency is a rate.
+_EXCHANGE_AFTER_RE = re.compile(r"^\s{0,3}(?:=|por\s+(?:cada\s+)?(?:dolar|euro|usd|eur|unidad)\b)")
 _HYPOTHETICAL_AFTER_RE = re.compile(
     r"\b(?:pendientes?|restantes?|cada\s+un[oa]|sujet[oa]s?\s+a|previst[oa]s?|programad[oa]s?|se\s+espera|"
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
-    r"se\s+transferira|se\s+transferiran)\b"
+    r"se\s+transferira|se\s+transferiran|se\s+efectuara|se\s+efectuaran|se\s+efectuaria)\b"
+)
+# "Queda un saldo pendiente de CAD 6,2 millones", "el desembolso acumulado ... alcanza EUR 41 millones": what is
+# still due, or the sum of years of payments, is not a stage of one commitment.
+_PENDING_BEFORE_RE = re.compile(r"\b(?:saldos?|pendientes?|restantes?|por\s+desembolsar|por\s+ejecutar)\b[^.;]{0,25}$")
+_CUMULATIVE_BEFORE_RE = re.compile(r"\b(?:acumulad[oa]s?|en\s+forma\s+acumulada)\b[^.;]{0,80}$")
+# "Del total, CAD 7 millones se destinan a protección", "se distribuye en EUR 1,8 millones para empleo": a part of
+# an amount already stated; its own entry only when it is a country's allocation ("CHF 3 millones al Perú").
+_BREAKDOWN_BEFORE_RE = re.compile(
+    r"(?:^\W*(?:del\s+total|de\s+(?:ese|este|dicho)\s+(?:monto|total|importe|aporte)|de\s+(?:los|las)\s+cuales)\b"
+    r"|\b(?:se\s+distribuyen?|se\s+desglosan?|se\s+reparten?|distribuid[oa]s?|desglosad[oa]s?)\s+(?:en|asi)\b)"
+    r"[^.;]{0,60}$"
+)
+# "desembolsó EUR 6 millones del programa bilateral de EUR 15 millones": the second names the pledge it is part of.
+_REFERENCED_PLEDGE_RE = re.compile(
+    r"\b(?:programa|convenio|acuerdo|compromiso|proyecto|prestamo|aporte|contribucion)\b[^.;,()]{0,25}\bde\s+$"
 )
 _TOTAL_RE = re.compile(
     r"\b(?:total|totales|en\s+conjunto|participantes|donantes|comunidad\s+internacional|conferencia|encuentro|"
@@ -302,6 +350,16 @@ _ANAPHORA_RE = re.compile(
 )
 _POSSESSIVE_RE = re.compile(r"^\s*(?:de|del)\s+" + _ART + "$")
 _PERCENT_RE = re.compile(r"%|por\s+ciento")
+# "el ACNUR informó haber recibido SEK 60 millones": the subject of a receiving verb is the recipient.
+_RECEIPT_RE = re.compile(r"\b(?:recib\w*|obtuv\w*|obtenid[oa]s?|capto|captad[oa]s?|beneficiad[oa]s?)\b")
+# Between an implementing agency or NGO and the amount it gives: a short clause, no anaphora ("de esos fondos").
+_OWN_FUNDS_GAP = 90
+_OWN_BUDGET_RE = re.compile(r"\bpresupuesto\b")  # "su presupuesto operativo ... es de S/ 4,5 millones": not a gift
+_ANAPHORIC_BETWEEN_RE = re.compile(
+    r"\b(?:de\s+(?:ese|esa|esos|esas|este|esta|estos|estas|dichos?|dichas?)|del\s+total)\b"
+)
+# The word right before a funding verb, and an optional parenthesis after it ("HIAS anunció", "Vision (ONG) donó").
+_SUBJECT_WORD_RE = re.compile(r"([^\W\d_][\w&'.+/-]{0,40})\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}$")
 _CLAUSE_BREAK_RE = re.compile(r"\b(?:y|e|pero|mientras)\s+que\b|;")
 _PROGRESS_RE = re.compile(r"\s*(?:el|un|cerca\s+del|del|alrededor\s+del)?\s*(\d+)\s*(?:%|por\s+ciento)")
 _GENERIC_RECIPIENTS = frozenset(
@@ -410,7 +468,7 @@ class _PageState:
     last_event: str | None = None
 
 
-def _commitment_id(document_id: str, page: int, start: int, end: int, amount_start: int) -> str:
+def _commitment_id(document_id: str, page: int, start: int, end: int, amount_start: int | str) -> str:
     key = f"{document_id}|{page}|{start}|{end}|{amount_start}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
@@ -500,10 +558,15 @@ def _extract_unit(
     roles = _roles(folded, mentions, s)
     donors = [m for m in mentions if m.info.donor and roles[id(m)] in ("subject", "agent", "counterpart")]
     is_heading = len(quote.split()) <= 7 and not find_amounts(quote) and unit.header is None
+    # "Proyecto: Integración local en Arequipa", "Estado: comprometido": a field of a record block ("Cooperante:
+    # Fundación Avina" ... "Monto: USD 450.000") names no donor of its own and keeps the block's donor in scope.
+    other_field = not donors and unit.header is None and _FIELD_RE.match(folded) is not None
+    if other_field and not find_amounts(quote):
+        return []
     if is_heading:
         state.heading_actor = donors[0].canonical if donors else None
 
-    amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote)]
+    amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None
     if unit.header is not None:
         row_actor, amounts = table_row(text, unit, amounts)
@@ -518,8 +581,12 @@ def _extract_unit(
     elif head_event and state.last_event is None:
         state.last_event = head_event
     the_event = sentence_event or event or head_event
+    # stated by the sentence, or the conference's own record (`event` is only given to those); the head of a
+    # follow-up page naming a conference does not tie each of its amounts to it
+    event_explicit = (sentence_event or event) is not None
     if unit.header is not None:
-        the_event = table_event(text, unit) or the_event
+        row_event = table_event(text, unit)
+        the_event, event_explicit = (row_event, True) if row_event else (the_event, event_explicit)
     if not amounts:
         if unit.header is None:
             state.prev_actor = (
@@ -539,6 +606,8 @@ def _extract_unit(
     previous_currency = None
     previous_status: tuple[str, bool] | None = None
     skipped_previous = False
+    respective = _respective_actors(text, amounts, donors, roles, s) if unit.header is None else {}
+    broke_down = False
     for i, amount in enumerate(amounts):
         zone_start = amounts[i - 1].end if i else s
         zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
@@ -558,6 +627,8 @@ def _extract_unit(
             _HYPOTHETICAL_BEFORE_RE.search(before[-90:])
             or _HYPOTHETICAL_AFTER_RE.search(after)
             or _CONVERSION_RE.search(before)
+            or _PENDING_BEFORE_RE.search(before[-60:])
+            or _CUMULATIVE_BEFORE_RE.search(before[-120:])
             or (skipped_previous and status_hit is None)
             or pending_column(text, unit, amount)
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
@@ -571,11 +642,19 @@ def _extract_unit(
             continue
 
         actor: str | None
-        if row_actor is not None:
+        each: list[str] = []
+        if row_actor == TOTAL_ACTOR:
+            actor, is_total = TOTAL_ACTOR, True  # a table's total row: marked, never added to the pledges
+        elif row_actor is not None:
             actor, is_total = cell_actor(text, unit, amount, mentions, roles) or row_actor, False
+        elif amount.start in respective:
+            actor, is_total = respective[amount.start], False
+        elif each := _distributive_actors(donors, roles, amount, zone_start, folded, s):
+            actor, is_total = each[0], False
         else:
             actor, is_total = _choose_actor(
-                mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s
+                mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s,
+                subject_unknown=_unknown_subject(text, mentions, status_hit, amount, zone_start),
             )
         if actor is not None and not is_total and unit.header is None and _is_joint(mentions, roles, amount, folded, s):
             continue
@@ -602,6 +681,8 @@ def _extract_unit(
             status, explicit = from_cell
         elif status_hit is not None and status_hit.value is not None:
             status, explicit = str(status_hit.value), True
+        elif previous_status is not None and _REFERENCED_PLEDGE_RE.search(before[-60:]):
+            status, explicit = "comprometido", False  # the pledge a previous amount is part of: not its stage
         elif previous_status is not None:
             status, explicit = previous_status
         elif lead_status:
@@ -618,8 +699,12 @@ def _extract_unit(
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
+        if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, recipient):
+            broke_down = True
+            continue
         purpose = _purpose(text, amount, zone_end, mentions)
         char_start, char_end = offset + s, offset + e
+        column_event = cell_event(text, unit, amount) if unit.header is not None else None
         results.append(
             Commitment(
                 id=_commitment_id(document_id, page, char_start, char_end, offset + amount.start),
@@ -630,7 +715,7 @@ def _extract_unit(
                 recipient=recipient,
                 purpose=purpose,
                 status=status,
-                event=the_event,
+                event=column_event or the_event,
                 date=date,
                 sources=[Source(document_id, filename, page, quote, char_start, char_end)],
                 kind=kind,
@@ -643,17 +728,112 @@ def _extract_unit(
                     Equivalent(float(x.value), x.currency) for x in equivalents.get(amount.start, ()) if x.currency
                 ),
                 qualifier=qualifier_before(text, amount.start),
+                event_explicit=event_explicit or column_event is not None,
             )
         )
+        for other in each[1:]:  # "cada una aportará EUR 1 millón": the same amount from each donor named
+            key = f"{offset + amount.start}|{other}"
+            results.append(
+                replace(
+                    results[-1],
+                    id=_commitment_id(document_id, page, char_start, char_end, key),
+                    actor=other,
+                    actor_rollup=rollup_name(other),
+                    sources=list(results[-1].sources),
+                )
+            )
     if unit.header is not None:
         results = _merge_row_stages(results)
     compromisos = [c for c in results if c.kind == "compromiso"]
     if compromisos:
         state.prev_total = compromisos[-1].is_total
         state.prev_actor = None if state.prev_total else compromisos[-1].actor
-    else:
-        state.prev_actor, state.prev_total = (donors[-1].canonical if donors else None), False
+    elif donors:
+        state.prev_actor, state.prev_total = donors[-1].canonical, False
+    elif not broke_down:
+        state.prev_actor, state.prev_total = None, False
+    # else: a breakdown of the previous actor's amount ("Del total, CAD 7 millones ...") keeps that actor in scope
     return results
+
+
+# "EUR 6 millones y EUR 3,5 millones, respectivamente": the amounts of a list go to the donors of a list, in order.
+_RESPECTIVE_AFTER_RE = re.compile(r"\s{0,3},?\s{0,3}respectivamente\b")
+_LIST_JOIN_RE = re.compile(r"\s{0,3}(?:,|y|e)\s{0,3}(?:(?:y|e)\s{1,3})?")
+_LIST_NAMES_JOIN_RE = re.compile(
+    r"\s{0,3}(?:,|y|e)\s{0,3}(?:(?:y|e)\s{1,3})?" + _ART + r"(?:(?:gobierno|embajada)\s+(?:de|del)\s+)?" + _ART
+)
+# "Los Países Bajos y Bélgica ... cada una aportará EUR 1 millón": one amount from each of the donors named.
+_EACH_BEFORE_RE = re.compile(r"\bcada\s+un[oa]\b[^.;]{0,40}$")
+
+
+def _respective_actors(text: str, amounts: list[Amount], donors, roles, base: int) -> dict[int, str]:
+    """{amount start: donor} for a list of amounts closed by "respectivamente" after a list of as many donors
+    ("Francia e Italia aportarán EUR 6 millones y EUR 3,5 millones, respectivamente").
+
+    Linear: each amount is looked at once, and each list once.
+    """
+    out: dict[int, str] = {}
+    i = 0
+    while i < len(amounts):
+        j = i
+        while j + 1 < len(amounts) and _LIST_JOIN_RE.fullmatch(text, amounts[j].end, amounts[j + 1].start):
+            j += 1
+        if j > i and _RESPECTIVE_AFTER_RE.match(text, amounts[j].end):
+            listed = amounts[i : j + 1]
+            names = _donor_list_before(text, donors, listed[0].start, len(listed))
+            if names:
+                out.update({a.start: n for a, n in zip(listed, names, strict=True)})
+        i = j + 1
+    return out
+
+
+def _donor_list_before(text: str, donors, limit: int, count: int) -> list[str]:
+    """The last `count` donors before `limit` when they form one coordinated list ("Francia e Italia")."""
+    before = [m for m in donors if m.end <= limit]
+    if len(before) < count:
+        return []
+    listed = before[-count:]
+    for a, b in zip(listed, listed[1:], strict=False):
+        if not _LIST_NAMES_JOIN_RE.fullmatch(fold_same_length(text[a.end : b.start])):
+            return []
+    return [m.canonical for m in listed]
+
+
+def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded: str, base: int) -> list[str]:
+    """The donors of a coordinated subject when "cada uno/una" governs the amount ("La Embajada de los Países Bajos
+    y la Embajada de Bélgica comunicaron que cada una aportará EUR 1 millón"), else []."""
+    if not _EACH_BEFORE_RE.search(folded[max(zone_start, amount.start - 60) - base : amount.start - base]):
+        return []
+    before = [m for m in donors if zone_start <= m.start and m.end <= amount.start and roles[id(m)] == "subject"]
+    if len(before) < 2:
+        return []
+    run = [before[-1]]
+    for m in reversed(before[:-1]):
+        between = folded[m.end - base : run[0].start - base]
+        if not _LIST_NAMES_JOIN_RE.fullmatch(between):
+            break
+        run.insert(0, m)
+    names = list(dict.fromkeys(m.canonical for m in run))
+    return names if len(names) >= 2 else []
+
+
+def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, recipient: str | None) -> bool:
+    """Whether `amount` is a part of an amount already stated, by sector, tranche or channel ("Del total, CAD 7
+    millones se destinan a protección y CAD 5 millones a integración"): the breakdown marker opens the unit or the
+    clause before the amount. An allocation to a country or an agency ("de ese monto, CHF 3 millones corresponden al
+    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays."""
+    if recipient is not None and actor_info(recipient) is not None:
+        return False  # an allocation to a country or an agency is a commitment to it
+    head = fold_same_length(text[unit_start : min(amount.start, unit_start + 120)])
+    if _BREAKDOWN_BEFORE_RE.search(head):
+        return True
+    return bool(_BREAKDOWN_BEFORE_RE.search(fold_same_length(text[max(zone_start, amount.start - 80) : amount.start])))
+
+
+def _is_unit_statement(amount: Amount) -> bool:
+    """ "en millones de dólares estadounidenses": the plural with no count states the unit of a table's figures,
+    not an amount ("un millón de dólares" is one)."""
+    return "en_palabras" in amount.flags and fold_same_length(amount.text).startswith(("millones", "miles de"))
 
 
 def _is_joint(mentions, roles, amount: Amount, folded: str, base: int) -> bool:
@@ -702,17 +882,86 @@ def _unit_signals(folded: str) -> tuple[bool, bool, bool]:
     )
 
 
+def _unknown_subject(text: str, mentions, status_hit, amount: Amount, zone_start: int) -> bool:
+    """Whether the funding verb governing `amount` ("World Vision comprometió USD 950.000") has a named subject the
+    gazetteer does not know: a capitalized word right before the verb, outside every actor mention. The amount is
+    then someone's we cannot name, not the previous sentence's actor's.
+
+    :param status_hit: the status phrase nearest to the amount (before it, or None).
+    """
+    if status_hit is None or status_hit.end > amount.start or status_hit.start <= zone_start:
+        return False
+    lo = max(zone_start, status_hit.start - 60)
+    m = _SUBJECT_WORD_RE.search(text, lo, status_hit.start)
+    if m is None or not m.group(1)[0].isupper():
+        return False
+    word_start = m.start(1)
+    if word_start == zone_start or not text[zone_start:word_start].strip(" \t\n-•*·–0123456789.)"):
+        # the first word of the unit: capitalized by the sentence, not a name ("Se anunciaron", "Asimismo")
+        return False
+    return not any(x.start <= word_start < x.end or word_start <= x.start < status_hit.start for x in mentions)
+
+
+_HOST_OWN_RE = re.compile(r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara)\b")
+
+
+def _host_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
+    """Whether the clause of `amount` says what a host country received or puts in itself ("El Perú recibió ...
+    USD 148 millones", "el Perú aportará una contrapartida nacional de USD 20 millones"): the last actor named
+    before the amount in its clause is a host, followed by a receiving verb or a verb of its own funding."""
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before or not before[-1].info.host or amount.start - before[-1].end > _OWN_FUNDS_GAP:
+        return False
+    between = folded[before[-1].end - base : amount.start - base]
+    return bool(_RECEIPT_RE.search(between) or _HOST_OWN_RE.search(between))
+
+
+def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int) -> str | None:
+    """An implementing agency or NGO that is the subject of the clause stating the amount ("La OPS/OMS desembolsó
+    USD 1,4 millones", "World Vision comprometió USD 950.000 de fondos privados"): it gives its own funds. Not when
+    it receives them ("el ACNUR informó haber recibido ...") or speaks of someone else's ("de esos fondos")."""
+    for m in reversed(mentions):
+        if m.end > amount.start or m.start < zone_start:
+            continue
+        if amount.start - m.end > _OWN_FUNDS_GAP:
+            return None
+        if not m.info.can_fund or roles[id(m)] not in ("subject", "agent"):
+            continue
+        between = folded[m.end - base : amount.start - base]
+        if _RECEIPT_RE.search(between) or _ANAPHORIC_BETWEEN_RE.search(between) or _OWN_BUDGET_RE.search(between):
+            return None
+        return m.canonical
+    return None
+
+
 def _choose_actor(
-    mentions, roles, amount, zone_start, zone_end, agreement, state: _PageState, donors, folded, base
+    mentions,
+    roles,
+    amount,
+    zone_start,
+    zone_end,
+    agreement,
+    state: _PageState,
+    donors,
+    folded,
+    base,
+    subject_unknown: bool = False,
 ) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
+    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 80) - base : amount.start - base]):
+        named = {rollup_name(m.canonical) for m in mentions if zone_start <= m.start and m.end <= amount.start
+                 and m.info.can_fund}
+        if len(named) >= 2:
+            return TOTAL_ACTOR, True  # "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum, no pledge
     possessive = [
         m
         for m in mentions
         if m.start >= amount.end and m.info.donor and _POSSESSIVE_RE.match(folded[amount.end - base : m.start - base])
     ]
     if possessive:
-        return possessive[0].canonical, False
+        return possessive[0].canonical, False  # "el Perú recibió USD 4 millones del Gobierno de los Estados Unidos"
+    if _host_receipt(mentions, amount, zone_start, folded, base):
+        return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received or gives
     counterparts = [m for m in mentions if roles[id(m)] == "counterpart" and m.info.donor]
     if agreement and len({m.canonical for m in counterparts}) == 1:
         return counterparts[0].canonical, False
@@ -728,13 +977,18 @@ def _choose_actor(
     if preceding:
         return preceding[-1].canonical, False
     budget, strong_total, total = _unit_signals(folded)
-    if not donors and budget:
+    own = None if donors else _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
+    if not donors and budget and own is None:
         return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
         if state.prev_total:
             return TOTAL_ACTOR, True
         if strong_total:
             return TOTAL_ACTOR, True
+        if own is not None:
+            return own, False  # an agency or NGO giving its own funds ("de recursos propios")
+        if subject_unknown:
+            return None, False
         if state.prev_actor:
             return state.prev_actor, False
         if state.heading_actor:

@@ -4,16 +4,22 @@ in a follow-up report) are grouped into a `Chain`.
 A commitment joins the chain it fits best, in date order:
 
 - same actor family (the actor, its agencies, its parent body: "AECID" and "España", "Comisión Europea" and
-  "Unión Europea") and the same currency; never a conference total;
+  "Unión Europea") and the same currency; never a conference total; two bodies of one family that are not one
+  another's parent ("GIZ" and "KfW") are two actors;
 - compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
   (equal, or one side "unknown");
 - amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
-- dates ordered (a stage is not older than the chain's pledge) and no two pledges of different conferences.
+- dates ordered (a stage is not older than the chain's pledge); no two pledges of different conferences, and no
+  stage whose conference is stated (by its sentence, its table, or its own conference record: `event_explicit`)
+  joins a pledge of another stated conference.
 
-Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, a signed
-stage already (disbursements follow signatures), a shared record, equal recipient and instrument, then the
-closest amount. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the pledge,
-"desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
+Preference among fitting chains: a pledge in the same sentence or table row, same canonical actor, exactly the
+pledged amount, a signed stage already (disbursements follow signatures), a shared record, equal recipient and
+instrument, then the closest amount. A disbursement that several of a donor's pledges could explain (or a chain
+with no pledge at all) joins only a chain the records tie it to — same sentence or record, recipient, instrument,
+stated conference, a signature, or exactly the pledged amount — else it starts its own chain: a payment is not
+guessed onto a pledge. `disbursement_status` is "desembolsado" when the largest disbursed amount reaches the
+pledge, "desembolso parcial" when some is recorded, and "sin registro de desembolso" otherwise — a pledge without a
 disbursement record is not assumed unpaid.
 """
 
@@ -23,7 +29,7 @@ import hashlib
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
-from indexing.commitments.actors import rollup_name
+from indexing.commitments.actors import actor_info, rollup_name
 from indexing.commitments.dedup import instruments_compatible, recipients_conflict
 from indexing.commitments.extract import event_date
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment
@@ -111,11 +117,17 @@ def _fits(chain: Chain, c: Commitment) -> bool:
     elif anchor is not None and not _close(anchor, c.amount) or anchor is None and c.amount < chain.disbursed * 0.99:
         return False
     for s in chain.stages:
+        if not _same_actor(s.actor, c.actor):
+            return False
         if recipients_conflict(s.recipient, c.recipient):
             return False
         if not instruments_compatible(s.instrument, c.instrument):
             return False
-        if s.status in PLEDGE_STATUSES and c.status in PLEDGE_STATUSES and s.event and c.event and s.event != c.event:
+        if s.event and c.event and s.event != c.event and (
+            (s.status in PLEDGE_STATUSES and c.status in PLEDGE_STATUSES) or (s.event_explicit and c.event_explicit)
+        ):
+            # two pledges of different conferences, or a stage its sentence or table ties to another conference
+            # (a 2019 loan disbursed is not the 2023 pledge); a record's own conference alone does not decide
             return False
         if (
             s.status == "firmado"
@@ -130,6 +142,25 @@ def _fits(chain: Chain, c: Commitment) -> bool:
     return not (first and c.date and c.status not in PLEDGE_STATUSES and c.date < first)
 
 
+def _lineage(name: str) -> tuple[str, ...]:
+    """An actor and the bodies it belongs to, nearest first: ECHO → Comisión Europea → Unión Europea; GIZ → Alemania."""
+    out = [name]
+    info = actor_info(name)
+    while info is not None and len(out) < 6:
+        up = info.country or info.parent
+        if not up or up in out:
+            break
+        out.append(up)
+        info = actor_info(up)
+    return tuple(out)
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """One actor named at two levels (AECID and España, Comisión Europea and Unión Europea), not two bodies of one
+    family (GIZ and KfW are two German commitments)."""
+    return a == b or a in _lineage(b) or b in _lineage(a)
+
+
 def _score(chain: Chain, c: Commitment) -> tuple:
     exact = any(s.actor == c.actor for s in chain.stages)
     signed = any(s.status == "firmado" for s in chain.stages)
@@ -138,7 +169,27 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     recipient = any(s.recipient and s.recipient == c.recipient for s in chain.stages)
     instrument = any(s.instrument != "unknown" and s.instrument == c.instrument for s in chain.stages)
     gap = abs((chain.pledged or chain.disbursed) - c.amount)
-    return (same_unit, exact, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+    equal = chain.pledged is not None and _close(chain.pledged, c.amount)
+    return (same_unit, exact, equal, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+
+
+def _evidence(chain: Chain, c: Commitment) -> bool:
+    """Whether something besides donor, currency and a smaller amount ties a disbursement to a chain: the same
+    sentence or record, the same recipient or instrument, the same conference, or exactly the pledged amount."""
+    if chain.pledged is not None and _close(chain.pledged, c.amount):
+        return True
+    for s in chain.stages:
+        if _spans(s) & _spans(c) or _documents(s) & _documents(c):
+            return True
+        if s.recipient and s.recipient == c.recipient:
+            return True
+        if s.instrument != "unknown" and s.instrument == c.instrument:
+            return True
+        if s.event and s.event == c.event and s.event_explicit and c.event_explicit:
+            return True
+        if s.status == "firmado":
+            return True  # disbursements follow signatures
+    return False
 
 
 class _ChainIndex:
@@ -204,6 +255,9 @@ def link_commitments(commitments: list[Commitment]) -> list[Chain]:
             family = families[c.actor] = rollup_name(c.actor)
         index = indexes.setdefault((family, c.currency), _ChainIndex())
         fitting = [pos for pos in index.candidates(c) if _fits(chains[pos], c)]
+        if c.status in DISBURSED and (len(fitting) > 1 or any(chains[pos].pledged is None for pos in fitting)):
+            # several pledges of this donor could have been paid: only one the record ties it to, else its own
+            fitting = [pos for pos in fitting if _evidence(chains[pos], c)]
         if fitting:
             # The first best in chain order, as a scan of all chains would pick.
             pos = max(fitting, key=lambda p: _score(chains[p], c))

@@ -63,6 +63,9 @@ class Commitment:
     flags: tuple[str, ...] = ()
     equivalents: tuple[Equivalent, ...] = ()
     qualifier: str | None = None
+    # The conference is stated by the sentence or the table ("en la conferencia de 2019", a `Conferencia` column) or
+    # is the conference of its own record, not only guessed from the head of a follow-up page.
+    event_explicit: bool = False
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict."""

@@ -7,9 +7,14 @@ previous page without its header row is read under the header and caption of the
   conference); a key must be a whole word of the cell ("Países Bajos" is a donor, not the "País" column);
 - bare numbers of amount and stage columns (`AMOUNT_COLUMN_KEYS`: "Monto", "Anunciado", "Firmado",
   "Desembolsado", "Ejecutado", "Parte del Perú") are amounts: scaled by "millones" in the cell, the header cell or
-  the table's caption ("Todas las cifras en millones de EUR", "Los montos se expresan en millones"), in the
+  the table's caption ("Todas las cifras en millones de EUR", "Los montos se expresan en millones"; a scale note
+  stops applying at the next numbered caption, "Cuadro 4."), in the
   currency of the row's currency column, of the header cell, or of the caption;
-- the row's actor is the first donor of the donor column; two unrelated donors there make a joint row;
+- a header row has no figure and names two columns (or one and holds no digit): "| Fondo Central ... | 2023 | 6,5 |"
+  is data; a header cell naming a conference ("Bruselas 2019", "Canadá 2021") makes an amount column whose
+  amounts belong to that conference;
+- the row's actor is the first donor of the donor column (under a header naming the source column, "Organización",
+  "Fuente", "Fondo", an agency or NGO that gives its own funds too); two unrelated donors there make a joint row;
 - `Estado` (or a stage column header) gives the status, `Instrumento` the instrument, `Conferencia` the event;
   amounts under "Pendiente"/"Saldo" are no stage.
 """
@@ -19,15 +24,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from indexing.commitments.actors import find_actors, same_family
+from indexing.commitments.model import TOTAL_ACTOR
 from indexing.commitments.phrases import YEAR_RE, events_table, instrument_matcher, status_matcher
 from indexing.text.amounts import Amount, find_amounts
 from indexing.text.numbers import parse_number
 from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
-__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_spans", "cell_status", "column",
+__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_event", "cell_spans", "cell_status", "column",
+           "conference_column", "currency_column",
            "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
            "table_event", "table_field", "table_row"]
 
@@ -42,7 +50,8 @@ class Unit:
 
 
 HEADER_KEYS = {
-    "actor": ("donante", "cooperante", "actor", "fuente", "entidad cooperante", "pais", "organismo"),
+    "actor": ("donante", "cooperante", "actor", "fuente", "entidad", "pais", "organismo", "organizacion", "fondo",
+              "socio"),
     "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
     "currency": ("moneda", "divisa"),
     "instrument": ("instrumento", "modalidad", "tipo"),
@@ -70,10 +79,48 @@ SCALE_NOTE_RE = re.compile(
 
 
 def is_header(line: str) -> bool:
+    """Whether a table row is a header row: no amount, and it names two columns, or one column and holds no
+    figure ("| Fondo Central ... (CERF) | 2023 | 6,5 |" is a data row whose first cell starts like "Fondo")."""
     cells = [fold_same_length(line[a:b]) for a, b in cell_spans(line)]
     if any(any(ch.isdigit() for ch in a.text) for c in cells for a in find_amounts(c)):
         return False
-    return any(names_column(c, keys) for c in cells for keys in HEADER_KEYS.values())
+    if any(_FIGURE_CELL_RE.fullmatch(c.strip()) and not YEAR_RE.fullmatch(c.strip()) for c in cells):
+        return False  # a cell holding a bare figure ("20", "2,5") is data, whatever the other cells say
+    named = sum(1 for c in cells if any(names_column(c, keys) for keys in HEADER_KEYS.values()))
+    conferences = sum(1 for c in cells if conference_column(c) and not names_column(c, HEADER_KEYS["event"]))
+    return named + conferences >= 2 or (named == 1 and not any(ch.isdigit() for c in cells for ch in c))
+
+
+_FIGURE_CELL_RE = re.compile(r"\d[\d.,]*")
+
+
+@lru_cache(maxsize=256)
+def conference_column(cell: str) -> str | None:
+    """The conference a folded header cell names as a column ("bruselas 2019", "canada 2021 (millones de usd)",
+    "conferencia 2020"): a conference year with another word, not a bare year ("2021") nor "año 2021"."""
+    m = YEAR_RE.search(cell)
+    if m is None:
+        return None
+    name = events_table()[0].get(m.group(1))
+    words = [w for w in re.findall(r"[^\W\d_]+", cell[: m.start()]) if w not in ("ano", "de", "del", "el", "la")]
+    return name if name and words else None
+
+
+@lru_cache(maxsize=256)
+def currency_column(cell: str) -> bool:
+    """Whether a folded header cell names only a currency, so its cells are amounts: "millones de usd",
+    "usd (millones)", "eur" (not the "Moneda" column, nor a status, instrument or recipient column)."""
+    if any(names_column(cell, keys) for keys in HEADER_KEYS.values()):
+        return False
+    return currency_in(cell) is not None
+
+
+def cell_event(text: str, unit: Unit, amount: Amount) -> str | None:
+    """The conference of the column an amount stands in, when the header names one ("| Donante | Bruselas 2019 |")."""
+    idx = cell_of(text, unit, amount.start)
+    if idx is None or not unit.header or idx >= len(unit.header):
+        return None
+    return conference_column(unit.header[idx])
 
 
 def names_column(cell: str, keys: tuple[str, ...]) -> bool:
@@ -108,25 +155,34 @@ def cell_of(text: str, unit: Unit, pos: int) -> int | None:
 
 
 def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
-    """Row actor (first donor named in the actor column) and the row's amounts (bare numbers of the amount
-    column included). Rows naming two unrelated donors in the actor column ("BID y Banco Mundial") are joint
-    and have no single actor."""
+    """Row actor (first donor named in the actor column; `TOTAL_ACTOR` for a total row) and the row's amounts (bare
+    numbers of the amount column included). Rows naming two unrelated donors in the actor column ("BID y Banco
+    Mundial") are joint and have no single actor."""
     cells = row_cells(text, unit)
-    col = column(unit, "actor")
-    col = 0 if col is None else col
+    named = column(unit, "actor")
+    col = 0 if named is None else named
     if col >= len(cells):
         return None, []
     a, b = cells[col]
-    found = [m for m in find_actors(text[a:b]) if m.info.donor]
-    if not found:
+    # Under a header naming the source column ("Organización", "Fuente", "Fondo"), a UN agency or an NGO listed
+    # there gives its own funds; in an unnamed first column it may be a channel, so only donors count.
+    found = [m for m in find_actors(text[a:b]) if m.info.donor or (named is not None and m.info.can_fund)]
+    if _TOTAL_CELL_RE.match(fold_same_length(text[a:b])):
+        actor = TOTAL_ACTOR  # "| Total | | 212,8 |", "| Total del cuadro | 28 |": the sum of the rows above
+    elif not found or any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
         return None, []
-    if any(not same_family(found[0].canonical, m.canonical) for m in found[1:]):
-        return None, []
-    actor = found[0].canonical
+    else:
+        actor = found[0].canonical
     amounts = [x for x in amounts if not (a <= x.start < b)]
     header = unit.header or ()
     for i, (ca, cb) in enumerate(cells):
-        if i >= len(header) or i == col or not names_column(header[i], AMOUNT_COLUMN_KEYS):
+        if i >= len(header) or i == col:
+            continue
+        if (
+            not names_column(header[i], AMOUNT_COLUMN_KEYS)
+            and conference_column(header[i]) is None
+            and not currency_column(header[i])
+        ):
             continue
         if any(ca <= x.start < cb for x in amounts):
             continue
@@ -145,9 +201,11 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
     return actor, amounts
 
 
+_TOTAL_CELL_RE = re.compile(r"\s*(?:total|totales|suma|subtotal)\b")
 CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
 
 
+@lru_cache(maxsize=512)
 def currency_in(phrase: str) -> str | None:
     """The currency a header cell or caption names for its figures: "Monto (millones de USD)", "en euros"."""
     folded = phrase[:400]
@@ -194,9 +252,13 @@ def row_currency(text: str, unit: Unit) -> str | None:
 
 
 def header_currency(unit: Unit) -> str | None:
-    if not unit.header:
-        return None
-    for cell in unit.header:
+    """The first currency a table's header cells name ("Monto (USD)", "Millones de EUR"), or None."""
+    return _header_currency(unit.header) if unit.header else None
+
+
+@lru_cache(maxsize=256)
+def _header_currency(header: tuple[str, ...]) -> str | None:
+    for cell in header:
         for a in find_amounts(f"1 millones {cell}"):
             if a.currency:
                 return a.currency
@@ -217,7 +279,10 @@ def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | Non
         if unit.header and idx < len(unit.header):
             hits = [h for h in status_matcher().find(unit.header[idx]) if h.value is not None]
             if hits:
-                return str(hits[0].value), False
+                # a stage column ("Desembolsado") states its stage; a pledge column ("Monto anunciado") may be
+                # restated by a later stage of the row, so it stays weak
+                value = str(hits[0].value)
+                return value, value not in ("anunciado", "comprometido")
     col = column(unit, "status")
     if col is not None and col < len(cells):
         hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]

@@ -26,6 +26,7 @@ def commitment(
     instrument: str = "unknown",
     recipient: str | None = None,
     explicit: bool = True,
+    event_explicit: bool = False,
 ) -> Commitment:
     """A commitment with one source, built directly."""
     src = Source(document_id, f"{document_id}.txt", page, "cita", start, start + 4)
@@ -42,4 +43,5 @@ def commitment(
         sources=[src],
         status_explicit=explicit,
         actor_rollup=actor,
+        event_explicit=event_explicit,
     )
