@@ -147,7 +147,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         (?=[{first_chars}\d])
         (?:(?P<prescale>MM)\s*+)?
         (?:(?P<precur>{marker_alt})\s*+)?
-        (?<![\w.,])(?P<num>\d+(?:[.,\u00a0\u202f]\d+)*)(?![\w])
+        (?<![\w.,])(?P<num>
+            (?(precur)\d{{1,3}}(?:\x20\d{{3}})++(?:,\d++)?(?!\w|[.,]\d)
+            |\d{{1,3}}(?:\x20\d{{3}})++(?=\x20(?:(?:{scale_alt})|(?:(?i:de)\x20)?(?:{word_alt})|(?:{post_alt}))(?![^\W\d_])))
+            |\d+(?:[.,\u00a0\u202f]\d+)*)(?![\w])
         (?:\s*+(?P<scale>{scale_alt})(?![^\W\d_]))?
         (?:\s*+(?:(?i:de)\s++)?(?:(?P<postword>{word_alt})(?![^\W\d_])|(?P<postcur>{post_alt})))?
         """,

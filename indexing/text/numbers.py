@@ -88,7 +88,7 @@ WORD_SCALES = {
     "billones": Decimal(10) ** 12,
 }
 _ARTICLES = frozenset({"un", "una", "uno"})
-_GROUP_SEPARATORS = "\u00a0\u202f"
+_GROUP_SEPARATORS = "\u00a0\u202f "
 _LETTERS_RE = re.compile(r"[^\W\d_]++")
 _MAX_INT_DIGITS = 1000
 

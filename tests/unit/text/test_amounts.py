@@ -171,3 +171,32 @@ def test_long_runs_of_number_words_are_read_in_bounded_pieces() -> None:
         (text[-len("dos " * 8 + "millones de euros") :], 16 * M, "EUR")
     ]
     assert amount_spans(text) == [(len(text) - len("dos " * 16 + "millones de euros"), len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Thousands grouped with plain spaces (the RAE and ISO style) next to a currency.
+        ("Suecia aportará EUR 500 000 al programa.", [("500000", "EUR", "EUR 500 000")]),
+        ("un aporte de 1 500 000 euros", [("1500000", "EUR", "1 500 000 euros")]),
+        ("US$ 2 500 millones", [("2500000000", "USD", "US$ 2 500 millones")]),
+        ("S/ 3 750,50", [("3750.50", "PEN", "S/ 3 750,50")]),
+        ("USD 1 000 000.", [("1000000", "USD", "USD 1 000 000")]),
+        (
+            "aportó USD 250 000, y Francia EUR 3 millones.",
+            [("250000", "USD", "USD 250 000"), ("3000000", "EUR", "EUR 3 millones")],
+        ),
+        # Without a currency on either side, spaced digits stay separate numbers (years, table columns).
+        ("En 2019 500 personas", []),
+        ("Alemania 100 200 Desembolsado", []),
+        ("12 500 beneficiarios recibieron USD 3 millones", [("3000000", "USD", "USD 3 millones")]),
+        # A group that is not three digits ends the number.
+        ("EUR 500 0000", [("500", "EUR", "EUR 500")]),
+    ],
+)
+def test_space_grouped_thousands_next_to_a_currency(text: str, found: list[tuple[str, str, str]]) -> None:
+    assert [(str(a.value), a.currency, text[a.start : a.end]) for a in find_amounts(text)] == found
+
+
+def test_parse_number_drops_plain_space_group_separators() -> None:
+    assert parse_number("1 500 000") == (Decimal("1500000"), False)
