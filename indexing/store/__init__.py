@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from indexing.errors import StoreNeedsMigration
 from indexing.settings import Settings
-from indexing.store.base import AGGREGATES, Store
+from indexing.store.base import AGGREGATES, RecordCommit, Store
 from indexing.store.edge import EdgeStore
 from indexing.store.qdrant import QdrantClientStore
 
@@ -46,4 +46,4 @@ def _implements(edge: EdgeStore, client: QdrantClientStore) -> tuple[Store, Stor
     return edge, client
 
 
-__all__ = ["AGGREGATES", "Store", "open_store"]
+__all__ = ["AGGREGATES", "RecordCommit", "Store", "open_store"]

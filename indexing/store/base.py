@@ -5,8 +5,9 @@ Contracts every implementation keeps (checked by `tests/integration/test_store_c
 
 - **Commit point.** A record, its chunks and its commitments exist for readers only through its registry entry.
   `commit_document` makes a record visible in one step (the registry write) and, in the same step, retires the
-  versions it replaces; `delete_document` removes the registry entry first. A write interrupted at any point
-  (SIGKILL) leaves the old state or the new one once `recover()` has run.
+  versions it replaces (`commit_many`: the same for many records, each by its own entry); `delete_document` removes
+  the registry entry first. A write interrupted at any point (SIGKILL) leaves the old state or the new one once
+  `recover()` has run.
 - **Sparse vectors.** Chunk sparse vectors are term-frequency BM25 weights (`Bm25SparseEncoder`); the store applies
   inverse document frequency at search time over the stored chunks (Qdrant's IDF modifier). Callers never weight
   by IDF themselves.
@@ -20,7 +21,8 @@ Contracts every implementation keeps (checked by `tests/integration/test_store_c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from haystack import Document
@@ -30,6 +32,24 @@ from indexing.types import Chunk, DocumentRecord, SearchFilters
 
 # The aggregates a store holds (the names `payloads` accepts).
 AGGREGATES = ("chunks", "documents", "commitments", "briefings", "keys", "audit")
+
+
+@dataclass
+class RecordCommit:
+    """One record to commit (`Store.commit_many`): what `commit_document` takes, as one value.
+
+    :param record: the registry entry.
+    :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta (see `constants`).
+    :param replaces: ids of older versions retired by the same step.
+    :param commitments: JSON-able commitment entries of this record (each with an "id").
+    :param terms: term → number of the record's chunks holding it.
+    """
+
+    record: DocumentRecord
+    chunks: list[Document]
+    replaces: list[str] = field(default_factory=list)
+    commitments: list[dict[str, Any]] = field(default_factory=list)
+    terms: dict[str, int] | None = None
 
 
 @runtime_checkable
@@ -103,6 +123,15 @@ class Store(Protocol):
         :param replaces: ids of older versions retired by the same step.
         :param commitments: JSON-able commitment entries of this record (each with an "id").
         :param terms: term → number of the record's chunks holding it.
+        """
+
+    def commit_many(self, commits: Sequence[RecordCommit]) -> None:
+        """Commit many records at once (bulk loads, migrations, restores): the same protocol and commit points as
+        `commit_document` (each record visible by its own registry entry, old state or new after a crash and
+        `recover()`), with large upserts and one visibility flip per step for all of them.
+
+        :param commits: records with distinct ids, none replacing another of the same call.
+        :raises ValueError: two commits of one record, or one replacing another of the call.
         """
 
     def delete_document(self, document_id: str) -> bool:

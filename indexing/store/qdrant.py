@@ -24,7 +24,6 @@ a real write at each step. Unset (always, outside those tests) it does nothing.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
@@ -33,7 +32,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
@@ -50,6 +49,7 @@ from qdrant_client import models as qm
 
 from indexing import constants as K
 from indexing.errors import EmbedderMismatch, StoreLocked, StoreUnavailable
+from indexing.store.base import RecordCommit
 from indexing.store.guard import guard_client
 from indexing.term_stats import TermStats
 from indexing.types import Chunk, DocumentRecord, SearchFilters
@@ -60,6 +60,12 @@ PENDING = "pending"
 ACTIVE = "active"
 # Points per upsert call (a 10-passage record is one call; a server request stays around 1 MB).
 _BATCH = 256
+# Records per filtered flip, removal or undo (one `MatchAny` over their ids).
+_IDS_PER_FILTER = 1024
+# Points per upsert call in a bulk commit (`commit_many`).
+_BULK_BATCH = 2048
+# The chunk meta fields kept as payload keys (filters and payload indexes use them); the rest is packed.
+_FILTERED_META = (K.DOCUMENT_ID, K.CONFERENCE, K.DOC_TYPE, "date_int")
 # A record's registry entry without its term counts (read only when term statistics are loaded).
 _RECORD_PAYLOAD = qm.PayloadSelectorExclude(exclude=["terms"])
 # The constant of reciprocal rank fusion, 1 / (k + rank). k=60 is the value of the original RRF paper; on the dev set
@@ -82,12 +88,20 @@ def _uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(_UUID_NS, f"{kind}:{key}"))
 
 
+def _groups(ids: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(ids), _IDS_PER_FILTER):
+        yield ids[i : i + _IDS_PER_FILTER]
+
+
 def chunk_points(chunks: list[Document], *, now: float) -> list[qm.PointStruct]:
-    """Chunk documents as pending points, in qdrant-haystack's layout (what
-    `convert_haystack_documents_to_qdrant_points` writes, plus `state`, `written_at` and `meta.date_int`).
+    """Chunk documents as pending points: `state`, `written_at` and, under `meta`, only the fields filters and
+    payload indexes use (document id, conference, doc_type, `date_int`); everything else of qdrant-haystack's layout
+    (`id`, `content`, `blob`, `score` and the whole `meta`) packed into one JSON string, `packed` (see
+    `chunk_payload` for the reading side).
 
     Built without `Document.to_dict` (a recursive deep copy of every embedding) and without pydantic validation of
-    the vectors: at 300k passages those two cost more than the engine's own writes.
+    the vectors, and with few payload keys: qdrant-edge-py converts a payload key by key (~10-20 µs each, measured),
+    so at 300k passages the ~18 keys of the plain layout cost more than the engine's own writes.
 
     :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta.
     :param now: the write time stamped on them.
@@ -95,7 +109,7 @@ def chunk_points(chunks: list[Document], *, now: float) -> list[qm.PointStruct]:
     """
     points = []
     for doc in chunks:
-        meta = copy.deepcopy(doc.meta)
+        meta = dict(doc.meta)
         meta["date_int"] = date_int(doc.meta.get(K.DATE))
         vector: dict[str, Any] = {}
         if doc.embedding is not None:
@@ -104,17 +118,46 @@ def chunk_points(chunks: list[Document], *, now: float) -> list[qm.PointStruct]:
             vector[SPARSE_VECTORS_NAME] = qm.SparseVector.model_construct(
                 indices=list(doc.sparse_embedding.indices), values=list(doc.sparse_embedding.values)
             )
-        payload = {
+        packed = {
             "id": doc.id,
             "content": doc.content,
             "blob": doc.blob.to_dict() if doc.blob is not None else None,
             "meta": meta,
             "score": doc.score,
+        }
+        payload = {
             "state": PENDING,
             "written_at": now,
+            "meta": {key: meta.get(key) for key in _FILTERED_META},
+            "packed": json.dumps(packed, ensure_ascii=False),
         }
         points.append(qm.PointStruct.model_construct(id=convert_id(doc.id), vector=vector, payload=payload))
     return points
+
+
+def chunk_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored chunk payload in qdrant-haystack's layout (`id`, `content`, `blob`, `meta`, `score`, `state`,
+    `written_at`): the packed fields unpacked; a chunk written before packing (every key at the top) as it is.
+
+    :param payload: the stored payload.
+    :returns: the logical payload.
+    """
+    payload = payload or {}
+    packed = payload.get("packed")
+    if not isinstance(packed, str):
+        return payload
+    out: dict[str, Any] = json.loads(packed)
+    out["state"] = payload.get("state")
+    out["written_at"] = payload.get("written_at")
+    return out
+
+
+def terms_payload(terms: Any) -> dict[str, int]:
+    """A registry entry's term counts: stored packed as one JSON string (one payload key instead of one per term);
+    entries written before packing hold a mapping."""
+    if isinstance(terms, str):
+        return dict(json.loads(terms))
+    return dict(terms or {})
 
 
 def crash_point(name: str) -> None:
@@ -387,17 +430,16 @@ class QdrantClientStore:
                 old = [r for r in entry.get("replaces") or [] if r != entry["id"]]
                 if old:
                     self._unlist(old)
-                    for doc_id in old:
-                        self._remove_points(doc_id)
-                    self._clear_replaces(entry["id"])
+                    self._remove_points(old)
+                    self._clear_replaces([entry["id"]])
                     touched.update(old)
             listed = self._listed_ids()
             for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
                 pending = qm.Filter(must=[qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING))])
-                for doc_id in sorted(self._doc_ids(collection, key, pending)):
-                    if doc_id in listed:
-                        self._flip(collection, key, doc_id)
-                        touched.add(doc_id)
+                committed = sorted(self._doc_ids(collection, key, pending) & listed)
+                if committed:
+                    self._flip(collection, key, committed)
+                    touched.update(committed)
                 orphans = qm.Filter(
                     must=[qm.FieldCondition(key="written_at", range=qm.Range(lte=cutoff))],
                     must_not=[qm.FieldCondition(key=key, match=qm.MatchAny(any=sorted(listed)))] if listed else None,
@@ -442,24 +484,29 @@ class QdrantClientStore:
         for entry in entries:
             payload = entry.payload or {}
             if payload.get("state") == ACTIVE:
-                self._delisted(payload["id"], dict(payload.get("terms") or {}))
+                self._delisted(payload["id"], terms_payload(payload.get("terms")))
 
-    def _clear_replaces(self, document_id: str) -> None:
-        self.client.set_payload(self.documents, payload={"replaces": []}, points=[_uuid("doc", document_id)], wait=True)
-
-    def _flip(self, collection: str, key: str, document_id: str) -> None:
-        mine = qm.Filter(
-            must=[
-                qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id)),
-                qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
-            ]
+    def _clear_replaces(self, document_ids: list[str]) -> None:
+        self.client.set_payload(
+            self.documents, payload={"replaces": []}, points=[_uuid("doc", d) for d in document_ids], wait=True
         )
-        self.client.set_payload(collection, payload={"state": ACTIVE}, points=mine, wait=True)
 
-    def _remove_points(self, document_id: str) -> None:
+    def _flip(self, collection: str, key: str, document_ids: list[str]) -> None:
+        """Pending points of these records → active (one filtered update per `_IDS_PER_FILTER` records)."""
+        for group in _groups(document_ids):
+            mine = qm.Filter(
+                must=[
+                    qm.FieldCondition(key=key, match=qm.MatchAny(any=group)),
+                    qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+                ]
+            )
+            self.client.set_payload(collection, payload={"state": ACTIVE}, points=mine, wait=True)
+
+    def _remove_points(self, document_ids: list[str]) -> None:
         for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
-            by_doc = qm.Filter(must=[qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id))])
-            self.client.delete(collection, points_selector=qm.FilterSelector(filter=by_doc), wait=True)
+            for group in _groups(document_ids):
+                by_doc = qm.Filter(must=[qm.FieldCondition(key=key, match=qm.MatchAny(any=group))])
+                self.client.delete(collection, points_selector=qm.FilterSelector(filter=by_doc), wait=True)
             crash_point(f"remove:after_{'chunks' if collection == self.chunks else 'commitments'}")
 
     # ----------------------------------------------------------------- documents
@@ -510,7 +557,7 @@ class QdrantClientStore:
             )
         for p in points:
             payload = p.payload or {}
-            yield payload["id"], int(payload.get("chunks") or 0), dict(payload.get("terms") or {})
+            yield payload["id"], int(payload.get("chunks") or 0), terms_payload(payload.get("terms"))
 
     def documents_by_filename(self, filename: str, owner: str | None = None) -> list[DocumentRecord]:
         """Active records uploaded under this filename by this owner (older versions to replace); any owner's
@@ -548,16 +595,7 @@ class QdrantClientStore:
     ) -> None:
         """Write a record's chunks and commitments, then make them searchable in one step: its registry entry.
 
-        The protocol (every crash point leaves the old state or the new one once `recover()` has run):
-
-        1. chunks and commitments are written `pending` (invisible: searches need `active` and a registry entry);
-        2. the registry entry is written, naming the versions it replaces: **the commit point**;
-        3. the record's pending points are flipped to `active`;
-        4. the replaced versions are unlisted, then their chunks and commitments removed;
-        5. the registry entry's list of replaced versions is cleared.
-
-        A crash before 2 leaves pending points of an unlisted record (removed by `recover`); after 2, `recover`
-        rolls the write forward (steps 3-5).
+        One record's `commit_many` (the protocol is described there).
 
         :param record: the registry entry.
         :param chunks: chunk documents with `embedding`, `sparse_embedding` and meta (see `constants`).
@@ -565,79 +603,121 @@ class QdrantClientStore:
         :param commitments: JSON-able commitment entries of this record (each with an "id").
         :param terms: term → number of the record's chunks holding it (kept with the record for term statistics).
         """
+        self.commit_many([RecordCommit(record, chunks, list(replaces), list(commitments), terms)])
+
+    def commit_many(self, commits: Sequence[RecordCommit]) -> None:
+        """Write many records and make each visible by its registry entry, the same protocol step by step for all
+        of them at once (large upserts, one filtered flip per step instead of one per record).
+
+        The protocol (every crash point leaves, per record, the old state or the new one once `recover()` ran):
+
+        1. chunks and commitments are written `pending` (invisible: searches need `active` and a registry entry);
+        2. the registry entries are written, each naming the versions it replaces: **each record's commit point**;
+        3. the records' pending points are flipped to `active`;
+        4. the replaced versions are unlisted, then their chunks and commitments removed;
+        5. the registry entries' lists of replaced versions are cleared.
+
+        A crash before 2 leaves pending points of unlisted records (removed by `recover`); after a record's entry
+        is written, `recover` rolls its write forward (steps 3-5). When this raises, every record is committed or
+        not (`get_document` tells); a failure while the entries are written leaves that to `recover`.
+
+        :param commits: the records, with distinct ids, none replacing another of the same call.
+        :raises ValueError: two commits of one record, or one replacing another of the call.
+        """
+        ids = [c.record.id for c in commits]
+        replaced = {c.record.id: [r for r in c.replaces if r != c.record.id] for c in commits}
+        if len(set(ids)) != len(ids):
+            raise ValueError("commit_many: a record appears twice")
+        if set(ids) & {r for old in replaced.values() for r in old}:
+            raise ValueError("commit_many: a record replaces another of the same call")
         now = time.time()
-        old = [r for r in replaces if r != record.id]
-        points = chunk_points(chunks, now=now)
+        points = [p for c in commits for p in chunk_points(c.chunks, now=now)]
         commitment_points = [
-            qm.PointStruct(
-                id=_uuid("commitment", c["id"]),
+            qm.PointStruct.model_construct(
+                id=_uuid("commitment", entry["id"]),
                 vector={},
-                payload={**c, "document_id": record.id, "state": PENDING, "written_at": now},
+                payload={**entry, "document_id": c.record.id, "state": PENDING, "written_at": now},
             )
-            for c in commitments
+            for c in commits
+            for entry in c.commitments
         ]
-        doc_payload = {
-            **asdict(record),
-            "tags": list(record.tags),
-            "terms": terms or {},
-            "state": ACTIVE,
-            "written_at": now,
-            "replaces": old,
-        }
+        registry = [
+            qm.PointStruct.model_construct(
+                id=_uuid("doc", c.record.id),
+                vector={},
+                payload={
+                    **asdict(c.record),
+                    "tags": list(c.record.tags),
+                    # One payload key, not one per term (see `chunk_points`); read by `terms_payload`.
+                    "terms": json.dumps(c.terms or {}, ensure_ascii=False),
+                    "state": ACTIVE,
+                    "written_at": now,
+                    "replaces": replaced[c.record.id],
+                },
+            )
+            for c in commits
+        ]
+        batch = _BATCH if len(commits) == 1 else _BULK_BATCH
         with self._lock:
             self._clean_start = False
             try:
-                for i in range(0, len(points), _BATCH):
-                    self.client.upsert(self.chunks, points=points[i : i + _BATCH], wait=True)
+                for i in range(0, len(points), batch):
+                    self.client.upsert(self.chunks, points=points[i : i + batch], wait=True)
                     crash_point("commit:after_chunk_batch")
-                for i in range(0, len(commitment_points), _BATCH):
-                    self.client.upsert(self.commitments, points=commitment_points[i : i + _BATCH], wait=True)
+                for i in range(0, len(commitment_points), batch):
+                    self.client.upsert(self.commitments, points=commitment_points[i : i + batch], wait=True)
                 crash_point("commit:after_pending")
-                self.client.upsert(
-                    self.documents,
-                    points=[qm.PointStruct(id=_uuid("doc", record.id), vector={}, payload=doc_payload)],
-                    wait=True,
-                )
             except BaseException:
                 # Not committed: drop the half-written pending points and let the caller report it.
-                self._undo_pending(record.id)
+                self._undo_pending(ids)
                 raise
-            self._listed(record.id, len(chunks), terms or {})
+            written = 0
+            try:
+                for written in range(0, len(registry), batch):
+                    self.client.upsert(self.documents, points=registry[written : written + batch], wait=True)
+            except BaseException:
+                # The entries before this batch are committed and this batch may be: `recover()` finishes or
+                # removes them; the records after it were never committed.
+                self._dirty = True
+                self._undo_pending(ids[written + batch :])
+                raise
+            for c in commits:
+                self._listed(c.record.id, len(c.chunks), c.terms or {})
             crash_point("commit:after_registry")
             try:
-                self._finish_commit(record.id, old)
+                self._finish_commit(ids, [old for c in commits for old in replaced[c.record.id]])
             except BaseException:
                 # Committed but not finished: `recover()` at the next start completes it. Until then searches
-                # filter by state, since pending points of this record may be left.
+                # filter by state, since pending points of these records may be left.
                 self._dirty = True
                 raise
 
-    def _undo_pending(self, document_id: str) -> None:
+    def _undo_pending(self, document_ids: list[str]) -> None:
         try:
             for collection, key in ((self.chunks, f"meta.{K.DOCUMENT_ID}"), (self.commitments, "document_id")):
-                mine = qm.Filter(
-                    must=[
-                        qm.FieldCondition(key=key, match=qm.MatchValue(value=document_id)),
-                        qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
-                    ]
-                )
-                self.client.delete(collection, points_selector=qm.FilterSelector(filter=mine), wait=True)
+                for group in _groups(document_ids):
+                    mine = qm.Filter(
+                        must=[
+                            qm.FieldCondition(key=key, match=qm.MatchAny(any=group)),
+                            qm.FieldCondition(key="state", match=qm.MatchValue(value=PENDING)),
+                        ]
+                    )
+                    self.client.delete(collection, points_selector=qm.FilterSelector(filter=mine), wait=True)
         except Exception:
             self._dirty = True
-            logger.exception("Could not remove the pending points of %s; recover() will", document_id)
+            logger.exception("Could not remove the pending points of %d records; recover() will", len(document_ids))
 
-    def _finish_commit(self, document_id: str, replaced: list[str]) -> None:
-        """Steps 3-5 of `commit_document` (also what `recover` does for a committed, unfinished write)."""
-        self._flip(self.chunks, f"meta.{K.DOCUMENT_ID}", document_id)
+    def _finish_commit(self, document_ids: list[str], replaced: list[str]) -> None:
+        """Steps 3-5 of `commit_many` (also what `recover` does for committed, unfinished writes)."""
+        self._flip(self.chunks, f"meta.{K.DOCUMENT_ID}", document_ids)
         crash_point("commit:after_flip_chunks")
-        self._flip(self.commitments, "document_id", document_id)
+        self._flip(self.commitments, "document_id", document_ids)
         crash_point("commit:after_flip")
         if replaced:
             self._unlist(replaced)
             crash_point("commit:after_unlist_old")
-            for old in replaced:
-                self._remove_points(old)
-            self._clear_replaces(document_id)
+            self._remove_points(replaced)
+            self._clear_replaces(document_ids)
 
     def delete_document(self, document_id: str) -> bool:
         """Remove a record: its registry entry first (from then on it is gone), then its chunks and commitments.
@@ -652,7 +732,7 @@ class QdrantClientStore:
             try:
                 self._unlist([document_id])
                 crash_point("delete:after_registry")
-                self._remove_points(document_id)
+                self._remove_points([document_id])
             except BaseException:
                 self._dirty = True  # unlisted points may be left: `recover()` at the next start removes them
                 raise
@@ -679,7 +759,7 @@ class QdrantClientStore:
 
     @staticmethod
     def _chunk_from_point(p: Any, score: float = 0.0) -> Chunk:
-        payload = p.payload or {}
+        payload = chunk_payload(p.payload)
         meta = payload.get("meta") or {}
         vec = p.vector.get(DENSE_VECTORS_NAME) if isinstance(p.vector, dict) else None
         return Chunk(
@@ -890,12 +970,18 @@ class QdrantClientStore:
     # ----------------------------------------------------------------- diagnostics
 
     def payloads(self, aggregate: str) -> list[dict[str, Any]]:
-        """Every stored payload of an aggregate (see `Store.payloads`), committed or not."""
+        """Every stored payload of an aggregate (see `Store.payloads`), committed or not; chunk payloads and
+        registry term counts unpacked (`chunk_payload`, `terms_payload`)."""
         collection = f"{self.prefix}_{aggregate}"
         with self._lock:
             if not self.client.collection_exists(collection):
                 return []
-            return [dict(p.payload or {}) for p in self._scroll(collection, None)]
+            stored = [dict(p.payload or {}) for p in self._scroll(collection, None)]
+        if aggregate == "chunks":
+            return [chunk_payload(p) for p in stored]
+        if aggregate == "documents":
+            return [{**p, "terms": terms_payload(p.get("terms"))} for p in stored]
+        return stored
 
     # ----------------------------------------------------------------- helpers
 
