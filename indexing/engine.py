@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from haystack.core.errors import PipelineRuntimeError
 
@@ -32,6 +32,7 @@ from indexing.query.interpretation import Interpretation, interpret
 from indexing.register import CommitmentFilters, Register
 from indexing.settings import Settings
 from indexing.store import Store, open_store
+from indexing.store.snapshot import SnapshotSummary, write_snapshot
 from indexing.term_stats import TermStats
 from indexing.types import Chunk, DocumentRecord, Progress, SearchFilters
 
@@ -429,6 +430,13 @@ class Engine:
     ) -> tuple[list[AuditEntry], int]:
         """:returns: one page of the audit trail, newest first, and how many entries match."""
         return self.access.log.entries(limit=limit, offset=offset, actor=actor, action=action)
+
+    def snapshot(self, out: IO[bytes], caller: Caller) -> SnapshotSummary:
+        """Write a backup of the archive to `out` while the service runs (audited as `store.snapshot`): each record
+        whole or not at all (see `indexing.store.snapshot`). :returns: what it holds."""
+        summary = write_snapshot(self.store, out)
+        self.access.log.record(caller, "store.snapshot")
+        return summary
 
     # ----------------------------------------------------------------- briefings
 

@@ -275,3 +275,17 @@ class MigrationNotPossible(CompromisosError):
 
     code = "migration_not_possible"
     status = 409
+
+
+class SnapshotInvalid(CompromisosError):
+    """`python -m indexing restore`: the file is not a backup of this format, or it is damaged or truncated."""
+
+    code = "invalid_snapshot"
+    status = 422
+
+
+class RestoreTargetNotEmpty(CompromisosError):
+    """`python -m indexing restore`: the target data directory or store already holds an archive."""
+
+    code = "restore_target_not_empty"
+    status = 409

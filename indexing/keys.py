@@ -103,7 +103,7 @@ class AuditEntry:
     """One write, as the audit trail keeps it.
 
     :param action: "document.indexed" | "document.duplicate" | "document.superseded" | "document.replaced" |
-        "document.rejected" | "document.deleted" | "key.created" | "key.revoked".
+        "document.rejected" | "document.deleted" | "key.created" | "key.revoked" | "store.snapshot" (a backup).
     :param actor: the key name that did it ("local" with authentication off).
     :param at: UTC time, ISO 8601 with microseconds (orders the trail).
     :param document_id: the record concerned (uploads, deletes).

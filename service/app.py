@@ -17,7 +17,7 @@ from service.jobs import JobManager
 from service.limits import BodyLimitMiddleware
 from service.metrics import install_metrics
 from service.request_id import RequestIdMiddleware
-from service.routes import audit, briefings, commitments, documents, health, jobs, keys, metrics, search
+from service.routes import admin, audit, briefings, commitments, documents, health, jobs, keys, metrics, search
 from service.schemas import ERROR_RESPONSES
 from service.web import install_web
 
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         commitments.router,
         keys.router,
         audit.router,
+        admin.router,
         metrics.router,
     ):
         app.include_router(router, responses=ERROR_RESPONSES)

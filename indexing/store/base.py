@@ -134,6 +134,18 @@ class Store(Protocol):
         :raises ValueError: two commits of one record, or one replacing another of the call.
         """
 
+    def record_commit(self, document_id: str) -> RecordCommit | None:
+        """A listed record as it would be committed again: registry entry, chunks with their stored dense and sparse
+        vectors, commitments and term counts (backups, copies to another engine). Whole or None: a record deleted or
+        replaced while it is read is None, never part of it, with or without a process-local lock.
+
+        :param document_id: the record.
+        :returns: the record, or None when it is not listed.
+        """
+
+    def embedder_stamp(self) -> tuple[str, int] | None:
+        """(embedder name, dimension) the chunks were built with, or None when there are no collections."""
+
     def delete_document(self, document_id: str) -> bool:
         """Remove a record (registry entry first). :returns: False when it did not exist."""
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from haystack import Document
+from haystack.dataclasses import ByteStream, SparseEmbedding
 from haystack_integrations.document_stores.qdrant.converters import (
     DENSE_VECTORS_NAME,
     SPARSE_VECTORS_NAME,
@@ -718,6 +719,83 @@ class QdrantClientStore:
             crash_point("commit:after_unlist_old")
             self._remove_points(replaced)
             self._clear_replaces(document_ids)
+
+    def record_commit(self, document_id: str) -> RecordCommit | None:
+        """A listed record with its chunks (both vectors), commitments and term counts, whole or None.
+
+        Consistent without a lock (a server): every chunk and commitment of a record is written before its registry
+        entry, and none is removed before the entry is; so when the entry is listed, with the same `written_at`,
+        both before and after its points are read, the points read are all of them. Otherwise None.
+        """
+        point_id = _uuid("doc", document_id)
+        with self._lock:
+            got = self.client.retrieve(self.documents, ids=[point_id], with_payload=True)
+            entry = dict(got[0].payload or {}) if got else {}
+            if entry.get("state") != ACTIVE:
+                return None
+            chunks = list(
+                self._scroll(
+                    self.chunks,
+                    qm.Filter(
+                        must=[qm.FieldCondition(key=f"meta.{K.DOCUMENT_ID}", match=qm.MatchValue(value=document_id))]
+                    ),
+                    vectors=True,
+                )
+            )
+            commitments = list(
+                self._scroll(
+                    self.commitments,
+                    qm.Filter(must=[qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id))]),
+                )
+            )
+            again = self.client.retrieve(self.documents, ids=[point_id], with_payload=["state", "written_at"])
+        if not again or (again[0].payload or {}).get("state") != ACTIVE:
+            return None
+        if (again[0].payload or {}).get("written_at") != entry.get("written_at"):
+            return None
+        docs = [self._document_from_point(p) for p in chunks]
+        docs.sort(key=lambda d: int(d.meta.get(K.CHUNK_INDEX, 0)))
+        entries = []
+        for p in commitments:
+            c = dict(p.payload or {})
+            for key in ("document_id", "state", "written_at"):
+                c.pop(key, None)
+            entries.append(c)
+        entries.sort(key=lambda c: str(c.get("id")))
+        return RecordCommit(
+            self._record_from_payload(entry), docs, commitments=entries, terms=terms_payload(entry.get("terms"))
+        )
+
+    @staticmethod
+    def _document_from_point(p: Any) -> Document:
+        payload = chunk_payload(p.payload)
+        meta = dict(payload.get("meta") or {})
+        meta.pop("date_int", None)
+        vectors = p.vector if isinstance(p.vector, dict) else {}
+        dense = vectors.get(DENSE_VECTORS_NAME)
+        sparse = vectors.get(SPARSE_VECTORS_NAME)
+        blob = payload.get("blob")
+        return Document(
+            id=payload.get("id") or str(p.id),
+            content=payload.get("content"),
+            blob=ByteStream.from_dict(blob) if blob else None,
+            meta=meta,
+            score=payload.get("score"),
+            embedding=[float(x) for x in dense] if dense is not None else None,
+            sparse_embedding=(
+                SparseEmbedding(indices=list(sparse.indices), values=list(sparse.values))
+                if sparse is not None
+                else None
+            ),
+        )
+
+    def embedder_stamp(self) -> tuple[str, int] | None:
+        """(embedder name, dimension) recorded on the chunk collection, or None when it does not exist."""
+        with self._lock:
+            if not self.client.collection_exists(self.chunks):
+                return None
+            meta = self.client.get_collection(self.chunks).config.metadata or {}
+        return str(meta.get("embedder")), int(meta.get("dim") or 0)
 
     def delete_document(self, document_id: str) -> bool:
         """Remove a record: its registry entry first (from then on it is gone), then its chunks and commitments.
