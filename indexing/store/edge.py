@@ -11,7 +11,8 @@ the same protocol, step for step, and the contract suite checks they answer the 
 
 HNSW when it pays: segments below `exact_below` passages are searched exactly (plain index); above it, a
 background thread runs Edge's optimizer (HNSW build) after writes, never holding the store lock, and searches pass
-`hnsw_ef`.
+`hnsw_ef`. qdrant-edge-py 0.9 keeps the GIL for the whole `EdgeShard.optimize()` call, though, so while a build runs
+the process's other threads wait (measured: 11.5 s for 8,000 passages under load); see the README.
 """
 
 from __future__ import annotations
