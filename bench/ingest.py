@@ -157,6 +157,7 @@ def ingest(*, sequential: bool = False) -> dict[str, float]:
         engine = Engine.open(bulk_settings(Settings(data_dir=Path(tmp))))
         try:
             engine.backend.embed_passages(["calentamiento", "del modelo"])
+            engine.indexer.wait_warm()  # the worker process's start-up is paid once per service, not per record
             results: list[IngestResult] = []
             t0 = time.perf_counter()
             if sequential:
