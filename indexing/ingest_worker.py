@@ -34,6 +34,9 @@ from typing import Any, TypeVar
 from haystack import Pipeline, tracing
 from haystack.tracing import Span, Tracer
 
+from indexing.components.ocr_pages import ocr_progress
+from indexing.types import Progress
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -96,9 +99,15 @@ class PipelineWorker:
         self._requests.send(message)
         self._unanswered += 1
 
-    def _receive(self) -> tuple[str, Any, list[tuple[str, float]]]:
+    def _receive(self, progress: Progress | None = None) -> tuple[str, Any, list[tuple[str, float]]]:
+        """The next answer; the task's progress messages before it go to `progress`."""
         assert self._answers is not None
-        answer: tuple[str, Any, list[tuple[str, float]]] = self._answers.recv()
+        while True:
+            answer: tuple[str, Any, list[tuple[str, float]]] = self._answers.recv()
+            if answer[0] != "progress":
+                break
+            if progress is not None:
+                progress(*answer[1])
         self._unanswered -= 1
         return answer
 
@@ -132,12 +141,22 @@ class PipelineWorker:
             except OSError:
                 self._stop(wait=False)  # started again by the next task
 
-    def run(self, data: dict[str, Any], fn: Callable[..., T], *args: Any) -> T:
+    def wait_warm(self) -> None:
+        """Wait until the worker has answered every `warm` sent (started, pipeline built); nothing if none was."""
+        with self._lock:
+            try:
+                while self._alive() and self._unanswered > 0:
+                    self._receive()
+            except (EOFError, OSError):
+                self._stop(wait=False)  # started again by the next task
+
+    def run(self, data: dict[str, Any], fn: Callable[..., T], *args: Any, progress: Progress | None = None) -> T:
         """Run `fn(pipeline, *args)` in the worker and return its result (or raise its exception).
 
         :param data: the pipeline's `to_dict()`.
         :param fn: a module-level function (pickled by reference).
         :param args: its further arguments (pickled).
+        :param progress: told, in this thread, what the task's components report (OCR pages: see `ocr_progress`).
         :returns: what `fn` returned.
         :raises WorkerCrashed: the worker process died during the task (a new one serves the next task).
         :raises Exception: whatever `fn` raised.
@@ -149,7 +168,7 @@ class PipelineWorker:
                 self._send(("run", pipeline_key(data), data, fn, args))
                 while self._unanswered > 1:
                     self._receive()  # earlier warm-ups
-                status, value, stages = self._receive()
+                status, value, stages = self._receive(progress)
             except (EOFError, OSError) as exc:
                 code = self._proc.poll() if self._proc is not None else None
                 self._stop(wait=False)
@@ -242,7 +261,8 @@ def _serve(requests: Connection, answers: Connection) -> None:
                 result = None
             else:
                 _, key, data, fn, args = message
-                result = fn(pipeline(key, data), *args)
+                with ocr_progress(lambda stage, done, total: answers.send(("progress", (stage, done, total), []))):
+                    result = fn(pipeline(key, data), *args)
             answer: tuple[str, Any, list[tuple[str, float]]] = ("ok", result, times.stages)
         except Exception as exc:
             answer = ("error", exc, times.stages)

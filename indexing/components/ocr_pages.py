@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -21,8 +24,28 @@ from indexing.ocr import (
     render_page,
     unavailable_reason,
 )
+from indexing.types import Progress
 
 logger = logging.getLogger(__name__)
+
+_reporting = threading.local()
+
+
+@contextmanager
+def ocr_progress(progress: Progress | None) -> Iterator[None]:
+    """Within the block, `OcrPages` runs in this thread tell `progress` ("ocr", pages read, pages to read).
+
+    A pipeline's components take no callback, so the pipeline's caller (the ingestion worker, or `Indexer.prepare`
+    in process) sets one around the run.
+
+    :param progress: the callback (None: nothing is told).
+    """
+    previous = getattr(_reporting, "progress", None)
+    _reporting.progress = progress
+    try:
+        yield
+    finally:
+        _reporting.progress = previous
 
 
 def _word_chars(text: str) -> int:
@@ -118,7 +141,8 @@ class OcrPages:
     @component.output_types(documents=list[Document])
     def run(self, documents: list[Document]) -> dict[str, list[Document]]:
         """
-        OCRs the marked pages, in order; one record's pages are consecutive.
+        OCRs the marked pages, in order; one record's pages are consecutive. Within `ocr_progress(callback)`, tells
+        the callback ("ocr", 0, pages to read) before the first and ("ocr", n, pages to read) after each.
 
         :param documents: PDF pages from `PdfPagesConverter`.
         :returns: A dictionary with the following key:
@@ -130,8 +154,19 @@ class OcrPages:
         """
         out: list[Document] = []
         spent: dict[str, float] = {}
+        progress: Progress | None = getattr(_reporting, "progress", None)
+        total = sum(1 for doc in documents if doc.meta.get(NEEDS_OCR) and doc.blob is not None)
+        done = 0
+        if progress is not None and total:
+            progress("ocr", 0, total)
         for doc in documents:
-            out.append(self._page(doc, spent) if doc.meta.get(NEEDS_OCR) and doc.blob is not None else doc)
+            if doc.meta.get(NEEDS_OCR) and doc.blob is not None:
+                out.append(self._page(doc, spent))
+                done += 1
+                if progress is not None:
+                    progress("ocr", done, total)
+            else:
+                out.append(doc)
         self._check_text(out)
         return {"documents": out}
 
@@ -194,4 +229,3 @@ class OcrPages:
                     f"{names[record]} no contiene texto indexable: sus páginas no tienen capa de texto ni nada que "
                     "el OCR pueda leer."
                 )
-

