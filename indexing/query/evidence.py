@@ -25,6 +25,7 @@ from functools import lru_cache
 from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
+from indexing.commitments.phrases import events_table
 from indexing.query.interpretation import Event, Interpretation
 from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
@@ -78,6 +79,10 @@ _HOST_OF_EVENT_RE = re.compile(
 )
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
 _MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
+# First words of an institution's name: a question naming one asks about it as about an actor.
+_INSTITUTION_HEADS = frozenset(
+    ["ministerio", "superintendencia", "agencia", "direccion", "defensoria", "municipalidad", "gobierno", "oficina"]
+)
 
 
 @dataclass(frozen=True)
@@ -202,13 +207,18 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         # What happened at a meeting is not in its announcement, nor in the notice that it did not take place.
         if _ANNOUNCED_RE.search(folded_sentence):
             return False
-        if not _CANCEL_Q_RE.search(folded_question) and _CANCELLED_RE.search(fold_same_length(ctx.chunk).lower()):
+        if not _CANCEL_Q_RE.search(folded_question) and _meeting_cancelled(ev.meeting, ctx.chunk):
             return False
+    if ev.ordinal and not _ordinal_stated(ev.ordinal, sentence, ctx):
+        return False  # "la tercera reunión": only announced, or another meeting of the series
     # A conference no known one is: a sentence or passage about a known conference is about another one.
     if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
         return False
     allowed = {ev.year} if ev.year else _slug_years(ev.slugs)
-    if allowed and it.kind != "date" and not is_table_line(sentence):
+    # The record of that very meeting: the years its sentences name are the periods it discusses ("un aporte para
+    # 2025" at a meeting of 2024), not another meeting.
+    meeting_record = bool(ev.meeting and ev.month and ctx.date and _date_matches(ev, ctx.date))
+    if allowed and it.kind != "date" and not is_table_line(sentence) and not meeting_record:
         years = {int(y) for y in YEAR_RE.findall(sentence)}
         if years and not years & allowed:
             return False  # the sentence is about another year
@@ -221,7 +231,6 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
     named = detect_event(sentence)
     where = f"{sentence}\n{ctx.chunk}\n{ctx.title}"
-    folded = fold_same_length(where).lower()
     if ev.slugs:
         from indexing.query.interpretation import _conferences
 
@@ -231,8 +240,15 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False  # the sentence is about another conference
         if named in names or (ctx.conference in ev.slugs):
             return True
-        if detect_event(ctx.chunk) in names or detect_event(ctx.title) in names:
+        in_chunk = conferences_named(ctx.chunk)
+        if in_chunk - names:
+            # A passage about several conferences ("en dicha ocasión…"): only the sentence before says which.
+            where = f"{sentence}\n{ctx.before}\n{ctx.title}"
+        elif in_chunk:
             return True
+        if detect_event(ctx.before) in names or detect_event(ctx.title) in names:
+            return True
+        folded = fold_same_length(where).lower()
         for s in ev.slugs:
             if s not in confs:
                 continue
@@ -256,6 +272,55 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
     return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def conferences_named(text: str, window: int = 160) -> set[str]:
+    """Every known conference a text names (a conference year within `window` characters after a conference
+    keyword, as `detect_event` reads the first one).
+
+    :param text: a passage.
+    :returns: conference names, e.g. {"Conferencia de Canadá 2021", "Conferencia de Donantes 2020"}.
+    """
+    by_year, _, keywords = events_table()
+    folded = fold_same_length(text)
+    out = set()
+    for m in YEAR_RE.finditer(folded):
+        name = by_year.get(m.group())
+        if name and name not in out and keywords.search(folded[max(0, m.start() - window) : m.start()]):
+            out.add(name)
+    return out
+
+
+def _meeting_cancelled(meeting: str, chunk: str) -> bool:
+    """Whether a sentence of the passage says that this kind of meeting did not take place ("la visita técnica …
+    fue suspendida"): the sentence names the meeting's head noun ("visita", "taller", "reunión"); a cancelled
+    visit does not cancel the meeting whose minutes report it."""
+    kind = set(content_terms(meeting.split()[0]))
+    for a, b in split_sentences(chunk):
+        text = chunk[a:b]
+        if _CANCELLED_RE.search(fold_same_length(text).lower()) and kind & set(content_terms(text)):
+            return True
+    return False
+
+
+def _ordinal_stated(ordinal: str, sentence: str, ctx: SentenceContext) -> bool:
+    """Whether the meeting's place in its series ("segunda", "tercera") is stated where it is held: in the
+    sentence, the record's title or a sentence of the passage that does not announce a future meeting."""
+    base = fold_same_length(ordinal).lower().rstrip("ao")  # "tercer", "segund" (never "según")
+    forms = {base, base + "a", base + "o"}
+    texts = [sentence, ctx.title]
+    texts += [
+        ctx.chunk[a:b]
+        for a, b in split_sentences(ctx.chunk)
+        if not _ANNOUNCED_RE.search(fold_same_length(ctx.chunk[a:b]).lower())
+    ]
+    for text in texts:
+        folded = fold_same_length(text).lower()
+        if text is sentence and _ANNOUNCED_RE.search(folded):
+            continue
+        if forms & set(re.findall(r"\w+", folded)):
+            return True
+    return False
 
 
 def _date_matches(ev: Event, iso: str) -> bool:
@@ -389,7 +454,37 @@ def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if not all(n in have for n in it.names):
         return False
     folded = " ".join(fold_same_length(where).lower().split())
-    return all(p in folded for p in it.phrases)
+    if not all(p in folded for p in it.phrases):
+        return False
+    question_absent = bool(_ABSENT_RE.search(fold_same_length(it.question).lower()))
+    return all(
+        _institution_present(p, sentence, ctx.before, question_absent)
+        for p in it.phrases
+        if p.split()[0] in _INSTITUTION_HEADS
+    )
+
+
+def _institution_present(phrase: str, sentence: str, before: str, question_absent: bool) -> bool:
+    """Whether an institution the question names ("ministerio de salud") is in the sentence or the one before it,
+    outside an absent clause ("el Ministerio de Salud, convocado, no respondió"): an institution asked about is an
+    actor, and the passage naming it elsewhere is not its statement.
+
+    :param phrase: the folded name, words joined by single spaces.
+    :param sentence: the candidate sentence.
+    :param before: the sentence before it.
+    :param question_absent: the question asks about the absence itself.
+    :returns: True when some mention counts.
+    """
+    for text in (sentence, before):
+        folded = " ".join(fold_same_length(text).lower().split())
+        i = folded.find(phrase)
+        while i >= 0:
+            end = i + len(phrase)
+            absent = _ABSENT_RE.search(folded[end : end + 60]) or _ABSENT_RE.search(folded[max(0, i - 30) : i])
+            if question_absent or not absent:
+                return True
+            i = folded.find(phrase, end)
+    return False
 
 
 def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> Check:

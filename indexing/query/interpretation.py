@@ -40,9 +40,9 @@ _PLACE_RE = re.compile(
     r"\b(?:donde|en\s+que\s+(?:ciudad|ciudades|zonas?|lugar|lugares|regiones|region|paises|pais|sede|sala))\b"
 )
 _ENTITY_RE = re.compile(
-    r"\b(?:quien(?:es)?|como\s+se\s+llama|que\s+(?:entidades|instituciones|paises|organismos|organizaciones|donantes|sectore?s?|"
-    r"agencias|ministerios|actores|embajadas|cooperantes?|delegaciones|socios)|cuales\s+(?:entidades|instituciones|"
-    r"paises|organismos))\b"
+    r"\b(?:quien(?:es)?|como\s+se\s+llama|que\s+(?:entidad(?:es)?|institucion(?:es)?|pais(?:es)?|organismos?|"
+    r"organizacion(?:es)?|donantes?|sectore?s?|agencias?|ministerios?|actore?s?|embajadas?|cooperantes?|"
+    r"delegacion(?:es)?|socios?)|cuales\s+(?:entidades|instituciones|paises|organismos))\b"
 )
 _AMOUNT_RE = re.compile(
     r"\b(?:cuant[oa]|cuantos\s+(?:millones|dolares|euros)|monto|montos|cifra|suma|importe|aporte|aportes|"
@@ -56,7 +56,11 @@ _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|entreg\w*)
 # A meeting: the kind of meeting and what follows it up to the question's end or next clause.
 _MEETING_RE = re.compile(
     r"\b(?P<kind>reunion\s+(?:de\s+)?(?:seguimiento|coordinacion|bilateral)|reunion|sesion|mesa\s+intersectorial|"
-    r"taller|encuentro|cumbre)\b"
+    r"mesa\s+de\s+cooperantes|visita\s+tecnica|visita|taller|encuentro|cumbre)\b"
+)
+# "la segunda reunión", "la tercera sesión": which meeting of a series.
+_ORDINAL_MEETING_RE = re.compile(
+    r"\b(?P<ordinal>primer[ao]?|segund[ao]|tercer[ao]?|cuart[ao]|quint[ao])\s+(?:reunion|sesion|encuentro|taller)\b"
 )
 _IN_EVENT_NAME_RE = re.compile(r"\b(?:conferencia|cumbre)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$")
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
@@ -105,6 +109,7 @@ class Event:
     :ivar year: year named with it (or in the question), if any.
     :ivar month: month named (1-12), if any.
     :ivar day: day named, if any.
+    :ivar ordinal: which meeting of a series ("segunda", "tercera"), when the question says it.
     :ivar unknown_conference: the question names a conference ("la conferencia de donantes de 2022 organizada por
         México") that is none of the known ones: a record naming a known conference is about another one.
     """
@@ -116,6 +121,7 @@ class Event:
     month: int | None = None
     day: int | None = None
     unknown_conference: bool = False
+    ordinal: str | None = None
 
     def describe(self) -> str:
         """Spanish description: "la reunión de seguimiento del 5 de diciembre de 2023", "la Conferencia de
@@ -139,7 +145,12 @@ class Event:
                 self.meeting.replace("reunion", "reunión")
                 .replace("sesion", "sesión")
                 .replace("coordinacion", "coordinación")
+                .replace("tecnica", "técnica")
             )
+            if name.startswith("mesa"):
+                name = f"reunión de la {name}"
+            if self.ordinal:
+                name = f"{self.ordinal} {name}"
             article = "el" if name.split()[0] in ("taller", "encuentro") else "la"
             if self.day:
                 return f"{article} {name} del {when}"
@@ -243,8 +254,12 @@ def _event(question: str, folded: str) -> Event | None:
     confs = _conferences()
     dates = [d for d in find_dates(question, day_month=True)]
     years = [int(y) for y in YEAR_RE.findall(folded)]
-    meeting_m = _MEETING_RE.search(folded)
+    # The most specific meeting named: "la reunión de la Mesa de Cooperantes" is a meeting of that body.
+    meetings = list(_MEETING_RE.finditer(folded))
+    meeting_m = next((m for m in meetings if m.group("kind") not in _GENERIC_MEETINGS), meetings[0] if meetings else None)
     meeting = meeting_m.group("kind") if meeting_m else None
+    ordinal_m = _ORDINAL_MEETING_RE.search(folded)
+    ordinal = ordinal_m.group("ordinal") if ordinal_m else None
     full = next((d for d in dates if d.month), None)
     month = full.month if full else None
     day = full.day if full else None
@@ -255,8 +270,8 @@ def _event(question: str, folded: str) -> Event | None:
     if named:
         slug = next(s for s, n, _, _ in confs if n == named)
         return Event((slug,), named, at_conference, year, month, day)
-    if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and (year or month or day):
-        return Event((), meeting_m.group("kind"), meeting_m.group("kind"), year, month, day)
+    if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and (year or month or day or ordinal):
+        return Event((), meeting_m.group("kind"), meeting_m.group("kind"), year, month, day, ordinal=ordinal)
     # A conference by its place ("en Bruselas"), its host ("organizada por Canadá") or by "conferencia ... 2020".
     slugs = []
     for slug, _, place, cyear in confs:
@@ -280,7 +295,7 @@ def _event(question: str, folded: str) -> Event | None:
     if re.search(r"\b(?:conferencia|cumbre)\b", folded) and (year or re.search(r"organizad[ao]\s+por\b", folded)):
         return Event((), "", None, year, month, day, unknown_conference=True)
     if year or month:
-        return Event((), "", meeting, year, month, day)
+        return Event((), "", meeting, year, month, day, ordinal=ordinal)
     return None
 
 

@@ -262,6 +262,7 @@ class TestAsk:
                 "month": None,
                 "day": None,
                 "unknown_conference": False,
+                "ordinal": None,
                 "description": "la Conferencia de Bruselas 2023",
             },
             "disbursement": False,

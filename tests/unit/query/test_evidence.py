@@ -175,3 +175,85 @@ def test_rate_person_and_topic() -> None:
     health = interpret("¿Cuánto asignó el Ministerio de Salud a la vacunación de migrantes en 2021?")
     s = "Como es de conocimiento del Ministerio, en 2021 Canadá asignó CAD 115 millones a la salud."
     assert check_sentence(health, s, ctx(s)).missing == ("names",)
+
+
+# Minutes of a cooperants' meeting of 12 September 2024 (the shape of corpus/records/acta_mesa_cooperantes_*).
+MINUTES_TITLE = "Acta de la segunda reunión de la Mesa de Cooperantes para la Respuesta Migratoria"
+
+
+def test_ordinal_meeting_only_announced_is_not_held() -> None:
+    it = interpret("¿Qué acuerdos se adoptaron en la tercera reunión de la Mesa de Cooperantes en Arequipa?")
+    announced = "La tercera reunión de la Mesa de Cooperantes se realizará en Arequipa en marzo de 2025."
+    c = ctx(announced, title=MINUTES_TITLE, date="2024-09-12")
+    assert (it.event.meeting, it.event.ordinal) == ("mesa de cooperantes", "tercera")
+    assert check_sentence(it, announced, c).missing == ("event",)
+
+
+def test_ordinal_meeting_stated_in_the_title() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la segunda reunión de la Mesa de Cooperantes?")
+    s = "La Embajada de Noruega anunció un aporte de NOK 20 millones para la regularización migratoria en 2025."
+    assert check_sentence(it, s, ctx(s, title=MINUTES_TITLE, date="2024-09-12")).ok
+    other = "Acta de la primera reunión de la Mesa de Cooperantes"
+    assert check_sentence(it, s, ctx(s, title=other, date="2024-03-01")).missing == ("event",)
+
+
+def test_ordinal_is_never_read_in_segun() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la segunda reunión de la Mesa de Cooperantes?")
+    s = "Según la Mesa de Cooperantes, Noruega anunció NOK 20 millones."
+    assert check_sentence(it, s, ctx(s, title="Acta de la Mesa de Cooperantes")).missing == ("event",)
+
+
+def test_years_in_the_record_of_that_meeting_are_periods() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
+    s = "La Embajada de Noruega anunció un aporte de NOK 20 millones para la regularización migratoria en 2025."
+    assert check_sentence(it, s, ctx(s, title=MINUTES_TITLE, date="2024-09-12")).ok
+    assert check_sentence(it, s, ctx(s, title=MINUTES_TITLE, date="2025-03-20")).missing == ("event",)
+
+
+def test_cancelled_visit_is_not_held_but_does_not_cancel_the_meeting() -> None:
+    suspended = (
+        "La APCI informó que la visita técnica de los cooperantes a Tumbes, programada para agosto de 2024, fue "
+        "suspendida por razones de seguridad en la zona de frontera y no ha sido reprogramada."
+    )
+    pledge = "La Embajada de Noruega anunció un aporte de NOK 20 millones para la regularización migratoria."
+    chunk = f"{pledge} {suspended}"
+    visit = interpret("¿Qué conclusiones dejó la visita técnica de los cooperantes a Tumbes de agosto de 2024?")
+    assert visit.event.meeting == "visita tecnica"
+    assert check_sentence(visit, suspended, ctx(chunk, date="2024-09-12")).missing == ("event",)
+    why = interpret("¿Por qué se suspendió la visita técnica de los cooperantes a Tumbes de agosto de 2024?")
+    assert check_sentence(why, suspended, ctx(chunk, date="2024-09-12")).ok
+    meeting = interpret("¿Cuánto anunció Noruega en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
+    assert check_sentence(meeting, pledge, ctx(chunk, title=MINUTES_TITLE, date="2024-09-12")).ok
+
+
+def test_passage_about_two_conferences_needs_the_sentence_before() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la conferencia virtual de donantes de mayo de 2020?")
+    before = "La Embajada se refiere a la conferencia de donantes organizada por Canadá el 17 de junio de 2021."
+    s = "En dicha ocasión, el Gobierno de Noruega anunció una contribución de NOK 40 millones."
+    after = "En la conferencia virtual de mayo de 2020, Noruega participó sin anunciar montos."
+    chunk = f"{before} {s} {after}"
+    assert check_sentence(it, s, ctx(chunk, before=before, conference="canada-2021")).missing == ("event",)
+    alone = f"{s} {after}"
+    single = interpret("¿Cuánto anunció Noruega en la conferencia virtual de donantes de 2020?")
+    assert check_sentence(single, s, ctx(alone, before="")).ok
+
+
+def test_institution_asked_about_must_be_the_sentence_s_subject() -> None:
+    it = interpret("¿Qué informó el Ministerio de Salud en la sesión de mayo de 2023 de la Mesa Intersectorial?")
+    absent = "El Ministerio de Salud, convocado, no respondió a la invitación."
+    other = "La Dirección de Migración y Desarrollo informó que en la conferencia se registraron cuatro anuncios."
+    chunk = f"{absent} {other}"
+    c = ctx(chunk, before=absent, title="Acta de la sesión de la Mesa Intersectorial", date="2023-05-16")
+    assert check_sentence(it, other, c).missing == ("names",)
+    assert check_sentence(it, absent, ctx(chunk, title=c.title, date=c.date)).missing == ("names", "topic")
+    said = "El Ministerio de Salud informó que vacunó a 12.000 migrantes."
+    assert check_sentence(it, said, ctx(said, title=c.title, date=c.date)).ok
+
+
+def test_conferences_named_lists_every_conference() -> None:
+    from indexing.query.evidence import conferences_named
+
+    text = "En la conferencia de Canadá de 2021 anunció NOK 40 millones; en la conferencia virtual de 2020, nada."
+    assert conferences_named(text) == {"Conferencia de Canadá 2021", "Conferencia de Donantes 2020"}
+    assert conferences_named("Sin conferencia alguna, en 2021.") == {"Conferencia de Canadá 2021"}
+    assert conferences_named("En 2021 no hubo anuncios.") == set()

@@ -71,6 +71,7 @@ def test_to_dict_is_json_ready() -> None:
             "month": None,
             "day": None,
             "unknown_conference": False,
+            "ordinal": None,
             "description": "la Conferencia de Bruselas 2023",
         },
         "disbursement": False,
@@ -117,3 +118,27 @@ def test_measure_person_and_name_phrases() -> None:
     health = interpret("¿Cuánto asignó el Ministerio de Salud a la vacunación de migrantes en 2021?")
     assert health.phrases == ("ministerio de salud",)
     assert health.topic == ("asign", "vacun", "migrant")
+
+
+def test_meeting_of_a_body_by_its_ordinal() -> None:
+    it = interpret("¿Qué aporte comprometió Austria en la segunda reunión de la Mesa de Cooperantes?")
+    assert (it.kind, it.actors) == ("amount", ("Austria",))
+    assert (it.event.meeting, it.event.ordinal, it.event.year) == ("mesa de cooperantes", "segunda", None)
+    assert it.event.describe() == "la segunda reunión de la mesa de cooperantes"
+
+
+def test_specific_meeting_wins_over_reunion() -> None:
+    it = interpret("¿Cuánto anunció Noruega en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
+    assert (it.event.meeting, it.event.year, it.event.month) == ("mesa de cooperantes", 2024, 9)
+    assert it.event.describe() == "la reunión de la mesa de cooperantes de septiembre de 2024"
+
+
+def test_technical_visit_is_an_event() -> None:
+    it = interpret("¿Qué conclusiones dejó la visita técnica de los cooperantes a Tumbes de agosto de 2024?")
+    assert (it.event.meeting, it.event.year, it.event.month) == ("visita tecnica", 2024, 8)
+    assert it.event.describe() == "la visita técnica de agosto de 2024"
+
+
+def test_singular_entity_questions() -> None:
+    assert interpret("¿Qué embajada participó como observadora en la Mesa de Cooperantes?").kind == "entities"
+    assert interpret("¿Qué organismo presidió la sesión?").kind == "entities"
