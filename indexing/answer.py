@@ -16,6 +16,7 @@ import numpy as np
 
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
+from indexing.query.evidence import ENTITY_NAME_RE as _ENTITY_RE
 from indexing.query.evidence import Check, SentenceContext, check_sentence
 from indexing.query.interpretation import Interpretation, interpret
 from indexing.query.retrieval import SentenceVectors
@@ -42,12 +43,6 @@ _ENTITY_Q = re.compile(
     r"\b(qui[eé]n(es)?|qu[eé] (entidades|instituciones|pa[ií]ses|organismos|organizaciones|donantes|sectores|"
     r"agencias|ministerios|actores)|cu[aá]les (entidades|instituciones|pa[ií]ses|organismos))\b",
     re.I,
-)
-# Institutions and acronyms: what a "¿qué entidades / quiénes?" answer lists.
-_ENTITY_RE = re.compile(
-    r"\b(?:Ministerio|Superintendencia|Agencia|Organizaci[oó]n|Oficina|Banco|Fondo|Programa|Embajada|Alto "
-    r"Comisionado|Comisi[oó]n|Gobierno|Canciller[ií]a|Defensor[ií]a|Instituto|Direcci[oó]n|Consejo|Mesa|Plataforma|"
-    r"Delegaci[oó]n|Uni[oó]n Europea|[A-Z]{2,}[0-9]?)\b"
 )
 
 

@@ -33,7 +33,7 @@ from indexing.text.numbers import find_number_words
 from indexing.text.sentences import is_table_line, split_sentences
 from indexing.text.tokens import content_terms, fold_same_length
 
-__all__ = ["CONSTRAINTS", "Check", "SentenceContext", "check_sentence"]
+__all__ = ["CONSTRAINTS", "ENTITY_NAME_RE", "Check", "SentenceContext", "check_sentence", "conferences_named"]
 
 CONSTRAINTS = ("actor", "recipient", "event", "value", "names", "topic")
 
@@ -54,6 +54,12 @@ _PERSON_RE = re.compile(
     r"[Dd]irector(?:a)?|[Jj]ef[ea]|[Pp]residente|[Ss]ecretari[oa])"
     r"(?:(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+,)?\s+"
     r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+(?:de\s+(?:la\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)+"
+)
+# Institutions and acronyms: what a "¿qué entidades / quiénes?" answer lists.
+ENTITY_NAME_RE = re.compile(
+    r"\b(?:Ministerio|Superintendencia|Agencia|Organizaci[oó]n|Oficina|Banco|Fondo|Programa|Embajadas?|Alto "
+    r"Comisionado|Comisi[oó]n|Gobierno|Canciller[ií]a|Defensor[ií]a|Instituto|Direcci[oó]n|Consejo|Mesa|Plataforma|"
+    r"Delegaci[oó]n|Uni[oó]n Europea|[A-Z]{2,}[0-9]?)\b"
 )
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
@@ -204,11 +210,18 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     folded_sentence = fold_same_length(sentence).lower()
     folded_question = fold_same_length(it.question).lower()
     if ev.meeting and it.kind not in ("date", "place"):
-        # What happened at a meeting is not in its announcement, nor in the notice that it did not take place.
-        if _ANNOUNCED_RE.search(folded_sentence):
+        # What happened at a meeting is not in its announcement, nor in the notice that it did not take place;
+        # a word the question itself uses ("no respondieron a la convocatoria") is what it asks about.
+        if _ANNOUNCED_RE.search(folded_sentence) and not _ANNOUNCED_RE.search(folded_question):
             return False
         if not _CANCEL_Q_RE.search(folded_question) and _meeting_cancelled(ev.meeting, ctx.chunk):
             return False
+    if (
+        it.kind in ("explanation", "entities", "count")
+        and not _CANCEL_Q_RE.search(folded_question)
+        and _CANCELLED_RE.search(folded_sentence)
+    ):
+        return False  # what happened at an event is not in the sentence saying it did not take place
     if ev.ordinal and not _ordinal_stated(ev.ordinal, sentence, ctx):
         return False  # "la tercera reunión": only announced, or another meeting of the series
     # A conference no known one is: a sentence or passage about a known conference is about another one.
@@ -432,6 +445,9 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         return _counted(sentence, it.count_of)
     if it.person:
         return _names_person(it, sentence)
+    if kind == "entities":
+        # "¿Qué embajadas…?", "¿quiénes…?": the sentence names an actor or an institution.
+        return bool(find_actors(sentence)) or bool(ENTITY_NAME_RE.search(sentence))
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
     return True

@@ -257,3 +257,26 @@ def test_conferences_named_lists_every_conference() -> None:
     assert conferences_named(text) == {"Conferencia de Canadá 2021", "Conferencia de Donantes 2020"}
     assert conferences_named("Sin conferencia alguna, en 2021.") == {"Conferencia de Canadá 2021"}
     assert conferences_named("En 2021 no hubo anuncios.") == set()
+
+
+def test_entities_answer_names_an_actor_or_institution() -> None:
+    it = interpret("¿Qué embajadas estuvieron presentes en la reunión de seguimiento de julio de 2023?")
+    c = ctx("", title="Reunión de seguimiento", date="2023-07-17")
+    listed = "Misiones diplomáticas: Embajadas de Alemania, Canadá y España."
+    opening = "El Viceministro agradeció a las embajadas presentes su interés en la reunión."
+    assert check_sentence(it, listed, c).ok
+    assert check_sentence(it, opening, c).missing == ("value",)
+
+
+def test_event_that_did_not_take_place_answers_only_why() -> None:
+    suspended = "La visita técnica a Tumbes, programada para agosto de 2024, fue suspendida por razones de seguridad."
+    c = ctx(suspended, date="2024-09-12")
+    what = interpret("¿Qué proyectos visitaron los cooperantes en Tumbes en agosto de 2024?")
+    assert check_sentence(what, suspended, c).missing == ("event",)
+    assert check_sentence(interpret("¿Por qué se suspendió la visita a Tumbes de agosto de 2024?"), suspended, c).ok
+
+
+def test_a_word_of_the_question_is_not_an_announcement() -> None:
+    it = interpret("¿Qué embajadas no respondieron a la convocatoria de la Mesa de Cooperantes de septiembre de 2024?")
+    s = "Se invitó también a las Embajadas de Dinamarca y de Austria, que no respondieron a la convocatoria."
+    assert check_sentence(it, s, ctx(s, title="Acta de la Mesa de Cooperantes", date="2024-09-12")).ok
