@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from indexing.query.evidence import INSTITUTION_HEADS
 from indexing.query.interpretation import Interpretation
+from indexing.text.tokens import fold_same_length
 
 __all__ = ["not_found_message"]
 
@@ -20,6 +24,21 @@ def _actors(it: Interpretation) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" y {names[-1]}"
 
 
+def _institution(it: Interpretation) -> str | None:
+    """The institution the question asks about, as written with its article ("el Ministerio de Salud"), if any."""
+    folded = fold_same_length(it.question).lower()
+    for phrase in it.phrases:
+        if phrase.split()[0] not in INSTITUTION_HEADS:
+            continue
+        i = folded.find(phrase)
+        if i < 0:
+            continue
+        article = re.search(r"\b(el|la|los|las)\s+$", folded[max(0, i - 5) : i])
+        name = it.question[i : i + len(phrase)]
+        return f"{article.group(1)} {name}" if article else name
+    return None
+
+
 def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> str:
     """The abstention message.
 
@@ -29,10 +48,13 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         de 2022. Los pasajes más cercanos mencionan a Noruega, pero no en la reunión de coordinación del 13 de
         diciembre de 2022."
     """
+    institution = None if it.actors else _institution(it)
     if it.actors and it.kind in _WHAT_ACTOR:
         head = f"Ningún registro indica {_WHAT_ACTOR[it.kind]} de {_actors(it)}"
     elif it.actors:
         head = f"Ningún registro responde a esta pregunta sobre {_actors(it)}"
+    elif institution:
+        head = f"Ningún registro responde a esta pregunta sobre {institution}"
     else:
         head = f"Ningún registro indica {_WHAT[it.kind]}" if it.kind in _VALUE_MISSING else "Ningún registro lo indica"
     event = it.event.describe() if it.event else ""
@@ -53,6 +75,9 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         tail = f"Hay pasajes sobre el tema, pero {_VALUE_MISSING[it.kind]}."
     elif "passage" in missing:
         tail = "Los pasajes que lo mencionan no tratan lo suficiente de la pregunta."
+    elif "names" in missing and institution:
+        tail = f"Los pasajes más cercanos no atribuyen esa información a {institution}."
+        tail = tail.replace(" a el ", " al ")
     elif "names" in missing and it.names:
         tail = "Ningún pasaje cercano nombra todo lo que la pregunta menciona."
     else:

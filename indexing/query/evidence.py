@@ -33,7 +33,15 @@ from indexing.text.numbers import find_number_words
 from indexing.text.sentences import is_table_line, split_sentences
 from indexing.text.tokens import content_terms, fold_same_length
 
-__all__ = ["CONSTRAINTS", "ENTITY_NAME_RE", "Check", "SentenceContext", "check_sentence", "conferences_named"]
+__all__ = [
+    "CONSTRAINTS",
+    "ENTITY_NAME_RE",
+    "INSTITUTION_HEADS",
+    "Check",
+    "SentenceContext",
+    "check_sentence",
+    "conferences_named",
+]
 
 CONSTRAINTS = ("actor", "recipient", "event", "value", "names", "topic")
 
@@ -86,7 +94,7 @@ _HOST_OF_EVENT_RE = re.compile(
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
 _MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 # First words of an institution's name: a question naming one asks about it as about an actor.
-_INSTITUTION_HEADS = frozenset(
+INSTITUTION_HEADS = frozenset(
     ["ministerio", "superintendencia", "agencia", "direccion", "defensoria", "municipalidad", "gobierno", "oficina"]
 )
 
@@ -476,7 +484,7 @@ def _names_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     return all(
         _institution_present(p, sentence, ctx.before, question_absent)
         for p in it.phrases
-        if p.split()[0] in _INSTITUTION_HEADS
+        if p.split()[0] in INSTITUTION_HEADS
     )
 
 

@@ -147,8 +147,9 @@ class Event:
                 .replace("coordinacion", "coordinación")
                 .replace("tecnica", "técnica")
             )
-            if name.startswith("mesa"):
-                name = f"reunión de la {name}"
+            if name.startswith("mesa"):  # a body's name, capitalized as records write it
+                body = " ".join(w if w == "de" else w.capitalize() for w in name.split())
+                name = f"reunión de la {body}"
             if self.ordinal:
                 name = f"{self.ordinal} {name}"
             article = "el" if name.split()[0] in ("taller", "encuentro") else "la"
@@ -256,7 +257,8 @@ def _event(question: str, folded: str) -> Event | None:
     years = [int(y) for y in YEAR_RE.findall(folded)]
     # The most specific meeting named: "la reunión de la Mesa de Cooperantes" is a meeting of that body.
     meetings = list(_MEETING_RE.finditer(folded))
-    meeting_m = next((m for m in meetings if m.group("kind") not in _GENERIC_MEETINGS), meetings[0] if meetings else None)
+    specific = [m for m in meetings if m.group("kind") not in _GENERIC_MEETINGS]
+    meeting_m = (specific or meetings or [None])[0]
     meeting = meeting_m.group("kind") if meeting_m else None
     ordinal_m = _ORDINAL_MEETING_RE.search(folded)
     ordinal = ordinal_m.group("ordinal") if ordinal_m else None
@@ -270,7 +272,8 @@ def _event(question: str, folded: str) -> Event | None:
     if named:
         slug = next(s for s, n, _, _ in confs if n == named)
         return Event((slug,), named, at_conference, year, month, day)
-    if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and (year or month or day or ordinal):
+    dated = bool(year or month or day or ordinal)
+    if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and dated:
         return Event((), meeting_m.group("kind"), meeting_m.group("kind"), year, month, day, ordinal=ordinal)
     # A conference by its place ("en Bruselas"), its host ("organizada por Canadá") or by "conferencia ... 2020".
     slugs = []

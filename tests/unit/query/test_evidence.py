@@ -280,3 +280,19 @@ def test_a_word_of_the_question_is_not_an_announcement() -> None:
     it = interpret("¿Qué embajadas no respondieron a la convocatoria de la Mesa de Cooperantes de septiembre de 2024?")
     s = "Se invitó también a las Embajadas de Dinamarca y de Austria, que no respondieron a la convocatoria."
     assert check_sentence(it, s, ctx(s, title="Acta de la Mesa de Cooperantes", date="2024-09-12")).ok
+
+
+def test_message_names_the_institution_asked_about() -> None:
+    it = interpret("¿Qué informó el Ministerio de Salud en la sesión de mayo de 2023 de la Mesa Intersectorial?")
+    assert not_found_message(it, ("names", "topic")) == (
+        "Ningún registro responde a esta pregunta sobre el Ministerio de Salud en la sesión de mayo de 2023. "
+        "Los pasajes más cercanos no atribuyen esa información al Ministerio de Salud. Vea los pasajes relacionados."
+    )
+
+
+def test_message_for_an_announced_meeting() -> None:
+    it = interpret("¿Qué acuerdos se adoptaron en la tercera reunión de la Mesa de Cooperantes en Arequipa?")
+    assert not_found_message(it, ("event",)) == (
+        "Ningún registro lo indica en la tercera reunión de la Mesa de Cooperantes. Los pasajes más cercanos tratan "
+        "del tema, pero no en la tercera reunión de la Mesa de Cooperantes. Vea los pasajes relacionados."
+    )

@@ -124,13 +124,13 @@ def test_meeting_of_a_body_by_its_ordinal() -> None:
     it = interpret("¿Qué aporte comprometió Austria en la segunda reunión de la Mesa de Cooperantes?")
     assert (it.kind, it.actors) == ("amount", ("Austria",))
     assert (it.event.meeting, it.event.ordinal, it.event.year) == ("mesa de cooperantes", "segunda", None)
-    assert it.event.describe() == "la segunda reunión de la mesa de cooperantes"
+    assert it.event.describe() == "la segunda reunión de la Mesa de Cooperantes"
 
 
 def test_specific_meeting_wins_over_reunion() -> None:
     it = interpret("¿Cuánto anunció Noruega en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
     assert (it.event.meeting, it.event.year, it.event.month) == ("mesa de cooperantes", 2024, 9)
-    assert it.event.describe() == "la reunión de la mesa de cooperantes de septiembre de 2024"
+    assert it.event.describe() == "la reunión de la Mesa de Cooperantes de septiembre de 2024"
 
 
 def test_technical_visit_is_an_event() -> None:
