@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from indexing.commitments.actors import find_actors, same_family
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import ENTITY_NAME_RE as _ENTITY_RE
@@ -367,11 +368,12 @@ class Answerer:
 
     def _abstain(self, it: Interpretation, cands: list[_Candidate], summary: dict[str, float]) -> Answer:
         """Abstention: the message says what the closest candidate misses; `related` cites up to three of the
-        closest sentences (those satisfying most constraints, then the best scored)."""
+        closest sentences: first those naming an actor the question asks about (where Noruega is mentioned, even
+        as "no respondió"), then those satisfying most constraints, then the best scored."""
         close = sorted(cands, key=lambda c: (-c.check.satisfied, -c.score))
         missing = (close[0].check.missing or ("passage",)) if close else None
         related: list[_Candidate] = []
-        for c in close:
+        for c in sorted(close, key=lambda c: not _names_actor(it, c.text)):
             if len(related) >= 3:
                 break
             if is_heading_or_label(c.text) or any(r.text == c.text for r in related):
@@ -482,6 +484,11 @@ def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
             seen.add(key)
             out.append(c)
     return out
+
+
+def _names_actor(it: Interpretation, text: str) -> bool:
+    """Whether `text` names one of the actors the question asks about (or an agency of the same family)."""
+    return bool(it.actors) and any(same_family(m.canonical, a) for m in find_actors(text) for a in it.actors)
 
 
 def _citations(chosen: list[_Candidate]) -> list[Citation]:

@@ -90,6 +90,20 @@ class TestAnswerer:
         )
         assert [r.quote for r in ans.related] == ["Japón comprometió US$ 12 millones para salud."]
 
+    def test_related_shows_first_where_the_actor_is_named(self) -> None:
+        text = (
+            "La Embajada de Noruega anunció un aporte de NOK 20 millones para la regularización migratoria. "
+            "Los Países Bajos confirmaron una contribución de EUR 4 millones para la protección de la niñez. "
+            "Se invitó también a las Embajadas de Dinamarca y de Austria, que no respondieron a la convocatoria."
+        )
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        ans = a.answer("¿Cuánto anunció Dinamarca en la reunión?", FakeBackend()._vec("reunión"), [chunk(text)])
+        assert ans.found is False
+        assert [r.quote for r in ans.related][0] == (
+            "Se invitó también a las Embajadas de Dinamarca y de Austria, que no respondieron a la convocatoria."
+        )
+        assert len(ans.related) == 3
+
     def test_abstains_with_no_chunks(self) -> None:
         ans = self.answerer().answer("¿Cuánto comprometió España?", FakeBackend()._vec("España"), [])
         assert ans.found is False
