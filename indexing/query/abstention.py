@@ -20,8 +20,21 @@ _VALUE_MISSING = {
 
 
 def _actors(it: Interpretation) -> str:
-    names = list(it.actors)
+    names = [_with_article(it.question, n) for n in it.actors]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" y {names[-1]}"
+
+
+def _with_article(question: str, name: str) -> str:
+    """The actor with the article the question gives it ("el Reino Unido", "los Países Bajos"), else bare."""
+    folded, target = fold_same_length(question).lower(), fold_same_length(name).lower()
+    i = folded.find(target)
+    article = re.search(r"\b(el|la|los|las)\s+$", folded[max(0, i - 5) : i]) if i > 0 else None
+    return f"{article.group(1)} {name}" if article else name
+
+
+def _contract(text: str) -> str:
+    """Spanish contractions: "de el" → "del", "a el" → "al"."""
+    return text.replace(" de el ", " del ").replace(" a el ", " al ")
 
 
 def _institution(it: Interpretation) -> str | None:
@@ -62,7 +75,7 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         head += f" en {event}"
     head += "."
     if not missing:
-        return head + " Pruebe con otras palabras, quite filtros o suba el registro que lo indique."
+        return _contract(head + " Pruebe con otras palabras, quite filtros o suba el registro que lo indique.")
     if "actor" in missing and it.actors:
         tail = f"Los pasajes más cercanos no lo atribuyen a {_actors(it)}."
     elif "recipient" in missing and it.recipient:
@@ -77,9 +90,8 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         tail = "Los pasajes que lo mencionan no tratan lo suficiente de la pregunta."
     elif "names" in missing and institution:
         tail = f"Los pasajes más cercanos no atribuyen esa información a {institution}."
-        tail = tail.replace(" a el ", " al ")
     elif "names" in missing and it.names:
         tail = "Ningún pasaje cercano nombra todo lo que la pregunta menciona."
     else:
         tail = "Los pasajes más cercanos no bastan para responder."
-    return f"{head} {tail} Vea los pasajes relacionados."
+    return _contract(f"{head} {tail} Vea los pasajes relacionados.")

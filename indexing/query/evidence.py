@@ -243,6 +243,8 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         years = {int(y) for y in YEAR_RE.findall(sentence)}
         if years and not years & allowed:
             return False  # the sentence is about another year
+        if ev.month and ev.year and _other_month_only(ev.year, ev.month, sentence):
+            return False  # "antes del 15 de noviembre de 2024" is not what happened in agosto de 2024
     if ev.meeting and ev.meeting not in _GENERIC_MEETINGS:
         # "la reunión de coordinación", "la Mesa Intersectorial": the kind of meeting is named where it is read.
         # A record dated that very day is that meeting's record.
@@ -310,6 +312,13 @@ def conferences_named(text: str, window: int = 160) -> set[str]:
         if name and name not in out and keywords.search(folded[max(0, m.start() - window) : m.start()]):
             out.add(name)
     return out
+
+
+def _other_month_only(year: int, month: int, sentence: str) -> bool:
+    """Whether the sentence dates itself only in other months of the asked year: its dates of that year all name
+    another month, and none names the asked one."""
+    dated = [d for d in find_dates(sentence) if d.year == year and d.month]
+    return bool(dated) and all(d.month != month for d in dated)
 
 
 def _meeting_cancelled(meeting: str, chunk: str) -> bool:

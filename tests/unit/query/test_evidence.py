@@ -296,3 +296,19 @@ def test_message_for_an_announced_meeting() -> None:
         "Ningún registro lo indica en la tercera reunión de la Mesa de Cooperantes. Los pasajes más cercanos tratan "
         "del tema, pero no en la tercera reunión de la Mesa de Cooperantes. Vea los pasajes relacionados."
     )
+
+
+def test_a_sentence_dated_in_another_month_of_the_year_is_about_another_time() -> None:
+    it = interpret("¿Qué proyectos visitaron los cooperantes en Tumbes en agosto de 2024?")
+    later = "Los cooperantes remitirán a la APCI la información de sus proyectos antes del 15 de noviembre de 2024."
+    assert check_sentence(it, later, ctx(f"{later} Tumbes.", date="2024-09-12")).missing == ("event",)
+    same = "En agosto de 2024 los cooperantes visitaron en Tumbes los proyectos de salud."
+    assert check_sentence(it, same, ctx(same, date="2024-09-12")).ok
+
+
+def test_message_keeps_the_actor_s_article() -> None:
+    it = interpret("¿Cuánto anunció el Reino Unido en la conferencia organizada por Canadá en 2021?")
+    assert not_found_message(it, ("actor", "value")) == (
+        "Ningún registro indica un aporte del Reino Unido en la Conferencia de Canadá 2021. Los pasajes más "
+        "cercanos no lo atribuyen al Reino Unido. Vea los pasajes relacionados."
+    )
