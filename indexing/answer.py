@@ -18,7 +18,7 @@ from indexing.commitments.actors import find_actors, same_family
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import ENTITY_NAME_RE as _ENTITY_RE
-from indexing.query.evidence import Check, SentenceContext, check_sentence
+from indexing.query.evidence import Check, SentenceContext, asks_cause, check_sentence, states_cause
 from indexing.query.interpretation import Interpretation, interpret
 from indexing.query.retrieval import SentenceVectors
 from indexing.term_stats import TermStats
@@ -351,6 +351,12 @@ class Answerer:
             cand.features["sentence_dense"] = float(np.dot(q, np.asarray(vec, dtype=np.float32)))
             cand.score = _score(cand.features)
         top.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
+        if asks_cause(it) and not states_cause(top[0].text):
+            # "¿Por qué…?": the sentence that states the cause, not the one that restates what happened.
+            causal = next((c for c in top if states_cause(c.text)), None)
+            if causal is not None:
+                top.remove(causal)
+                top.insert(0, causal)
         chosen = [top[0]]
         if top[0].item and it.kind in ("entities", "place"):
             chosen = [c for c in _list_window(top[0], cands, max_sentences) if c.check.ok] or chosen

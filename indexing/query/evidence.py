@@ -37,6 +37,8 @@ __all__ = [
     "CONSTRAINTS",
     "ENTITY_NAME_RE",
     "INSTITUTION_HEADS",
+    "asks_cause",
+    "states_cause",
     "Check",
     "SentenceContext",
     "check_sentence",
@@ -68,6 +70,11 @@ ENTITY_NAME_RE = re.compile(
     r"\b(?:Ministerio|Superintendencia|Agencia|Organizaci[oó]n|Oficina|Banco|Fondo|Programa|Embajadas?|Alto "
     r"Comisionado|Comisi[oó]n|Gobierno|Canciller[ií]a|Defensor[ií]a|Instituto|Direcci[oó]n|Consejo|Mesa|Plataforma|"
     r"Delegaci[oó]n|Uni[oó]n Europea|[A-Z]{2,}[0-9]?)\b"
+)
+_WHY_Q_RE = re.compile(r"\bpor\s+que\b(?!\s+(?:canal|canales|medio|medios|via|vias|mecanismo|instrumento)\b)")
+_CAUSE_RE = re.compile(
+    r"\b(?:porque|debido\s+a|dado\s+que|ya\s+que|puesto\s+que|a\s+causa|en\s+cumplimiento|por\s+razones|"
+    r"a\s+consecuencia|en\s+razon|con\s+motivo|se\s+debe\s+a|obedece\s+a|motivad[oa]\s+por)\b"
 )
 _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
@@ -312,6 +319,24 @@ def conferences_named(text: str, window: int = 160) -> set[str]:
         if name and name not in out and keywords.search(folded[max(0, m.start() - window) : m.start()]):
             out.add(name)
     return out
+
+
+def asks_cause(it: Interpretation) -> bool:
+    """Whether the question asks why ("¿por qué se canceló…?"), not through what ("¿por qué canal…?").
+
+    :param it: the question's interpretation.
+    :returns: True for a question about a cause.
+    """
+    return it.kind == "explanation" and bool(_WHY_Q_RE.search(fold_same_length(it.question).lower()))
+
+
+def states_cause(sentence: str) -> bool:
+    """Whether a sentence states a cause ("en cumplimiento del Decreto…", "dado que…", "por razones de seguridad").
+
+    :param sentence: a candidate sentence.
+    :returns: True when it has a causal connective.
+    """
+    return bool(_CAUSE_RE.search(fold_same_length(sentence).lower()))
 
 
 def _other_month_only(year: int, month: int, sentence: str) -> bool:

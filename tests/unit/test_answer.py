@@ -214,3 +214,15 @@ class TestTableRows:
         c = chunk("España comprometió EUR 50 millones en 2020.")
         ans = a.answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [c])
         assert ans.citations[0].table_header == ()
+
+
+def test_why_question_quotes_the_cause() -> None:
+    text = (
+        "La APCI comunica que el taller de la reunión de marzo de 2020 queda cancelado para todas las entidades. "
+        "La decisión de la reunión se adopta en cumplimiento del Decreto Supremo que declara la emergencia."
+    )
+    a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+    ans = a.answer("¿Por qué se canceló el taller de la reunión?", FakeBackend()._vec("reunión"), [chunk(text)])
+    assert ans.citations[0].quote == (
+        "La decisión de la reunión se adopta en cumplimiento del Decreto Supremo que declara la emergencia."
+    )

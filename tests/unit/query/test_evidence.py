@@ -312,3 +312,14 @@ def test_message_keeps_the_actor_s_article() -> None:
         "Ningún registro indica un aporte del Reino Unido en la Conferencia de Canadá 2021. Los pasajes más "
         "cercanos no lo atribuyen al Reino Unido. Vea los pasajes relacionados."
     )
+
+
+def test_why_questions_and_causes() -> None:
+    from indexing.query.evidence import asks_cause, states_cause
+
+    assert asks_cause(interpret("¿Por qué se canceló el taller nacional de cooperación de marzo de 2020?"))
+    assert not asks_cause(interpret("¿Por qué canal se ejecuta el aporte de Portugal?"))
+    assert not asks_cause(interpret("¿Cómo se garantizará la transparencia?"))
+    assert states_cause("La decisión se adopta en cumplimiento del Decreto Supremo N.º 044-2020-PCM.")
+    assert states_cause("Dado que los fondos serán ejecutados por los organismos, Canadá no firmará un convenio.")
+    assert not states_cause("El taller queda cancelado.")
