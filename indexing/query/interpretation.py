@@ -258,7 +258,7 @@ def _event(question: str, folded: str) -> Event | None:
     # The most specific meeting named: "la reunión de la Mesa de Cooperantes" is a meeting of that body.
     meetings = list(_MEETING_RE.finditer(folded))
     specific = [m for m in meetings if m.group("kind") not in _GENERIC_MEETINGS]
-    meeting_m = (specific or meetings or [None])[0]
+    meeting_m = next(iter(specific or meetings), None)
     meeting = meeting_m.group("kind") if meeting_m else None
     ordinal_m = _ORDINAL_MEETING_RE.search(folded)
     ordinal = ordinal_m.group("ordinal") if ordinal_m else None
