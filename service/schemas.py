@@ -127,6 +127,7 @@ class EventPublic(BaseModel):
     month: int | None = None
     day: int | None = None
     unknown_conference: bool = False
+    ordinal: str | None = Field(default=None, description="Qué reunión de una serie («segunda», «tercera»).")
     description: str = ""
 
 

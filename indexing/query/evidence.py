@@ -80,7 +80,8 @@ _PERCENT_RE = re.compile(r"%|\bpor\s+ciento\b")
 # A meeting only announced ("la próxima reunión se realizará en junio"), or one that did not take place.
 _ANNOUNCED_RE = re.compile(
     r"\b(?:proxim[ao]|se\s+realizara|se\s+celebrara|se\s+llevara\s+a\s+cabo|esta\s+previst[ao]|"
-    r"tendra\s+lugar|se\s+convoca|convocatoria)\b"
+    r"tendra\s+lugar|se\s+convoca|convocatoria|se\s+reuniran?|sesionara|se\s+efectuara|se\s+desarrollara|"
+    r"previst[ao]s?\s+para|programad[ao]s?\s+para)\b"
 )
 _CANCELLED_RE = re.compile(r"\b(?:cancelad[oa]s?|suspendid[oa]s?|postergad[oa]s?|aplazad[oa]s?|no\s+se\s+realiz\w*)\b")
 _CANCEL_Q_RE = re.compile(r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*)\b")
@@ -227,7 +228,9 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if ev.meeting and it.kind not in ("date", "place"):
         # What happened at a meeting is not in its announcement, nor in the notice that it did not take place;
         # a word the question itself uses ("no respondieron a la convocatoria") is what it asks about.
-        if _ANNOUNCED_RE.search(folded_sentence) and not _ANNOUNCED_RE.search(folded_question):
+        # A question about its cancellation is about the planned meeting.
+        asks_cancel = bool(_CANCEL_Q_RE.search(folded_question))
+        if _ANNOUNCED_RE.search(folded_sentence) and not _ANNOUNCED_RE.search(folded_question) and not asks_cancel:
             return False
         if not _CANCEL_Q_RE.search(folded_question) and _meeting_cancelled(ev.meeting, ctx.chunk):
             return False

@@ -323,3 +323,16 @@ def test_why_questions_and_causes() -> None:
     assert states_cause("La decisión se adopta en cumplimiento del Decreto Supremo N.º 044-2020-PCM.")
     assert states_cause("Dado que los fondos serán ejecutados por los organismos, Canadá no firmará un convenio.")
     assert not states_cause("El taller queda cancelado.")
+
+
+def test_future_and_planned_meetings_are_announced() -> None:
+    it = interpret("¿Qué acordó la Mesa de Cooperantes en su reunión de marzo de 2025?")
+    c = ctx("", title="Acta", date="2024-09-12")
+    for s in (
+        "La Mesa de Cooperantes se reunirá en Arequipa en marzo de 2025 para acordar los proyectos.",
+        "La reunión de la Mesa de Cooperantes, programada para marzo de 2025, acordará los proyectos.",
+    ):
+        assert check_sentence(it, s, ctx(s, title=c.title, date=c.date)).missing == ("event",)
+    why = interpret("¿Por qué se suspendió la visita técnica de agosto de 2024?")
+    s = "La visita técnica, programada para agosto de 2024, fue suspendida por razones de seguridad."
+    assert check_sentence(why, s, ctx(s, date="2024-09-12")).ok
