@@ -240,7 +240,9 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         and _CANCELLED_RE.search(folded_sentence)
     ):
         return False  # what happened at an event is not in the sentence saying it did not take place
-    if ev.ordinal and not _ordinal_stated(ev.ordinal, sentence, ctx):
+    # Where or when a meeting will be held, or why it was not: its announcement says it.
+    planned = it.kind in ("date", "place") or bool(_CANCEL_Q_RE.search(folded_question))
+    if ev.ordinal and not _ordinal_stated(ev.ordinal, sentence, ctx, planned):
         return False  # "la tercera reunión": only announced, or another meeting of the series
     # A conference no known one is: a sentence or passage about a known conference is about another one.
     if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
@@ -361,9 +363,10 @@ def _meeting_cancelled(meeting: str, chunk: str) -> bool:
     return False
 
 
-def _ordinal_stated(ordinal: str, sentence: str, ctx: SentenceContext) -> bool:
+def _ordinal_stated(ordinal: str, sentence: str, ctx: SentenceContext, planned: bool = False) -> bool:
     """Whether the meeting's place in its series ("segunda", "tercera") is stated where it is held: in the
-    sentence, the record's title or a sentence of the passage that does not announce a future meeting."""
+    sentence, the record's title or a sentence of the passage that does not announce a future meeting (any
+    sentence when `planned`: the question asks where or when it will be held, or why it was not)."""
     base = fold_same_length(ordinal).lower().rstrip("ao")  # "tercer", "segund" (never "según")
     forms = {base, base + "a", base + "o"}
     texts = [sentence, ctx.title]
@@ -374,7 +377,7 @@ def _ordinal_stated(ordinal: str, sentence: str, ctx: SentenceContext) -> bool:
     ]
     for text in texts:
         folded = fold_same_length(text).lower()
-        if text is sentence and _ANNOUNCED_RE.search(folded):
+        if text is sentence and _ANNOUNCED_RE.search(folded) and not planned:
             continue
         if forms & set(re.findall(r"\w+", folded)):
             return True

@@ -336,3 +336,9 @@ def test_future_and_planned_meetings_are_announced() -> None:
     why = interpret("¿Por qué se suspendió la visita técnica de agosto de 2024?")
     s = "La visita técnica, programada para agosto de 2024, fue suspendida por razones de seguridad."
     assert check_sentence(why, s, ctx(s, date="2024-09-12")).ok
+
+
+def test_where_an_announced_meeting_will_be_held() -> None:
+    it = interpret("¿Dónde se realizará la tercera reunión de la Mesa de Cooperantes?")
+    s = "La tercera reunión de la Mesa de Cooperantes se realizará en Arequipa en marzo de 2025."
+    assert check_sentence(it, s, ctx(s, title=MINUTES_TITLE, date="2024-09-12")).ok
