@@ -71,8 +71,10 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
     else:
         head = f"Ningún registro indica {_WHAT[it.kind]}" if it.kind in _VALUE_MISSING else "Ningún registro lo indica"
     event = it.event.describe() if it.event else ""
+    bare_day = it.event is not None and bool(it.event.day) and not (it.event.meeting or it.event.label)
     if event:
-        head += f" en {event}"
+        # A bare day ("31 de mayo de 2022") is a date: "el 31 de mayo de 2022".
+        head += f" el {event}" if bare_day else f" en {event}"
     head += "."
     if not missing:
         return _contract(head + " Pruebe con otras palabras, quite filtros o suba el registro que lo indique.")
@@ -83,7 +85,7 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         tail = f"Los pasajes más cercanos no indican {what}." if it.share else f"No hay pasajes {what}."
     elif "event" in missing and event:
         about = f"mencionan a {_actors(it)}" if it.actors else "tratan del tema"
-        tail = f"Los pasajes más cercanos {about}, pero no en {event}."
+        tail = f"Los pasajes más cercanos {about}, pero no {'el' if bare_day else 'en'} {event}."
     elif "value" in missing and it.kind in _VALUE_MISSING:
         tail = f"Hay pasajes sobre el tema, pero {_VALUE_MISSING[it.kind]}."
     elif "passage" in missing:

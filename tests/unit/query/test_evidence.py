@@ -342,3 +342,11 @@ def test_where_an_announced_meeting_will_be_held() -> None:
     it = interpret("¿Dónde se realizará la tercera reunión de la Mesa de Cooperantes?")
     s = "La tercera reunión de la Mesa de Cooperantes se realizará en Arequipa en marzo de 2025."
     assert check_sentence(it, s, ctx(s, title=MINUTES_TITLE, date="2024-09-12")).ok
+
+
+def test_message_for_a_bare_day() -> None:
+    it = interpret("¿Cuánto se había desembolsado del convenio con la AECID al 31 de mayo de 2022?")
+    assert not_found_message(it, ("event",)) == (
+        "Ningún registro indica un aporte de la AECID el 31 de mayo de 2022. Los pasajes más cercanos mencionan a "
+        "la AECID, pero no el 31 de mayo de 2022. Vea los pasajes relacionados."
+    )
