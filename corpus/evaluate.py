@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 import indexing  # noqa: F401
-from indexing.answer import PassageEvidence
 from indexing.engine import Engine
+from indexing.query.answer import PassageEvidence
 from indexing.settings import Settings
 
 HERE = Path(__file__).resolve().parent

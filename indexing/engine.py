@@ -12,7 +12,6 @@ from typing import IO, Any
 
 from haystack.core.errors import PipelineRuntimeError
 
-from indexing.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.briefing import Briefing, BriefingRequest, briefing_id, build_briefing, summarize_document
 from indexing.briefing.commitments import LeadPoint, asks_for_commitments, event_entries, lead_heading, lead_points
 from indexing.briefing.edit import edit_briefing
@@ -27,6 +26,7 @@ from indexing.keys import Access, AuditEntry, Caller, Principal, Scope, StoredKe
 from indexing.ocr import INSTALL_HINT, ocr_config, unavailable_reason
 from indexing.originals import Originals
 from indexing.pipelines import build_search_pipeline
+from indexing.query.answer import REGISTER_CONFIDENCE, Answer, Answerer
 from indexing.query.evidence import SentenceContext, check_sentence
 from indexing.query.interpretation import Interpretation, interpret
 from indexing.register import CommitmentFilters, Register

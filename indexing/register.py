@@ -33,7 +33,6 @@ from typing import Any, Protocol
 from haystack import Document
 
 from indexing import constants as K
-from indexing.answer import Answer, Citation, coverage, question_terms
 from indexing.commitments._data import load
 from indexing.commitments.actors import actor_info, find_actors, normalize_actor, rollup_name
 from indexing.commitments.compare import Comparison, compare_rows
@@ -41,6 +40,7 @@ from indexing.commitments.dedup import deduplicate
 from indexing.commitments.extract import detect_event, event_date, extract_commitments
 from indexing.commitments.link import DISBURSED, Chain, link_commitments
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment, Equivalent, Source
+from indexing.query.answer import Answer, Citation, coverage, question_terms
 from indexing.text.formatting import format_amount
 from indexing.text.tables import find_tables, link_pages
 from indexing.text.tokens import fold_same_length

@@ -1,2 +1,3 @@
-"""The query side shared by answers and briefings: question interpretation (`interpretation`), the evidence check
-of candidate sentences against the question's constraints (`evidence`)."""
+"""The query side shared by answers and briefings: question interpretation (`interpretation`), retrieval re-ranking
+(`retrieval`), the evidence check of candidate sentences against the question's constraints (`evidence`), the
+abstention message (`abstention`) and the extractive answer (`answer`)."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from indexing.answer import Answer
+from indexing.query.answer import Answer
 from indexing.types import Chunk, SearchFilters
 from service.deps import EngineDep, MetricsDep
 from service.schemas import MAX_QUERY_CHARS

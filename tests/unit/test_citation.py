@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from indexing import answer, briefing
+from indexing import briefing
 from indexing.briefing import model as briefing_model
 from indexing.commitments import model as commitments_model
+from indexing.query import answer
 from indexing.types import Citation
 
 

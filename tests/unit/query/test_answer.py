@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexing.answer import Answerer, coverage, question_terms, question_type
+from indexing.query.answer import Answerer, coverage, question_terms, question_type
 from indexing.types import Chunk
 
 
