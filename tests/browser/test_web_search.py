@@ -45,10 +45,13 @@ def test_answer_with_its_quote_then_the_highlight_on_the_right_page(
         page.get_by_role("button", name="Buscar", exact=True).click()
         page.wait_for_url("**/?q=*")
         assert page.locator("#found-badge").inner_text() == "encontrada"
-        assert QUOTE in page.locator("#answer-text").inner_text()
-        first = page.locator("li.citation").first
+        answer_text = page.locator("#answer-text").inner_text()
+        # The quote's citation (its rank among near-tied sentences depends on the corpus' term statistics; the
+        # ranking itself is measured by corpus.evaluate): its marker follows the quote in the answer text.
+        first = page.locator("li.citation").filter(has_text=QUOTE)
+        assert first.count() == 1
         assert first.locator("blockquote").inner_text() == QUOTE
-        assert first.locator(".cite-n").inner_text() == "[1]"
+        assert f"{QUOTE} {first.locator('.cite-n').inner_text()}" in answer_text
         screenshot(page, f"web-buscar-respuesta-{width}")  # type: ignore[operator]
 
         first.locator("a.cite-link").click()
