@@ -110,7 +110,8 @@ def protected_routes(c: TestClient) -> list[tuple[str, str]]:
 class TestAuthentication:
     def test_every_route_but_health_needs_a_key(self, api: TestClient, keys: dict[str, str]) -> None:
         routes = protected_routes(api)
-        assert len(routes) == 24  # /metrics, commitments/compare(.csv), /v1/jobs, /v1/briefings/{id}/export, /v1/admin/snapshot
+        # /metrics, commitments/compare(.csv), /v1/jobs, /v1/briefings/{id}/export and /v1/admin/snapshot included
+        assert len(routes) == 24
         for method, path in routes:
             r = api.request(method, path)
             assert (r.status_code, r.json()) == (401, MISSING), (method, path)
