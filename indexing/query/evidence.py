@@ -459,8 +459,54 @@ def _amount_owners(sentence: str) -> dict[int, str]:
     return out
 
 
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a "|" table line, outer bars dropped ("| Suecia | 25 | — |" → ["Suecia", "25", "—"])."""
+    s = line.strip()
+    s = s[1:] if s.startswith("|") else s
+    s = s[:-1] if s.endswith("|") else s
+    return [c.strip() for c in s.split("|")]
+
+
+def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
+    """For an amount question naming a conference or a year, a table row whose header has a column for it must
+    hold a figure in that column: "| Reino Unido | 10 | 21 | — | 15,5 |" under "| Donante | Bruselas 2019 | … |
+    Canadá 2021 | … |" says nothing about Canada 2021. Rows of tables without such a column are not constrained.
+
+    :param it: the question's interpretation.
+    :param sentence: the candidate sentence (a table row when it has "|" cells).
+    :param ctx: its chunk, whose first "|" line other than the row is read as the header.
+    :returns: False only when every column naming the asked year is empty (no digit) in the row.
+    """
+    ev = it.event
+    if it.kind != "amount" or ev is None or "|" not in sentence:
+        return True
+    years = {str(y) for y in _slug_years(ev.slugs)} or ({str(ev.year)} if ev.year else set())
+    if not years:
+        return True
+    row = _pipe_cells(sentence)
+    header = next(
+        (
+            line
+            for line in ctx.chunk.splitlines()
+            if "|" in line and line.strip() != sentence.strip() and not set(line) <= set("|-: \t")
+        ),
+        None,
+    )
+    if header is None:
+        return True
+    cells = _pipe_cells(header)
+    if len(cells) != len(row):
+        return True
+    columns = [i for i, cell in enumerate(cells) if any(y in cell for y in years)]
+    if not columns:
+        return True
+    return any(any(ch.isdigit() for ch in row[i]) for i in columns)
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
+    if not _event_cell_ok(it, sentence, ctx):
+        return False  # the row's cell for the asked conference or year is empty ("—", "Sin anuncio")
     if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
         return False  # the sentence says the value is not known
     if kind == "amount" and it.disbursement:

@@ -350,3 +350,29 @@ def test_message_for_a_bare_day() -> None:
         "Ningún registro indica un aporte de la AECID el 31 de mayo de 2022. Los pasajes más cercanos mencionan a "
         "la AECID, pero no el 31 de mayo de 2022. Vea los pasajes relacionados."
     )
+
+
+_BY_CONFERENCE = (
+    "| Donante | Bruselas 2019 | Conferencia 2020 | Canadá 2021 | Bruselas 2023 |\n"
+    "|---|---|---|---|---|\n"
+    "| Reino Unido | 10 | 21 | — | 15,5 |\n"
+    "| Australia | Sin anuncio | 3 | 1 | 4 |"
+)
+
+
+def test_a_table_row_empty_in_the_asked_conference_column_has_no_value() -> None:
+    uk, australia = _BY_CONFERENCE.splitlines()[2:]
+    uk_2021 = interpret("¿Cuánto anunció el Reino Unido en la conferencia organizada por Canadá en 2021?")
+    uk_2023 = interpret("¿Cuánto anunció el Reino Unido en la conferencia de Bruselas de 2023?")
+    au_2019 = interpret("¿Cuánto comprometió Australia en la conferencia de Bruselas de 2019?")
+    tables = ctx(_BY_CONFERENCE, conference="canada-2021")
+    assert "value" in check_sentence(uk_2021, uk, tables).missing  # "—" under "Canadá 2021"
+    assert "value" not in check_sentence(uk_2023, uk, ctx(_BY_CONFERENCE, conference="bruselas-2023")).missing
+    assert "value" in check_sentence(au_2019, australia, ctx(_BY_CONFERENCE, conference="bruselas-2019")).missing
+
+
+def test_a_table_without_a_column_for_the_conference_is_not_constrained_by_it() -> None:
+    table = "| Donante | Monto (millones de USD) | Estado |\n|---|---|---|\n| Reino Unido | 15,5 | Anunciado |"
+    row = table.splitlines()[2]
+    uk_2021 = interpret("¿Cuánto anunció el Reino Unido en la conferencia organizada por Canadá en 2021?")
+    assert "value" not in check_sentence(uk_2021, row, ctx(table, conference="canada-2021")).missing
