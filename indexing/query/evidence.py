@@ -31,6 +31,7 @@ from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
 from indexing.text.sentences import is_table_line, split_sentences
+from indexing.text.tables import is_separator, table_row
 from indexing.text.tokens import content_terms, fold_same_length
 
 __all__ = [
@@ -459,14 +460,6 @@ def _amount_owners(sentence: str) -> dict[int, str]:
     return out
 
 
-def _pipe_cells(line: str) -> list[str]:
-    """The cells of a "|" table line, outer bars dropped ("| Suecia | 25 | — |" → ["Suecia", "25", "—"])."""
-    s = line.strip()
-    s = s[1:] if s.startswith("|") else s
-    s = s[:-1] if s.endswith("|") else s
-    return [c.strip() for c in s.split("|")]
-
-
 def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     """For an amount question naming a conference or a year, a table row whose header has a column for it must
     hold a figure in that column: "| Reino Unido | 10 | 21 | — | 15,5 |" under "| Donante | Bruselas 2019 | … |
@@ -483,18 +476,18 @@ def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> b
     years = {str(y) for y in _slug_years(ev.slugs)} or ({str(ev.year)} if ev.year else set())
     if not years:
         return True
-    row = _pipe_cells(sentence)
+    row = table_row(sentence).cells
     header = next(
         (
             line
             for line in ctx.chunk.splitlines()
-            if "|" in line and line.strip() != sentence.strip() and not set(line) <= set("|-: \t")
+            if "|" in line and line.strip() != sentence.strip() and not is_separator(line)
         ),
         None,
     )
     if header is None:
         return True
-    cells = _pipe_cells(header)
+    cells = table_row(header).cells
     if len(cells) != len(row):
         return True
     columns = [i for i, cell in enumerate(cells) if any(y in cell for y in years)]
