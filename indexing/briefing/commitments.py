@@ -26,6 +26,7 @@ from typing import Any
 
 from indexing.query.interpretation import Event, Interpretation
 from indexing.text.headings import is_headline
+from indexing.text.tables import is_table_row, table_row
 from indexing.text.tokens import fold_same_length
 from indexing.types import Citation, DocumentRecord, SearchFilters
 
@@ -38,6 +39,9 @@ COMMITMENT_TOPIC_RE = re.compile(
 """Words of a topic about the register's entries (accent-folded, lower case)."""
 
 MAX_SOURCES_PER_POINT = 2
+
+_NOT_A_FIGURE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
+"""Dates and years in a cell ("Bruselas 2023", "firmado el 28/11/2023"): they name the row, they are not its figures."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,8 @@ def lead_points(entries: Sequence[dict[str, Any]], records: Mapping[str, Documen
     points: list[LeadPoint] = []
     seen: set[tuple[str, int, int]] = set()
     for e in ordered:
-        statements = [s for s in e["sources"] if not is_headline(s["quote"])]  # a headline is no point
+        # A headline is no point, nor a table row whose figures only its header tells apart.
+        statements = [s for s in e["sources"] if not is_headline(s["quote"]) and not _ambiguous_row(s["quote"])]
         if not statements or _key(statements[0]) in seen:
             continue  # stated in a sentence already quoted (one sentence, two amounts): one point
         sources = [s for s in statements if _key(s) not in seen]
@@ -180,6 +185,21 @@ def lead_points(entries: Sequence[dict[str, Any]], records: Mapping[str, Documen
             )
         points.append(LeadPoint(text=cited[0].quote, sources=tuple(cited)))
     return points
+
+
+def _ambiguous_row(quote: str) -> bool:
+    """Whether a quote is a table row with two figures or more ("| Total | 10,5 | 25 | 2,5 |"): read without its
+    header, no reader can tell which figure is the entry's, so it is no briefing point (the register keeps it).
+
+    :param quote: a source's verbatim quote.
+    :returns: True for such rows; False for prose and for rows with one figure besides dates and years.
+    """
+    first = quote.strip().split("\n", 1)[0]
+    if not is_table_row(first):
+        return False
+    cells = table_row(quote).cells
+    figures = [c for c in cells if any(ch.isdigit() for ch in _NOT_A_FIGURE_RE.sub("", c))]
+    return len(figures) >= 2
 
 
 def _key(source: dict[str, Any]) -> tuple[str, int, int]:

@@ -139,6 +139,20 @@ def test_lead_points_quote_each_source_once_totals_first() -> None:
     )
 
 
+def test_a_table_row_whose_figures_only_its_header_tells_apart_is_no_point() -> None:
+    several = "| Total de los tres donantes | 10,5 | 25 | 2,5 | 21,5 |"
+    one_figure = "| Unión Europea | Bruselas 2023 | 15 | EUR | Donación |"
+    year_and_one = "| Noruega | 2023 | NOK 20 millones | Donación |"
+    july = "2023-07-17"
+    rows = [
+        entry("r1", "Comunidad internacional", "bruselas-2023", july, source("acta-julio", several), total=True),
+        entry("r2", "Unión Europea", "bruselas-2023", "2023-07-17", source("acta-julio", one_figure, start=60)),
+        entry("r3", "Noruega", "bruselas-2023", "2023-07-17", source("acta-julio", year_and_one, start=120)),
+        ENTRIES[1],
+    ]
+    assert [p.text for p in lead_points(rows, RECORDS)] == [one_figure, year_and_one, SUIZA]
+
+
 def test_lead_heading_describes_the_event() -> None:
     assert lead_heading(interpret("los compromisos de la reunión del 17 de julio")) == (
         "Compromisos registrados en la reunión del 17 de julio"
