@@ -341,9 +341,11 @@ def run_store(
         else:
             store.commit_many(batch)
         load_s += time.perf_counter() - t0
+    print(f"{engine} {n}: loaded in {load_s:.1f} s, building the index...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     store.wait_optimized()
     index_s = time.perf_counter() - t0
+    print(f"{engine} {n}: index built in {index_s:.1f} s", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     store.close()
     load_s += time.perf_counter() - t0

