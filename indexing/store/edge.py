@@ -112,6 +112,16 @@ def _read(r: Any, score: float = 0.0) -> _Point:
     return _Point(id=str(r.id), payload=r.payload, vector=vec, score=score)
 
 
+@dataclass(frozen=True)
+class EdgeIndexInfo:
+    """The chunks shard's index: passages, vectors indexed (dense and sparse; the dense ones once HNSW is built) and
+    whether a build waits for an idle moment."""
+
+    points: int
+    indexed_vectors: int
+    pending: bool
+
+
 @dataclass
 class _Count:
     count: int
@@ -164,7 +174,11 @@ class _EdgeClient:
     def _sidecar(self, name: str) -> Path:
         return self.root / f"{name}.json"
 
-    def _shard(self, name: str) -> E.EdgeShard:
+    def _shard(self, name: str, *, touch: bool = True) -> E.EdgeShard:
+        """The open shard of a collection (loaded on first use); `touch`: count this as activity (the idle detector).
+
+        :raises KeyError: no such collection.
+        """
         shard = self._shards.get(name)
         if shard is None:
             if not self.collection_exists(name):
@@ -174,7 +188,8 @@ class _EdgeClient:
             if name.endswith("_chunks"):
                 # A build left pending by the last run (closed before it was idle) is scheduled again.
                 self._mark_pending(name, shard)
-        self._activity = time.monotonic()
+        if touch:
+            self._activity = time.monotonic()
         return shard
 
     def collection_exists(self, name: str) -> bool:
@@ -386,13 +401,26 @@ class _EdgeClient:
                     logger.exception("Optimization of %s failed (searches stay exact)", name)
             self._activity = time.monotonic()
 
+    def index_info(self, collection: str) -> EdgeIndexInfo:
+        """See `EdgeIndexInfo`.
+
+        :param collection: the chunks collection.
+        :returns: its index state (zeros when it does not exist).
+        """
+        if not self.collection_exists(collection):
+            return EdgeIndexInfo(0, 0, False)
+        info = self._shard(collection, touch=False).info()
+        with self._idle:
+            pending = collection in self._pending
+        return EdgeIndexInfo(info.points_count, info.indexed_vectors_count, pending)
+
     def wait_optimized(self, collection: str) -> None:
         """Run the pending HNSW builds now, in this thread (after a running one); return when none is left.
 
         :param collection: the chunks collection, loaded first so that a build left by an earlier run is pending.
         """
         if self.collection_exists(collection):
-            self._shard(collection)
+            self._shard(collection, touch=False)
         self._optimize_pending()
 
     def close(self) -> None:
@@ -453,6 +481,10 @@ class EdgeStore(QdrantClientStore):
         of a bulk load, `python -m indexing optimize`, benchmarks and tests). Other threads wait while it runs."""
         self.client.wait_optimized(self.chunks)  # type: ignore[attr-defined]
 
+    def index_info(self) -> EdgeIndexInfo:
+        """The chunks' index: passages, indexed vectors and whether an HNSW build is pending (tests, diagnostics)."""
+        return self.client.index_info(self.chunks)  # type: ignore[attr-defined,no-any-return]
+
     def close(self) -> None:
         try:
             super().close()
@@ -461,4 +493,4 @@ class EdgeStore(QdrantClientStore):
             self._lock_file.close()
 
 
-__all__ = ["EdgeStore"]
+__all__ = ["OPTIMIZE_IDLE_S", "EdgeIndexInfo", "EdgeStore"]
