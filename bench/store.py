@@ -11,7 +11,8 @@ Per engine and size, through the store interface (`open_store`, `commit_many`, `
 - `load_s`: every record committed with its term counts (upserts, commit protocol), `--bulk` records per
   `commit_many` call (1000; `--bulk 1`: one `commit_document` per record, as an upload does), and the store closed
   (flush); building the records is not counted;
-- `index_s`: the background index build (Edge: HNSW above `EXACT_SEARCH_BELOW`), waited for after the load;
+- `index_s`: the index build (Edge: HNSW above `EXACT_SEARCH_BELOW`), run by `wait_optimized()` after the load
+  (the service runs it at its first idle moment);
 - `reopen_s`, `rss_mb`: a fresh process opens the store and runs one search; its time and resident memory;
 - `search_*`: dense only, no filter; `filtered_p95_ms`: dense with a conference, a date range or document ids
   (in turn); `hybrid_p95_ms`: dense + BM25 with and without those filters;
