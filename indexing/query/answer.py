@@ -86,7 +86,17 @@ def coverage(q_terms: set[str], text: str | set[str]) -> float:
     return len(q_terms & have) / len(q_terms)
 
 
-def _type_boost(qtype: str, sentence: str) -> float:
+def _type_boost(qtype: str, sentence: str, row: bool = False) -> float:
+    """Boost of a sentence that carries the kind of value asked for: an amount, a date, several entity names, a
+    number. A table row is read as its cells in order ("UNICEF 4,2 USD desembolsado"): its amount and its
+    currency sit in separate cells, so the row as printed ("| UNICEF | 4,2 | USD |") states no amount.
+
+    :param qtype: the answer type ("amount", "date", "entities", "count", "general").
+    :param sentence: the sentence, or a table row as it appears in the page text.
+    :param row: `sentence` is a table row.
+    :returns: the boost (0 when the sentence carries no such value)."""
+    if row:
+        sentence = " ".join(table_row(sentence).cells)
     if qtype == "amount":
         return 0.12 if has_amount(sentence) else 0.0
     if qtype == "date":
@@ -441,7 +451,7 @@ class Answerer:
                     "sentence_coverage": coverage(q_terms, terms),
                     "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
                     "context": stats.weighted_coverage(q_terms, context),
-                    "type_boost": _type_boost(qtype, text),
+                    "type_boost": _type_boost(qtype, text, row=bool(read)),
                 }
                 ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)
                 cands.append(
