@@ -198,7 +198,11 @@ MIN_SENTENCE_TOKENS = 6
 # sentence_dense: cosine(question, sentence); chunk_dense: cosine(question, its passage); *_coverage: share of the
 # question's terms (plain, or IDF-weighted "w"); title_coverage: terms in the record's title and date; context:
 # weighted coverage of the sentence with the one before it; type_boost: amount/date/entity list for
-# cuánto/cuándo/quiénes questions; rank: retrieval rank (penalty).
+# cuánto/cuándo/quiénes questions; rank: retrieval rank (penalty); topic_coverage: weighted coverage of the
+# question's topic (what it asks about, without its actors, event, months and years) by the sentence read in its
+# record (its terms and its record's title, date and conference): within one record the title is shared, so the
+# sentence that says what the title does not ("la acreditación ... de 8:15 a 9:00 horas" in the notice of a
+# workshop) beats one that restates the title ("el Taller de seguimiento con los gobiernos locales se realizará").
 WEIGHTS = {
     "sentence_dense": 1.0,
     "chunk_dense": 0.5,
@@ -210,6 +214,7 @@ WEIGHTS = {
     "chunk_wcoverage": 0.25,
     "title_coverage": 1.0,
     "context": 0.25,
+    "topic_coverage": 0.5,
 }
 
 
@@ -409,6 +414,7 @@ class Answerer:
         self, question: str, ranked: list[tuple[int, _Passage, bool]], it: Interpretation
     ) -> list[_Candidate]:
         q_terms = question_terms(question)
+        topic = set(it.topic)
         qtype = _KIND_TO_TYPE.get(it.kind, "general")
         stats = self.term_stats
         cands: list[_Candidate] = []
@@ -452,6 +458,7 @@ class Answerer:
                     "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
                     "context": stats.weighted_coverage(q_terms, context),
                     "type_boost": _type_boost(qtype, text, row=bool(read)),
+                    "topic_coverage": stats.weighted_coverage(topic, terms | passage.record_terms),
                 }
                 ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)
                 cands.append(
