@@ -146,9 +146,20 @@ class _Candidate:
     score: float = 0.0
     item: bool = False  # a list item ("- Superintendencia Nacional de Migraciones.")
     index: int = 0  # place of the sentence in its chunk
-    check: Check = Check(())
     eligible: bool = True  # its passage has enough raw evidence
     read: str = ""  # a table row as read with its header ("Donante: Alemania | Monto: 22,2"); "" for prose
+    interpretation: Interpretation | None = None  # the question, for the evidence check
+    context: SentenceContext | None = None  # the sentence's passage and record, for the evidence check
+    verdict: Check | None = None  # the evidence check, once computed
+
+    @property
+    def check(self) -> Check:
+        """The evidence check of the sentence (`check_sentence`), computed when first read: an answer needs it
+        only for its best-scored candidates, an abstention for all (it was a third of an answer's time)."""
+        if self.verdict is None:
+            ok = self.interpretation is None or self.context is None
+            self.verdict = Check(()) if ok else check_sentence(self.interpretation, self.text, self.context)
+        return self.verdict
 
 
 def _units(c: Chunk) -> tuple[tuple[int, int, str], ...]:
@@ -356,7 +367,7 @@ class Answerer:
         for cand in cands:
             cand.score = _score(cand.features, with_dense=False)
         cands.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
-        answering = _distinct([c for c in cands if c.eligible and c.check.ok])
+        answering = _answering(cands, self.rerank)
         if not answering:
             return self._abstain(it, cands, summary)
         top = answering[: self.rerank]
@@ -470,7 +481,8 @@ class Answerer:
                         feats,
                         item=item,
                         index=idx,
-                        check=check_sentence(it, text, ctx),
+                        interpretation=it,
+                        context=ctx,
                         eligible=eligible,
                         read=read,
                     )
@@ -496,16 +508,27 @@ def answer_confidence(score: float) -> float:
     return round(float(1.0 / (1.0 + np.exp(-CONFIDENCE_SLOPE * (score - CONFIDENCE_MIDPOINT)))), 3)
 
 
-def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
-    """The candidates without repeats of one sentence: a record that states a sentence twice (a summary restating
-    a paragraph, overlapping passages) is cited for it once, at its best-scored place."""
+def _answering(cands: list[_Candidate], n: int) -> list[_Candidate]:
+    """The first `n` candidates, in the given order, that may answer: their passage passed and their sentence
+    passes the evidence check. No sentence is repeated: a record that states a sentence twice (a summary restating
+    a paragraph, overlapping passages) is cited for it once, at its best-scored place. Only the candidates up to
+    the n-th answering one are checked.
+
+    :param cands: candidates, best first.
+    :param n: how many to return.
+    :returns: up to `n` answering candidates, best first."""
     seen: set[tuple[str, str]] = set()
-    out = []
+    out: list[_Candidate] = []
     for c in cands:
+        if len(out) >= n:
+            break
+        if not c.eligible:
+            continue
         key = (c.chunk.document_id, " ".join((c.read or c.text).split()))
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
+        if key in seen or not c.check.ok:
+            continue
+        seen.add(key)
+        out.append(c)
     return out
 
 
