@@ -185,13 +185,25 @@ def _units_of(
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def _heading(text: str) -> bool:
+    """`is_heading_or_label`, cached: the same sentences are candidates for many questions."""
+    return is_heading_or_label(text)
+
+
+@lru_cache(maxsize=8192)
+def _unit_terms(text: str) -> frozenset[str]:
+    """The content terms of a sentence or row reading, cached like `_heading`."""
+    return frozenset(content_terms(text))
+
+
 def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
     """Whether a sentence can be an answer: not a heading, label or dateline ("Fecha: 17 de julio de 2023"), and
     not a mere restatement of the question (it must add at least two terms of its own). List items naming an
     institution are kept for "¿qué entidades / quiénes?" questions, however short."""
     if qtype == "entities" and item and _ENTITY_RE.search(text):
         return True
-    if is_heading_or_label(text):
+    if _heading(text):
         return False
     return len(tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
 
@@ -445,7 +457,7 @@ class Answerer:
             header_texts: list[str] = []
             for idx, (s, e, read) in enumerate(_units(c)):
                 text = c.text[s:e]
-                terms = set(content_terms(read or text))
+                terms = set(_unit_terms(read or text))
                 item = is_bullet_line(text)
                 context = previous | terms | (set().union(*headers) if item else set())
                 before = previous_text + ("\n" + "\n".join(header_texts) if item else "")
