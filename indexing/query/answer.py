@@ -157,8 +157,8 @@ class _Candidate:
         """The evidence check of the sentence (`check_sentence`), computed when first read: an answer needs it
         only for its best-scored candidates, an abstention for all (it was a third of an answer's time)."""
         if self.verdict is None:
-            ok = self.interpretation is None or self.context is None
-            self.verdict = Check(()) if ok else check_sentence(self.interpretation, self.text, self.context)
+            it, ctx = self.interpretation, self.context
+            self.verdict = Check(()) if it is None or ctx is None else check_sentence(it, self.text, ctx)
         return self.verdict
 
 
