@@ -86,17 +86,24 @@ def coverage(q_terms: set[str], text: str | set[str]) -> float:
     return len(q_terms & have) / len(q_terms)
 
 
-def _type_boost(qtype: str, sentence: str, row: bool = False) -> float:
+def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None) -> float:
     """Boost of a sentence that carries the kind of value asked for: an amount, a date, several entity names, a
     number. A table row is read as its cells in order ("UNICEF 4,2 USD desembolsado"): its amount and its
-    currency sit in separate cells, so the row as printed ("| UNICEF | 4,2 | USD |") states no amount.
+    currency sit in separate cells, so the row as printed ("| UNICEF | 4,2 | USD |") states no amount; a number
+    cell is also read with the unit its column names ("Monto (millones de EUR)": "5 millones de EUR").
 
     :param qtype: the answer type ("amount", "date", "entities", "count", "general").
     :param sentence: the sentence, or a table row as it appears in the page text.
-    :param row: `sentence` is a table row.
+    :param header: the column names when `sentence` is a table row (empty when the table has none); None for prose.
     :returns: the boost (0 when the sentence carries no such value)."""
-    if row:
-        sentence = " ".join(table_row(sentence).cells)
+    if header is not None:
+        cells = table_row(sentence).cells
+        units = [
+            f"{cell} {_column_unit(header[k])}"
+            for k, cell in enumerate(cells)
+            if k < len(header) and _NUMBER_CELL.match(cell)
+        ]
+        sentence = " ".join([*cells, *units])
     if qtype == "amount":
         return 0.12 if has_amount(sentence) else 0.0
     if qtype == "date":
@@ -107,6 +114,17 @@ def _type_boost(qtype: str, sentence: str, row: bool = False) -> float:
     if qtype == "count":
         return 0.12 if re.search(r"\d", sentence) else 0.0
     return 0.0
+
+
+_NUMBER_CELL = re.compile(r"^\d+(?:[.,]\d+)*$")
+_PARENTHESIS = re.compile(r"\(([^)]*)\)")
+
+
+def _column_unit(name: str) -> str:
+    """The unit a column name gives its numbers: its parenthesis ("Monto (millones de EUR)" → "millones de EUR"),
+    else the name itself."""
+    m = _PARENTHESIS.search(name)
+    return m.group(1) if m else name
 
 
 @dataclass(frozen=True)
@@ -480,7 +498,7 @@ class Answerer:
                     "sentence_coverage": coverage(q_terms, terms),
                     "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
                     "context": stats.weighted_coverage(q_terms, context),
-                    "type_boost": _type_boost(qtype, text, row=bool(read)),
+                    "type_boost": _type_boost(qtype, text, c.table_header if read else None),
                     "topic_coverage": stats.weighted_coverage(topic, terms | passage.record_terms),
                 }
                 ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)

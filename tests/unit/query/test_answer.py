@@ -236,9 +236,16 @@ class TestSentenceChoice:
         from indexing.query.answer import _type_boost
 
         row = "| UNICEF | 4,2 | USD | desembolsado |"
+        header = ("Cooperante", "Monto (millones)", "Moneda", "Estado")
         assert _type_boost("amount", row) == 0.0  # as printed, "4,2 |" and "USD" are apart
-        assert _type_boost("amount", row, row=True) == 0.12
-        assert _type_boost("amount", "| Reino Unido | 10 | 21 | — |", row=True) == 0.0
+        assert _type_boost("amount", row, header) == 0.12
+        assert _type_boost("amount", row, ()) == 0.12
+        # The unit is in the column's name.
+        by_column = "| Francia (AFD) | Canadá 2021 | Donación | En ejecución | 5 |"
+        columns = ("Donante", "Conferencia", "Instrumento", "Estado", "Monto (millones de EUR)")
+        assert _type_boost("amount", by_column, columns) == 0.12
+        assert _type_boost("amount", by_column, ("Donante", "Conferencia", "Instrumento", "Estado", "Monto")) == 0.0
+        assert _type_boost("amount", "| Reino Unido | 10 | 21 | — |", ("Donante", "2019", "2020", "2021")) == 0.0
         assert _type_boost("amount", "España comprometió EUR 50 millones.") == 0.12
 
     def test_topic_coverage_reads_the_sentence_in_its_record(self) -> None:
