@@ -86,7 +86,24 @@ def coverage(q_terms: set[str], text: str | set[str]) -> float:
     return len(q_terms & have) / len(q_terms)
 
 
-def _type_boost(qtype: str, sentence: str) -> float:
+def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None) -> float:
+    """Boost of a sentence that carries the kind of value asked for: an amount, a date, several entity names, a
+    number. A table row is read as its cells in order ("UNICEF 4,2 USD desembolsado"): its amount and its
+    currency sit in separate cells, so the row as printed ("| UNICEF | 4,2 | USD |") states no amount; a number
+    cell is also read with the unit its column names ("Monto (millones de EUR)": "5 millones de EUR").
+
+    :param qtype: the answer type ("amount", "date", "entities", "count", "general").
+    :param sentence: the sentence, or a table row as it appears in the page text.
+    :param header: the column names when `sentence` is a table row (empty when the table has none); None for prose.
+    :returns: the boost (0 when the sentence carries no such value)."""
+    if header is not None:
+        cells = table_row(sentence).cells
+        units = [
+            f"{cell} {_column_unit(header[k])}"
+            for k, cell in enumerate(cells)
+            if k < len(header) and _NUMBER_CELL.match(cell)
+        ]
+        sentence = " ".join([*cells, *units])
     if qtype == "amount":
         return 0.12 if has_amount(sentence) else 0.0
     if qtype == "date":
@@ -97,6 +114,17 @@ def _type_boost(qtype: str, sentence: str) -> float:
     if qtype == "count":
         return 0.12 if re.search(r"\d", sentence) else 0.0
     return 0.0
+
+
+_NUMBER_CELL = re.compile(r"^\d+(?:[.,]\d+)*$")
+_PARENTHESIS = re.compile(r"\(([^)]*)\)")
+
+
+def _column_unit(name: str) -> str:
+    """The unit a column name gives its numbers: its parenthesis ("Monto (millones de EUR)" → "millones de EUR"),
+    else the name itself."""
+    m = _PARENTHESIS.search(name)
+    return m.group(1) if m else name
 
 
 @dataclass(frozen=True)
@@ -136,9 +164,20 @@ class _Candidate:
     score: float = 0.0
     item: bool = False  # a list item ("- Superintendencia Nacional de Migraciones.")
     index: int = 0  # place of the sentence in its chunk
-    check: Check = Check(())
     eligible: bool = True  # its passage has enough raw evidence
     read: str = ""  # a table row as read with its header ("Donante: Alemania | Monto: 22,2"); "" for prose
+    interpretation: Interpretation | None = None  # the question, for the evidence check
+    context: SentenceContext | None = None  # the sentence's passage and record, for the evidence check
+    verdict: Check | None = None  # the evidence check, once computed
+
+    @property
+    def check(self) -> Check:
+        """The evidence check of the sentence (`check_sentence`), computed when first read: an answer needs it
+        only for its best-scored candidates, an abstention for all (it was a third of an answer's time)."""
+        if self.verdict is None:
+            it, ctx = self.interpretation, self.context
+            self.verdict = Check(()) if it is None or ctx is None else check_sentence(it, self.text, ctx)
+        return self.verdict
 
 
 def _units(c: Chunk) -> tuple[tuple[int, int, str], ...]:
@@ -164,13 +203,25 @@ def _units_of(
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def _heading(text: str) -> bool:
+    """`is_heading_or_label`, cached: the same sentences are candidates for many questions."""
+    return is_heading_or_label(text)
+
+
+@lru_cache(maxsize=8192)
+def _unit_terms(text: str) -> frozenset[str]:
+    """The content terms of a sentence or row reading, cached like `_heading`."""
+    return frozenset(content_terms(text))
+
+
 def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
     """Whether a sentence can be an answer: not a heading, label or dateline ("Fecha: 17 de julio de 2023"), and
     not a mere restatement of the question (it must add at least two terms of its own). List items naming an
     institution are kept for "¿qué entidades / quiénes?" questions, however short."""
     if qtype == "entities" and item and _ENTITY_RE.search(text):
         return True
-    if is_heading_or_label(text):
+    if _heading(text):
         return False
     return len(tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
 
@@ -188,7 +239,11 @@ MIN_SENTENCE_TOKENS = 6
 # sentence_dense: cosine(question, sentence); chunk_dense: cosine(question, its passage); *_coverage: share of the
 # question's terms (plain, or IDF-weighted "w"); title_coverage: terms in the record's title and date; context:
 # weighted coverage of the sentence with the one before it; type_boost: amount/date/entity list for
-# cuánto/cuándo/quiénes questions; rank: retrieval rank (penalty).
+# cuánto/cuándo/quiénes questions; rank: retrieval rank (penalty); topic_coverage: weighted coverage of the
+# question's topic (what it asks about, without its actors, event, months and years) by the sentence read in its
+# record (its terms and its record's title, date and conference): within one record the title is shared, so the
+# sentence that says what the title does not ("la acreditación ... de 8:15 a 9:00 horas" in the notice of a
+# workshop) beats one that restates the title ("el Taller de seguimiento con los gobiernos locales se realizará").
 WEIGHTS = {
     "sentence_dense": 1.0,
     "chunk_dense": 0.5,
@@ -200,6 +255,7 @@ WEIGHTS = {
     "chunk_wcoverage": 0.25,
     "title_coverage": 1.0,
     "context": 0.25,
+    "topic_coverage": 0.5,
 }
 
 
@@ -341,7 +397,7 @@ class Answerer:
         for cand in cands:
             cand.score = _score(cand.features, with_dense=False)
         cands.sort(key=lambda x: (-x.score, x.chunk.document_id, x.chunk.page, x.chunk.char_start + x.start))
-        answering = _distinct([c for c in cands if c.eligible and c.check.ok])
+        answering = _answering(cands, self.rerank)
         if not answering:
             return self._abstain(it, cands, summary)
         top = answering[: self.rerank]
@@ -399,6 +455,7 @@ class Answerer:
         self, question: str, ranked: list[tuple[int, _Passage, bool]], it: Interpretation
     ) -> list[_Candidate]:
         q_terms = question_terms(question)
+        topic = set(it.topic)
         qtype = _KIND_TO_TYPE.get(it.kind, "general")
         stats = self.term_stats
         cands: list[_Candidate] = []
@@ -418,7 +475,7 @@ class Answerer:
             header_texts: list[str] = []
             for idx, (s, e, read) in enumerate(_units(c)):
                 text = c.text[s:e]
-                terms = set(content_terms(read or text))
+                terms = set(_unit_terms(read or text))
                 item = is_bullet_line(text)
                 context = previous | terms | (set().union(*headers) if item else set())
                 before = previous_text + ("\n" + "\n".join(header_texts) if item else "")
@@ -441,7 +498,8 @@ class Answerer:
                     "sentence_coverage": coverage(q_terms, terms),
                     "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
                     "context": stats.weighted_coverage(q_terms, context),
-                    "type_boost": _type_boost(qtype, text),
+                    "type_boost": _type_boost(qtype, text, c.table_header if read else None),
+                    "topic_coverage": stats.weighted_coverage(topic, terms | passage.record_terms),
                 }
                 ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)
                 cands.append(
@@ -453,7 +511,8 @@ class Answerer:
                         feats,
                         item=item,
                         index=idx,
-                        check=check_sentence(it, text, ctx),
+                        interpretation=it,
+                        context=ctx,
                         eligible=eligible,
                         read=read,
                     )
@@ -479,16 +538,27 @@ def answer_confidence(score: float) -> float:
     return round(float(1.0 / (1.0 + np.exp(-CONFIDENCE_SLOPE * (score - CONFIDENCE_MIDPOINT)))), 3)
 
 
-def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
-    """The candidates without repeats of one sentence: a record that states a sentence twice (a summary restating
-    a paragraph, overlapping passages) is cited for it once, at its best-scored place."""
+def _answering(cands: list[_Candidate], n: int) -> list[_Candidate]:
+    """The first `n` candidates, in the given order, that may answer: their passage passed and their sentence
+    passes the evidence check. No sentence is repeated: a record that states a sentence twice (a summary restating
+    a paragraph, overlapping passages) is cited for it once, at its best-scored place. Only the candidates up to
+    the n-th answering one are checked.
+
+    :param cands: candidates, best first.
+    :param n: how many to return.
+    :returns: up to `n` answering candidates, best first."""
     seen: set[tuple[str, str]] = set()
-    out = []
+    out: list[_Candidate] = []
     for c in cands:
+        if len(out) >= n:
+            break
+        if not c.eligible:
+            continue
         key = (c.chunk.document_id, " ".join((c.read or c.text).split()))
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
+        if key in seen or not c.check.ok:
+            continue
+        seen.add(key)
+        out.append(c)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from indexing.text.amounts import amount_spans
 from indexing.text.dates import find_spanish_dates
@@ -239,6 +240,22 @@ def split_sentences(text: str, protected: SpanIndex | None = None) -> list[tuple
     :param protected: `SpanIndex(protected_spans(text))` when the caller has it already (the chunker).
     :returns: spans covering every non-blank sentence, in order.
     """
+    if protected is None and len(text) <= _CACHED_TEXT_CHARS:
+        return list(_split_cached(text))
+    return _split(text, protected)
+
+
+# Passages are split once per question by the answerer and again by the evidence check of each of their sentences;
+# the same passages answer many questions. Texts up to this size are cached (a page is a few thousand characters).
+_CACHED_TEXT_CHARS = 20_000
+
+
+@lru_cache(maxsize=2048)
+def _split_cached(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_split(text, None))
+
+
+def _split(text: str, protected: SpanIndex | None) -> list[tuple[int, int]]:
     # A protected span that does not overlap a segment cannot hold a boundary inside it, so one index serves all.
     protected = protected or SpanIndex(protected_spans(text))
     out = []

@@ -226,3 +226,85 @@ def test_why_question_quotes_the_cause() -> None:
     assert ans.citations[0].quote == (
         "La decisión de la reunión se adopta en cumplimiento del Decreto Supremo que declara la emergencia."
     )
+
+
+class TestSentenceChoice:
+    """What makes a sentence the one that states the fact: the kind of value asked for (a table row read cell by
+    cell), the question's topic beyond what its record's title already says, and the evidence check."""
+
+    def test_a_table_row_carries_an_amount_across_its_cells(self) -> None:
+        from indexing.query.answer import _type_boost
+
+        row = "| UNICEF | 4,2 | USD | desembolsado |"
+        header = ("Cooperante", "Monto (millones)", "Moneda", "Estado")
+        assert _type_boost("amount", row) == 0.0  # as printed, "4,2 |" and "USD" are apart
+        assert _type_boost("amount", row, header) == 0.12
+        assert _type_boost("amount", row, ()) == 0.12
+        # The unit is in the column's name.
+        by_column = "| Francia (AFD) | Canadá 2021 | Donación | En ejecución | 5 |"
+        columns = ("Donante", "Conferencia", "Instrumento", "Estado", "Monto (millones de EUR)")
+        assert _type_boost("amount", by_column, columns) == 0.12
+        assert _type_boost("amount", by_column, ("Donante", "Conferencia", "Instrumento", "Estado", "Monto")) == 0.0
+        assert _type_boost("amount", "| Reino Unido | 10 | 21 | — |", ("Donante", "2019", "2020", "2021")) == 0.0
+        assert _type_boost("amount", "España comprometió EUR 50 millones.") == 0.12
+
+    def test_topic_coverage_reads_the_sentence_in_its_record(self) -> None:
+        from indexing.query.answer import _read_passages
+        from indexing.query.interpretation import interpret
+
+        text = (
+            "El taller de seguimiento con los gobiernos locales de la región se realizará en la sede de la "
+            "Cancillería.\n\n"
+            "La acreditación de los participantes se realizará de 8:15 a 9:00 horas en el vestíbulo."
+        )
+        c = Chunk(**{**chunk(text).__dict__, "title": "Aviso del taller de seguimiento con los gobiernos locales"})
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        question = "¿A qué hora es la acreditación del taller de seguimiento con los gobiernos locales?"
+        it = interpret(question)
+        assert it.topic == ("hor", "acredit", "tall", "seguimient", "gobi", "local")
+        (passage,) = _read_passages(FakeBackend()._vec("reunión"), [c])
+        cands = a._candidates(question, [(0, passage, True)], it)
+        # The title says the workshop; only the second sentence adds the hour of the accreditation.
+        assert [(x.text[:14], x.features["topic_coverage"]) for x in cands] == [
+            ("El taller de s", pytest.approx(4 / 6)),
+            ("La acreditació", 1.0),
+        ]
+
+    def test_an_answer_checks_only_its_best_candidates(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import indexing.query.answer as answer_module
+
+        checked: list[str] = []
+        real = answer_module.check_sentence
+
+        def spy(it, sentence, ctx):  # type: ignore[no-untyped-def]
+            checked.append(sentence)
+            return real(it, sentence, ctx)
+
+        monkeypatch.setattr(answer_module, "check_sentence", spy)
+        sentences = [f"España comprometió EUR {n} millones en 2020 para el programa número {n}." for n in range(8)]
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0, rerank=3)
+        passage = chunk(" ".join(sentences))
+        ans = a.answer("¿Cuánto comprometió España en 2020?", FakeBackend()._vec("España"), [passage])
+        assert ans.found is True
+        assert len(checked) == 3
+        assert len(ans.citations) == 3
+
+    def test_an_abstention_checks_every_candidate(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import indexing.query.answer as answer_module
+
+        checked: list[str] = []
+        real = answer_module.check_sentence
+
+        def spy(it, sentence, ctx):  # type: ignore[no-untyped-def]
+            checked.append(sentence)
+            return real(it, sentence, ctx)
+
+        monkeypatch.setattr(answer_module, "check_sentence", spy)
+        text = "Japón comprometió US$ 12 millones para salud. Japón comprometió US$ 3 millones para educación."
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        ans = a.answer("¿Cuánto comprometió Noruega en 2020?", FakeBackend()._vec("Japón"), [chunk(text)])
+        assert ans.found is False
+        assert sorted(checked) == [
+            "Japón comprometió US$ 12 millones para salud.",
+            "Japón comprometió US$ 3 millones para educación.",
+        ]

@@ -99,3 +99,18 @@ def test_span_index() -> None:
     index = SpanIndex([(10, 20), (0, 5), (12, 30)])
     assert [p for p in range(32) if index.strictly_inside(p)] == [1, 2, 3, 4, *range(11, 30)]
     assert index.inside_or_at_end(30) and not index.inside_or_at_end(31) and not index.inside_or_at_end(0)
+
+
+def test_cached_split_matches_the_uncached_split_and_is_not_shared() -> None:
+    from indexing.text.sentences import SpanIndex, protected_spans
+
+    text = "El Sr. Pérez firmó el 17.07.2023 por US$ 1.500 millones. La APCI lo registró.\n\n- Un punto."
+    spans = split_sentences(text)
+    assert spans == split_sentences(text, SpanIndex(protected_spans(text)))
+    assert [text[a:b] for a, b in spans] == [
+        "El Sr. Pérez firmó el 17.07.2023 por US$ 1.500 millones.",
+        "La APCI lo registró.",
+        "- Un punto.",
+    ]
+    spans.append((0, 1))  # a caller's list is its own
+    assert split_sentences(text) == spans[:-1]
