@@ -136,6 +136,24 @@ def _extract_payloads(records_dir: Path, manifest_path: Path | None) -> tuple[li
     return payloads, problems
 
 
+def _record_names(records_dir: Path) -> set[str]:
+    return {p.name for p in records_dir.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES}
+
+
+def _gold_of(gold_data: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """The gold of the records named `names` only, so a directory holding part of a split (a new batch) is scored
+    against its own labels: commitments, totals and non-commitments of other records are left out, and `links`
+    become groups of gold dicts restricted to the records kept (groups left with one entry link nothing)."""
+    commitments = gold_data["commitments"]
+    links = [[commitments[i] for i in group if commitments[i]["filename"] in names] for group in gold_data["links"]]
+    return {
+        "commitments": [g for g in commitments if g["filename"] in names],
+        "links": [group for group in links if len(group) > 1],
+        "totals": [t for t in gold_data.get("totals", []) if t["filename"] in names],
+        "non_commitments": [n for n in gold_data.get("non_commitments", []) if n["filename"] in names],
+    }
+
+
 def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | str | None = None) -> dict[str, Any]:
     """Score extraction and linking of `records_dir` against the gold file.
 
@@ -149,9 +167,9 @@ def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | st
     """
     records_dir = Path(records_dir)
     manifest = Path(manifest_path) if manifest_path else records_dir.parent / "manifest.json"
-    gold_data = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    gold_data = _gold_of(json.loads(Path(gold_path).read_text(encoding="utf-8")), _record_names(records_dir))
     gold = gold_data["commitments"]
-    links = [[gold[i] for i in group] for group in gold_data.get("links", [])]
+    links = gold_data["links"]
     commitments, problems = extract_corpus(records_dir, manifest)
     chains = link_commitments(commitments)
     scores = evaluate_extraction(commitments, gold)
@@ -236,7 +254,9 @@ def main(argv: list[str]) -> int:
         f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
         f"linking F1 {scores['linking_f1']:.3f}  equivalence {scores['equivalence_accuracy']:.3f}  "
         f"qualifier {scores['qualifier_accuracy']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
-        f"{scores['commitments']} commitments, {scores['chains']} chains)"
+        f"{scores['commitments']} commitments, {scores['chains']} chains; non-commitments extracted "
+        f"{scores['non_commitments_extracted']}/{scores['non_commitments']}, people counts / percentages "
+        f"{scores['people_or_percentages_extracted']}; totals marked {scores['totals_marked']}/{scores['totals_gold']})"
     )
     _print_failures(scores)
     for key, status in scores["disbursement"].items():

@@ -84,6 +84,7 @@ from indexing.commitments.tables import (
     cell_event,
     cell_spans,
     cell_status,
+    column,
     header_currency,
     is_header,
     is_table_row,
@@ -208,7 +209,7 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
                     if SCALE_NOTE_RE.search(unit_text):
                         scale_note = text[u.start : u.end]
                 scanned = len(units)
-                caption = lead if "millon" in fold_same_length(lead) else scale_note or lead
+                caption = lead if re.search(r"millon|\bmiles\b", fold_same_length(lead)) else scale_note or lead
                 continue
             if end - start <= MAX_UNIT_CHARS:
                 units.append(Unit(start, end, lead, header, caption))
@@ -227,6 +228,9 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
 
 _ART = r"(?:(?:el|la|los|las)\s+)?"
 _ROLE_PATTERNS = [
+    # "en la Conferencia de Canadá", "la Conferencia Internacional de Solidaridad de Bruselas": a name inside the
+    # name of an event is the place or host of a meeting, not a party to the amount
+    ("event", re.compile(r"\b(?:conferencia|cumbre)(?:\s[^\W\d_]{1,20}){0,4}\s(?:de|del)\s+" + _ART + "$")),
     (
         "organizer",
         re.compile(
@@ -259,6 +263,10 @@ _ROLE_PATTERNS = [
     ("agent", re.compile(rf"(?:por|por\s+parte\s+de|de\s+parte\s+de|por\s+parte\s+del)\s+{_ART}$")),
 ]
 _COORD_RE = re.compile(r"^\s*,?\s*(?:y|e)\s+" + _ART + "$")
+# "con la República de Austria", "por el Reino de Suecia": a state's title before its name does not change the role
+_TITLE_TAIL_RE = re.compile(
+    r"(?:gobierno|republica|reino|estado|confederacion|gran\s+ducado|principado)\s+(?:de|del)\s+(?:la\s+|los\s+)?$"
+)
 
 
 def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int, str]:
@@ -266,6 +274,9 @@ def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int,
     prev: ActorMention | None = None
     for m in mentions:
         before = quote_folded[max(0, m.start - s - 60) : m.start - s].replace("\n", " ")
+        title = _TITLE_TAIL_RE.search(before)
+        if title:
+            before = before[: title.start()]
         role = "subject"
         for name, pattern in _ROLE_PATTERNS:
             if pattern.search(before):
@@ -291,7 +302,9 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"\b(?:podria|podrian|pudiera|pudieran|eventualmente|eventual|de\s+ser\s+aprobad[oa]s?|si\s+se\s+aprueba|"
     r"proponemos|propone|propuso|se\s+estudia|evalua\s+la\s+posibilidad|previsto|prevista|previstos|previstas|"
     r"preve\s+\w+r|se\s+preve|se\s+espera|programad[oa]s?|se\s+ejecutaria|se\s+ejecutaran|se\s+desembolsaran|"
-    r"se\s+desembolsara|se\s+realizaria|se\s+efectuaria|se\s+efectuara|se\s+efectuaran|se\s+transferiria|estudia)\b"
+    r"se\s+desembolsara|se\s+realizaria|se\s+efectuaria|se\s+efectuara|se\s+efectuaran|se\s+transferiria|estudia|"
+    # "expresó su disposición a financiar hasta ...": a willingness, not a pledge
+    r"(?:disposicion|dispuest[oa]s?)\s+a\s+(?:financiar|aportar|contribuir|movilizar|otorgar|destinar|conceder|prestar))\b"
 )
 # "de € 1,5 millones, se encuentra en trámite": an amount still being processed is not a commitment stage yet.
 _PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
@@ -331,9 +344,17 @@ _STRONG_TOTAL_RE = re.compile(
     r"conferencia|anuncios\s+por|reunio\s+anuncios|recauda|recaudo|moviliza|movilizo|movilizaron)\b"
 )
 _BUDGET_RE = re.compile(
-    r"\b(?:presupuesto\s+(?:institucional|nacional|publico)|recursos\s+propios|"
+    r"\b(?:presupuesto\s+(?:institucional|nacional|publico|regional|municipal|sectorial|operativo)|recursos\s+propios|"
     r"contrapartida\s+nacional)\b"
 )
+# "que aún busca financiamiento", "por financiar": a figure still looking for a funder is a need.
+_UNFUNDED_AFTER_RE = re.compile(
+    r"^[^.;|]{0,40}?\b(?:busca\w*\s+financiamiento|requiere\w*\s+financiamiento|por\s+financiar|"
+    r"sin\s+financiamiento)\b"
+)
+# Between a host named as the subject and an amount: words of the conference's pledges ("el Perú valoró que los
+# donantes anunciaran un total de ..."), after which the amount is a total, not the host's own figure.
+_PLEDGES_OF_OTHERS_RE = re.compile(r"\b(?:conferencia|donantes|cooperantes|comunidad\s+internacional|participantes)\b")
 _CONVERSION_RE = re.compile(r"\b(?:equivalentes?|equivalen|equivale|equivalia)\b[^.;]{0,30}$|\bsaldo\b[^.;]{0,12}$")
 _AGREEMENT_RE = re.compile(r"\b(?:convenio|convenios|acuerdo|contrato|prestamo|operacion|firm\w*|suscri\w*)\b")
 _PURPOSE_RE = re.compile(
@@ -586,7 +607,12 @@ def _extract_unit(
     event_explicit = (sentence_event or event) is not None
     if unit.header is not None:
         row_event = table_event(text, unit)
-        the_event, event_explicit = (row_event, True) if row_event else (the_event, event_explicit)
+        if row_event:
+            the_event, event_explicit = row_event, True
+        elif column(unit, "event") is not None:
+            # a blank "Conferencia" cell ("| Total | | 5.950 |"): the row is of no one conference, not the last
+            # conference of the rows above
+            the_event, event_explicit = event, event is not None
     if not amounts:
         if unit.header is None:
             state.prev_actor = (
@@ -633,6 +659,7 @@ def _extract_unit(
             or pending_column(text, unit, amount)
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
             or _EXCHANGE_AFTER_RE.match(after)
+            or (unit.header is None and _UNFUNDED_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
             or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
         ):
             skipped_previous = True
@@ -902,7 +929,29 @@ def _unknown_subject(text: str, mentions, status_hit, amount: Amount, zone_start
     return not any(x.start <= word_start < x.end or word_start <= x.start < status_hit.start for x in mentions)
 
 
-_HOST_OWN_RE = re.compile(r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara)\b")
+_HOST_OWN_RE = re.compile(
+    r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara|invirtio|invierte|invertira|"
+    r"gasto|gastara)\b"
+)
+
+
+def _received_from_no_one(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
+    """Whether the clause of `amount` says it was received (a receiving verb shortly before it) and names no actor
+    before it: an amount that came in, not one given."""
+    if any(zone_start <= m.start and m.end <= amount.start for m in mentions):
+        return False
+    return bool(_RECEIPT_RE.search(folded[max(zone_start, amount.start - _OWN_FUNDS_GAP) - base : amount.start - base]))
+
+
+def _host_subject(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
+    """Whether the last actor named before `amount` in its clause is a host country (or one of its institutions)
+    as the subject, with no word of other parties' pledges in between: the figure is the host's."""
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before or not before[-1].info.host or roles[id(before[-1])] != "subject":
+        return False
+    if amount.start - before[-1].end > _OWN_FUNDS_GAP:
+        return False
+    return not _PLEDGES_OF_OTHERS_RE.search(folded[before[-1].end - base : amount.start - base])
 
 
 def _host_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
@@ -963,7 +1012,9 @@ def _choose_actor(
     if _host_receipt(mentions, amount, zone_start, folded, base):
         return None, False  # "El Perú recibió en 2023 un total de USD 148 millones": what a host received or gives
     counterparts = [m for m in mentions if roles[id(m)] == "counterpart" and m.info.donor]
-    if agreement and len({m.canonical for m in counterparts}) == 1:
+    if agreement and counterparts and all(same_family(counterparts[0].canonical, m.canonical) for m in counterparts):
+        # "Con la República de Austria se firmó ... con la Agencia Austriaca de Desarrollo": one donor family,
+        # the one named first
         return counterparts[0].canonical, False
     usable = ("subject", "agent")
     preceding = [m for m in mentions if m.end <= amount.start and roles[id(m)] in usable and m.info.donor]
@@ -981,9 +1032,14 @@ def _choose_actor(
     if not donors and budget and own is None:
         return None, False  # a host institution spending its own budget, not a donor's commitment
     if not donors:
-        if state.prev_total:
-            return TOTAL_ACTOR, True
-        if strong_total:
+        if state.prev_total or strong_total:
+            if _received_from_no_one(mentions, amount, zone_start, folded, base) or _host_subject(
+                mentions, roles, amount, zone_start, folded, base
+            ):
+                # "la región recibió de la cooperación internacional USD 6,8 millones", "La APCI registró en 2023
+                # un total de 1.126 intervenciones, por USD 402 millones": what a host received or counts, not the
+                # total of a conference's pledges
+                return None, False
             return TOTAL_ACTOR, True
         if own is not None:
             return own, False  # an agency or NGO giving its own funds ("de recursos propios")

@@ -37,7 +37,7 @@ from indexing.text.tokens import fold_same_length
 __all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_event", "cell_spans", "cell_status", "column",
            "conference_column", "currency_column",
            "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
-           "table_event", "table_field", "table_row"]
+           "column_scale", "table_event", "table_field", "table_row"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ BARE_NUMBER_RE = re.compile(
 )
 # A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
 SCALE_NOTE_RE = re.compile(
-    r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+millones\b"
+    r"\b(?:montos|cifras|importes|valores|cantidades|compromisos)\b[^.|\n]{0,60}\ben\s+(?:millones|miles)\b"
 )
 
 
@@ -191,14 +191,44 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
         if m is None or parsed is None:
             continue
         value = parsed[0]
-        if m.group(2) or "millon" in header[i] or (
-            "millon" in fold_same_length(unit.caption) and "miles" not in header[i]
-        ):
+        if m.group(2):
             value *= Decimal(10) ** 6
+        else:
+            value *= column_scale(header[i], fold_same_length(unit.caption))
         currency = row_currency(text, unit) or currency_in(header[i]) or currency_in(unit.caption)
         amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
     amounts.sort(key=lambda x: x.start)
     return actor, amounts
+
+
+# The unit of a table's bare figures, in its header cell or caption: "Monto (millones de USD)", "montos en miles de
+# USD", "(en miles de euros)". A header cell's own unit wins over the caption's.
+_MILLIONS_RE = re.compile(r"\b(?:millon|millones|mill\.)(?![^\W\d_])")
+_BILLIONS_RE = re.compile(r"(?:\ben\s+|\(\s{0,2})(?:miles\s+de\s+millones|mil\s+millones)\b")
+_THOUSANDS_RE = re.compile(
+    r"\bmiles\s+de\s+(?:us\$|usd|eur|cad|chf|gbp|jpy|pen|nok|sek|dkk|aud|euros|dolares|soles|francos|libras|yenes|"
+    r"coronas)(?![^\W\d_])|(?:\ben\s+|\(\s{0,2})miles\b(?!\s+de\b)"
+)
+
+
+def _scale_of(phrase: str, cell: bool) -> Decimal | None:
+    if _BILLIONS_RE.search(phrase) or (cell and re.search(r"\b(?:miles\s+de\s+millones|mil\s+millones)\b", phrase)):
+        return Decimal(10) ** 9
+    if _MILLIONS_RE.search(phrase):
+        return Decimal(10) ** 6
+    if _THOUSANDS_RE.search(phrase) or (cell and re.search(r"\bmiles\b", phrase)):
+        return Decimal(10) ** 3
+    return None
+
+
+def column_scale(header_cell: str, caption: str) -> Decimal:
+    """The factor of a column's bare figures: its folded header cell's unit, else the folded caption's, else 1.
+
+    :param header_cell: e.g. "monto (miles de usd)".
+    :param caption: e.g. "cuadro 1. cooperacion por conferencia (montos en miles de usd)".
+    :returns: 10**9, 10**6, 10**3 or 1.
+    """
+    return _scale_of(header_cell, True) or _scale_of(caption, False) or Decimal(1)
 
 
 _TOTAL_CELL_RE = re.compile(r"\s*(?:total|totales|suma|subtotal)\b")

@@ -1,0 +1,146 @@
+"""Rules found on dev records written as other offices would (issue 9, generalization), with exact values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indexing.commitments.tables import column_scale
+from indexing.text.amounts import find_amounts
+
+from .factories import extract
+
+
+def rows(text: str) -> list[tuple]:
+    return [(c.actor, c.amount, c.currency, c.status, c.is_total) for c in extract(text)]
+
+
+def test_a_country_named_inside_a_conference_name_is_not_the_donor() -> None:
+    text = (
+        "La Unión Europea, a través de ECHO, anunció en la Conferencia de Canadá de junio de 2021 un aporte de "
+        "EUR 1,5 millones para albergues temporales en Tumbes."
+    )
+    [c] = extract(text)
+    assert (c.actor, c.amount, c.currency, c.status, c.event) == (
+        "Unión Europea", 1.5e6, "EUR", "anunciado", "Conferencia de Canadá 2021"
+    )
+
+
+def test_a_willingness_to_finance_subject_to_approval_is_no_entry() -> None:
+    text = (
+        "El Banco Europeo de Inversiones expresó su disposición a financiar hasta EUR 100 millones en préstamos para "
+        "ciudades de acogida, sujeta a la aprobación de su Consejo de Administración."
+    )
+    assert extract(text) == []
+
+
+def test_what_the_host_state_invested_is_not_the_previous_donors_pledge() -> None:
+    text = (
+        "El Reino Unido comprometió más de GBP 5 millones para la región. La delegación recordó que el Estado "
+        "peruano invirtió S/ 120 millones en 2022 en la regularización migratoria."
+    )
+    got = [(c.actor, c.amount, c.currency, c.qualifier) for c in extract(text)]
+    assert got == [("Reino Unido", 5e6, "GBP", "más de")]
+
+
+def test_a_state_title_keeps_the_counterpart_role_and_the_country_named_first_wins_over_its_agency() -> None:
+    text = (
+        "Con la República de Austria se firmó el 14 de diciembre de 2023 el acuerdo por EUR 500.000 con la Agencia "
+        "Austriaca de Desarrollo para el Perú."
+    )
+    [c] = extract(text)
+    assert (c.actor, c.amount, c.currency, c.status, c.recipient) == ("Austria", 5e5, "EUR", "firmado", "Perú")
+
+
+def test_passive_voice_with_a_state_title_names_the_agent() -> None:
+    text = (
+        "Por el Reino de Suecia fueron comprometidas 50 millones de coronas suecas (unos 4,8 millones de euros) "
+        "para la respuesta humanitaria regional."
+    )
+    [c] = extract(text)
+    assert (c.actor, c.amount, c.currency) == ("Suecia", 50e6, "SEK")
+    assert [(e.amount, e.currency) for e in c.equivalents] == [(4.8e6, "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("hasta 1 millón de dólares neozelandeses para", Decimal(10**6), "NZD"),
+        ("un aporte de 2 millones de dólares australianos", Decimal(2 * 10**6), "AUD"),
+        ("1,5 millones de dólares canadienses", Decimal(15 * 10**5), "CAD"),
+    ],
+)
+def test_dollars_of_other_countries_keep_their_currency(text: str, value: Decimal, currency: str) -> None:
+    [a] = find_amounts(text)
+    assert (a.value, a.currency) == (value, currency)
+
+
+@pytest.mark.parametrize(
+    ("header", "caption", "factor"),
+    [
+        ("monto", "cuadro 1. cooperacion por conferencia de origen (montos en miles de usd)", 10**3),
+        ("monto (miles de usd)", "", 10**3),
+        ("monto (millones de usd)", "montos en miles de usd", 10**6),
+        ("monto", "todas las cifras en millones de eur", 10**6),
+        ("monto", "cifras en miles de millones de usd", 10**9),
+        ("monto", "se atendieron miles de personas", 1),
+        ("monto", "el programa llega en miles de hogares", 1),
+        ("monto", "cifras (en miles)", 10**3),
+        ("aporte (eur)", "cuadro 4. aportes de socios europeos", 1),
+    ],
+)
+def test_column_scale_reads_the_header_cell_then_the_caption(header: str, caption: str, factor: int) -> None:
+    assert column_scale(header, caption) == Decimal(factor)
+
+
+def test_table_in_thousands_stated_in_the_caption_with_a_total_row_and_a_wrapped_cell() -> None:
+    text = (
+        "Cuadro 1. Cooperación por conferencia de origen (montos en miles de USD)\n"
+        "| Cooperante | Conferencia | Monto | Estado | Instrumento | Destino |\n"
+        "| Canadá | Canadá 2021 | 3.200 | Desembolsado | Donación | Programa Nacional Aurora |\n"
+        "| Unión Europea (ECHO) | Canadá 2021 | 2.750 | Firmado | Donación | Protección de niñez no acompañada\n"
+        "en Tumbes y Tacna |\n"
+        "| Total | | 5.950 | | | |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.status, c.event, c.is_total) for c in extract(text)]
+    assert got == [
+        ("Canadá", 3.2e6, "USD", "desembolsado", "Conferencia de Canadá 2021", False),
+        ("Unión Europea", 2.75e6, "USD", "firmado", "Conferencia de Canadá 2021", False),
+        ("Comunidad internacional", 5.95e6, "USD", "comprometido", None, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En 2021 la región recibió de la cooperación internacional USD 6,8 millones para la atención de migrantes.",
+        "El presupuesto regional de salud asciende a S/ 210 millones en 2021.",
+        "La APCI registró en 2023 un total de 1.126 intervenciones de cooperación, por USD 402 millones.",
+        "La OIM presentó una cartera de proyectos, valorada en US$ 18 millones, que aún busca financiamiento.",
+    ],
+)
+def test_received_budgets_host_registers_and_unfunded_portfolios_are_neither_pledges_nor_totals(text: str) -> None:
+    assert extract(text) == []
+
+
+def test_a_willingness_clause_before_a_pledge_verb_does_not_hide_the_pledge() -> None:
+    text = "Noruega reiteró su disposición a seguir cooperando y anunció NOK 12 millones para la región."
+    assert rows(text) == [("Noruega", 12e6, "NOK", "anunciado", False)]
+
+
+def test_the_host_valuing_the_donors_total_keeps_the_total() -> None:
+    text = "El Perú valoró que los donantes anunciaran en conjunto EUR 815 millones en la conferencia."
+    assert rows(text) == [("Comunidad internacional", 815e6, "EUR", "anunciado", True)]
+
+
+def test_a_previous_donors_funds_received_later_stay_that_donors() -> None:
+    text = "Alemania anunció EUR 12 millones para el Perú. Del compromiso, se recibieron EUR 5 millones en 2022."
+    assert [(c.actor, c.amount) for c in extract(text)] == [("Alemania", 12e6), ("Alemania", 5e6)]
+
+
+def test_the_host_signing_a_donors_pledge_keeps_the_donor() -> None:
+    text = "Alemania anunció EUR 12 millones. El Perú suscribió el convenio correspondiente por EUR 12 millones."
+    assert [(c.actor, c.amount, c.status) for c in extract(text)] == [
+        ("Alemania", 12e6, "anunciado"), ("Alemania", 12e6, "firmado")
+    ]
