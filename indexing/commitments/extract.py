@@ -72,12 +72,14 @@ from indexing.commitments.model import (
 )
 from indexing.commitments.phrases import (
     detect_event,
+    detect_event_by_month,
     event_date,
     find_record_date,
     instrument_matcher,
     status_matcher,
 )
 from indexing.commitments.tables import (
+    HEADER_KEYS,
     SCALE_NOTE_RE,
     Unit,
     cell_actor,
@@ -319,6 +321,12 @@ _HYPOTHETICAL_AFTER_RE = re.compile(
     r"se\s+realizaria|se\s+realizara|se\s+ejecutaran|se\s+desembolsaran|se\s+desembolsara|por\s+desembolsar|"
     r"se\s+transferira|se\s+transferiran|se\s+efectuara|se\s+efectuaran|se\s+efectuaria)\b"
 )
+# "una línea de hasta EUR 200 millones en préstamos, que dependerá de las solicitudes", "sujeta a la aprobación de su
+# Consejo": an offer conditional on a later decision, read to the end of the amount's clause.
+_CONDITIONAL_AFTER_RE = re.compile(
+    r"^[^.;]{0,100}?\b(?:que\s+dependera|dependera\s+de|dependiendo\s+de|condicionad[oa]s?\s+a|"
+    r"sujet[oa]s?\s+a\s+(?:la\s+)?aprobacion)\b"
+)
 # "Queda un saldo pendiente de CAD 6,2 millones", "el desembolso acumulado ... alcanza EUR 41 millones": what is
 # still due, or the sum of years of payments, is not a stage of one commitment.
 _PENDING_BEFORE_RE = re.compile(r"\b(?:saldos?|pendientes?|restantes?|por\s+desembolsar|por\s+ejecutar)\b[^.;]{0,25}$")
@@ -351,6 +359,10 @@ _BUDGET_RE = re.compile(
 _UNFUNDED_AFTER_RE = re.compile(
     r"^[^.;|]{0,40}?\b(?:busca\w*\s+financiamiento|requiere\w*\s+financiamiento|por\s+financiar|"
     r"sin\s+financiamiento)\b"
+)
+_COLLECTIVE_SUBJECT_RE = re.compile(
+    r"\b(?:cooperacion\s+internacional|comunidad\s+internacional|comunidad\s+de\s+donantes|"
+    r"(?:los|las)\s+(?:donantes|cooperantes))\b"
 )
 # Between a host named as the subject and an amount: words of the conference's pledges ("el Perú valoró que los
 # donantes anunciaran un total de ..."), after which the amount is a total, not the host's own figure.
@@ -594,7 +606,7 @@ def _extract_unit(
         if row_actor is None:
             amounts = []
     amounts, equivalents = pair_equivalents(text, amounts)
-    sentence_event = detect_event(quote)
+    sentence_event = detect_event(quote) or detect_event_by_month(quote, date)
     if sentence_event is None and "conferencia" in folded and state.last_event:
         sentence_event = state.last_event
     if sentence_event:
@@ -660,6 +672,7 @@ def _extract_unit(
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
             or _EXCHANGE_AFTER_RE.match(after)
             or (unit.header is None and _UNFUNDED_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
+            or (unit.header is None and _CONDITIONAL_AFTER_RE.match(fold_same_length(text[amount.end : zone_end])))
             or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
         ):
             skipped_previous = True
@@ -681,7 +694,8 @@ def _extract_unit(
         else:
             actor, is_total = _choose_actor(
                 mentions, roles, amount, zone_start, zone_end, agreement, state, donors, folded, s,
-                subject_unknown=_unknown_subject(text, mentions, status_hit, amount, zone_start),
+                subject_unknown=_unknown_subject(text, mentions, status_hit, amount, zone_start)
+                or _unknown_item_name(text, mentions, amount, zone_start),
             )
         if actor is not None and not is_total and unit.header is None and _is_joint(mentions, roles, amount, folded, s):
             continue
@@ -929,10 +943,44 @@ def _unknown_subject(text: str, mentions, status_hit, amount: Amount, zone_start
     return not any(x.start <= word_start < x.end or word_start <= x.start < status_hit.start for x in mentions)
 
 
+# "- Diputación de Barcelona — EUR 150.000 para albergues": a list item naming its giver before a dash or colon.
+_NAMED_ITEM_RE = re.compile(
+    r"(?:([-•*·–])\s{1,3})?([A-ZÁÉÍÓÚÑ][^\s—–:|]{0,30}(?:\s{1,3}[^\s—–:|]{1,30}){0,6}?)\s{0,3}([—–:])\s"
+)
+
+
+def _unknown_item_name(text: str, mentions, amount: Amount, zone_start: int) -> bool:
+    """Whether the unit of `amount` opens with a name and a dash or colon ("Diputación de Barcelona — EUR 150.000")
+    that holds no actor the gazetteer knows: the amount is that unknown giver's, not the previous item's."""
+    m = _NAMED_ITEM_RE.match(text, zone_start, amount.start)
+    if m is None or (m.group(3) == ":" and m.group(1) is None):
+        return False  # "Monto: USD 450.000": a field of a record block, not a list item naming a giver
+    first = fold_same_length(m.group(2).split()[0]).lower()
+    if any(first.startswith(k) for keys in HEADER_KEYS.values() for k in keys) or first in ("total", "subtotal"):
+        return False  # "- Monto total: USD 2 millones", "- Estado: ...": a field name
+    return not any(m.start(2) <= x.start < m.end(2) for x in mentions)
+
+
 _HOST_OWN_RE = re.compile(
     r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara|invirtio|invierte|invertira|"
     r"gasto|gastara)\b"
 )
+
+
+_GIVING_RE = re.compile(
+    r"\b(?:anunci\w*|comprometi\w*|aport\w*|don[oa]\w*|otorg\w*|desembols\w*|transfiri\w*|destin\w*|firm\w*|"
+    r"suscri\w*|asign\w*|entreg\w*|financi\w*)\b"
+)
+
+
+def _receives(between: str) -> bool:
+    """Whether the folded text between a subject and its amount makes the subject a receiver: a receiving verb
+    within a short clause, with no giving verb after it ("el fondo recibió ... USD 11 millones de ocho países";
+    not "Alemania, que recibió a la delegación, anunció EUR 5 millones")."""
+    if len(between) > _OWN_FUNDS_GAP:
+        return False
+    ends = [m.end() for m in _RECEIPT_RE.finditer(between)]
+    return bool(ends) and not _GIVING_RE.search(between, ends[-1])
 
 
 def _received_from_no_one(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
@@ -1019,6 +1067,8 @@ def _choose_actor(
     usable = ("subject", "agent")
     preceding = [m for m in mentions if m.end <= amount.start and roles[id(m)] in usable and m.info.donor]
     in_zone = [m for m in preceding if m.start >= zone_start]
+    if in_zone and _receives(folded[in_zone[-1].end - base : amount.start - base]):
+        return None, False  # "El fondo multidonante recibió en 2022 más de USD 11 millones de ocho países"
     if in_zone:
         return in_zone[-1].canonical, False
     following = [m for m in mentions if amount.end <= m.start < zone_end and m.info.donor]
@@ -1044,6 +1094,11 @@ def _choose_actor(
         if own is not None:
             return own, False  # an agency or NGO giving its own funds ("de recursos propios")
         if subject_unknown:
+            return None, False
+        lo = max(zone_start, amount.start - _OWN_FUNDS_GAP)
+        if _COLLECTIVE_SUBJECT_RE.search(folded[lo - base : amount.start - base]):
+            # "En 2018 la cooperación internacional había alcanzado USD 56 millones": all donors together, not the
+            # previous sentence's donor (a total says so: "un total de", "suman", handled above)
             return None, False
         if state.prev_actor:
             return state.prev_actor, False

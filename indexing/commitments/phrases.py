@@ -62,6 +62,37 @@ def detect_event(text: str, window: int = 160) -> str | None:
     return None
 
 
+_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre")
+_CONFERENCE_MONTH_RE = re.compile(
+    r"\bconferencia\b[^.;\d]{0,60}?\b(?:de|en)\s+(" + "|".join(_MONTHS) + r"|setiembre)\b(?!\s+(?:de\s+|del\s+)?\d)"
+)
+
+
+def detect_event_by_month(text: str, record_date: str | None) -> str | None:
+    """The conference a text names by its month only ("tras la Conferencia de Donantes de junio"), read with the
+    record's date: the conference held in that month of the record's year, or of the year before when that month
+    is still to come.
+
+    :param text: a sentence.
+    :param record_date: ISO date of the record, or None (then None).
+    :returns: e.g. "Conferencia de Canadá 2021", or None.
+    """
+    if not record_date or len(record_date) < 7:
+        return None
+    m = _CONFERENCE_MONTH_RE.search(fold_same_length(text[:2000]))
+    if m is None:
+        return None
+    month = 9 if m.group(1) == "setiembre" else _MONTHS.index(m.group(1)) + 1
+    year, record_month = int(record_date[:4]), int(record_date[5:7])
+    if month > record_month:
+        year -= 1
+    for name, iso in events_table()[1].items():
+        if iso.startswith(f"{year:04d}-{month:02d}"):
+            return name
+    return None
+
+
 def find_record_date(text: str, head_chars: int = 600) -> str | None:
     """ISO date of a record from the first "17 de julio de 2023" in its first `head_chars` characters."""
     return first_written_date(text[:head_chars])

@@ -70,7 +70,7 @@ AMOUNT_COLUMN_KEYS = (
     "parte",
 )
 BARE_NUMBER_RE = re.compile(
-    r"\s*+(\d{1,3}(?:[.\u00a0]\d{3})*(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
+    r"\s*+(\d{1,3}(?:[.\u00a0\u202f ]\d{3})*+(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
 )
 # A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
 SCALE_NOTE_RE = re.compile(
@@ -300,8 +300,12 @@ def _header_currency(header: tuple[str, ...]) -> str | None:
 
 
 def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | None:
+    """(status, explicit) of a row's amount: the amount's own cell ("EUR 9 millones desembolsados"), a stage column
+    header ("Desembolsado"), else the "Estado" column; a pledge column header ("Monto comprometido (USD)") only when
+    the row's "Estado" cell states none."""
     idx = cell_of(text, unit, amount.start)
     cells = row_cells(text, unit)
+    weak: tuple[str, bool] | None = None
     if idx is not None:
         hits = [h for h in status_matcher().find(text[cells[idx][0] : cells[idx][1]]) if h.value is not None]
         if hits:
@@ -312,13 +316,15 @@ def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | Non
                 # a stage column ("Desembolsado") states its stage; a pledge column ("Monto anunciado") may be
                 # restated by a later stage of the row, so it stays weak
                 value = str(hits[0].value)
-                return value, value not in ("anunciado", "comprometido")
+                if value not in ("anunciado", "comprometido"):
+                    return value, True
+                weak = (value, False)
     col = column(unit, "status")
     if col is not None and col < len(cells):
         hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
         if hits:
             return str(hits[0].value), True
-    return None
+    return weak
 
 
 def pending_column(text: str, unit: Unit, amount: Amount) -> bool:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from indexing.commitments.phrases import detect_event_by_month
 from indexing.commitments.tables import column_scale
 from indexing.text.amounts import find_amounts
 
@@ -144,3 +145,80 @@ def test_the_host_signing_a_donors_pledge_keeps_the_donor() -> None:
     assert [(c.actor, c.amount, c.status) for c in extract(text)] == [
         ("Alemania", 12e6, "anunciado"), ("Alemania", 12e6, "firmado")
     ]
+
+
+def test_an_offer_that_depends_on_later_requests_is_no_entry() -> None:
+    text = (
+        "El Banco Europeo de Inversiones informó de una línea de hasta EUR 200 millones en préstamos para la región, "
+        "que dependerá de las solicitudes de los países."
+    )
+    assert extract(text) == []
+
+
+def test_the_international_cooperation_as_a_whole_does_not_inherit_the_previous_donor() -> None:
+    text = (
+        "Alemania destinará al Perú EUR 2,5 millones del total regional.\n\n"
+        "En 2018 la cooperación internacional para la respuesta había alcanzado USD 56 millones en el Perú."
+    )
+    assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Alemania", 2.5e6, "EUR")]
+
+
+def test_a_list_item_naming_a_giver_the_gazetteer_does_not_know_is_not_the_previous_items() -> None:
+    text = (
+        "Los fondos comprometidos se resumen así:\n\n"
+        "- Fundación la Caixa — EUR 600.000 para empleabilidad juvenil.\n"
+        "- Asociación Vecinal de Comas — EUR 150.000 para albergues municipales.\n"
+    )
+    assert [(c.actor, c.amount) for c in extract(text)] == [("Fundación la Caixa", 6e5)]
+
+
+def test_spanish_decentralized_cooperation_is_its_own_actor_and_does_not_roll_up_to_spain() -> None:
+    [c] = extract("- Diputación de Barcelona — EUR 150.000 para albergues municipales en Lima Norte.")
+    assert (c.actor, c.actor_rollup, c.amount, c.currency) == (
+        "Diputación de Barcelona", "Diputación de Barcelona", 1.5e5, "EUR"
+    )
+
+
+def test_a_fund_that_receives_money_is_not_its_giver() -> None:
+    assert extract("El fondo multidonante recibió en 2022 más de USD 11 millones de ocho países.") == []
+
+
+def test_a_subject_that_received_someone_and_then_pledged_keeps_its_pledge() -> None:
+    text = "Alemania, que recibió a la delegación peruana, anunció EUR 5 millones para el Perú."
+    assert [(c.actor, c.amount) for c in extract(text)] == [("Alemania", 5e6)]
+
+
+def test_space_grouped_figures_under_a_currency_header_and_their_total_row() -> None:
+    text = (
+        "| Fondo | Monto comprometido (USD) | Año | Estado |\n"
+        "|---|---|---|---|\n"
+        "| ECW | 2 800 000 | 2023 | Anunciado |\n"
+        "| Total | 2 800 000 | | |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.status, c.is_total) for c in extract(text)]
+    assert got == [
+        ("ECW", 2.8e6, "USD", "anunciado", False),
+        ("Comunidad internacional", 2.8e6, "USD", "comprometido", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "record_date", "event"),
+    [
+        ("tras la Conferencia de Donantes de junio, el sector cuenta con compromisos", "2021-07-22",
+         "Conferencia de Canadá 2021"),
+        ("en la conferencia de octubre se anunciaron fondos", "2020-03-01", "Conferencia de Bruselas 2019"),
+        ("en la conferencia de junio de 2021", "2021-07-22", None),
+        ("tras la Conferencia de Donantes de junio", None, None),
+        ("en la conferencia de agosto", "2021-09-01", None),
+    ],
+)
+def test_a_conference_named_by_its_month_is_read_with_the_records_date(
+    sentence: str, record_date: str | None, event: str | None
+) -> None:
+    assert detect_event_by_month(sentence, record_date) == event
+
+
+def test_a_bulleted_field_name_is_not_an_unknown_giver() -> None:
+    text = "Suiza anunció su aporte al programa:\n\n- Monto total: CHF 2 millones para la región andina.\n"
+    assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Suiza", 2e6, "CHF")]
