@@ -26,8 +26,8 @@ from haystack.dataclasses import ByteStream
 from corpus.commitments_scoring import (
     evaluate_details,
     evaluate_extraction,
-    evaluate_linking,
     evaluate_totals,
+    linking_scores,
     non_commitments_extracted,
     totals_by_actor,
 )
@@ -173,7 +173,10 @@ def run(records_dir: Path | str, gold_path: Path | str, manifest_path: Path | st
     commitments, problems = extract_corpus(records_dir, manifest)
     chains = link_commitments(commitments)
     scores = evaluate_extraction(commitments, gold)
-    scores["linking_f1"] = evaluate_linking(chains, links, gold)
+    linking = linking_scores(chains, links, gold)
+    scores["linking_f1"] = linking["f1"]
+    scores["linking_precision"] = linking["precision"]
+    scores["linking_recall"] = linking["recall"]
     # equivalents and qualifiers are labelled per record: score them on each record's own entries
     per_record = [commitment_from_payload(p) for p in record_payloads(records_dir, manifest)]
     scores.update(evaluate_details(per_record, gold))
@@ -200,6 +203,8 @@ _SIDE_BY_SIDE = (
     ("recall", "recall"),
     ("f1", "f1"),
     ("linking_f1", "linking F1"),
+    ("linking_precision", "linking precision"),
+    ("linking_recall", "linking recall"),
     ("equivalence_accuracy", "equivalence accuracy"),
     ("qualifier_accuracy", "qualifier accuracy"),
     ("totals_marked", "totals marked is_total"),
@@ -252,7 +257,9 @@ def main(argv: list[str]) -> int:
     scores = run(records, gold, manifest)
     print(
         f"precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
-        f"linking F1 {scores['linking_f1']:.3f}  equivalence {scores['equivalence_accuracy']:.3f}  "
+        f"linking F1 {scores['linking_f1']:.3f} "
+        f"(P {scores['linking_precision']:.3f} R {scores['linking_recall']:.3f})  "
+        f"equivalence {scores['equivalence_accuracy']:.3f}  "
         f"qualifier {scores['qualifier_accuracy']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
         f"{scores['commitments']} commitments, {scores['chains']} chains; non-commitments extracted "
         f"{scores['non_commitments_extracted']}/{scores['non_commitments']}, people counts / percentages "

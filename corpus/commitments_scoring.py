@@ -19,6 +19,7 @@ __all__ = [
     "evaluate_extraction",
     "evaluate_linking",
     "evaluate_totals",
+    "linking_scores",
     "non_commitments_extracted",
     "predicted_items",
     "totals_by_actor",
@@ -104,7 +105,14 @@ def evaluate_extraction(predicted: list[Commitment], gold: list[dict]) -> dict:
 
 
 def evaluate_linking(chains: list[Chain], gold_links: list[list[dict]], gold: list[dict] | None = None) -> float:
-    """Pairwise F1 of "same commitment" links between gold entries.
+    """Pairwise F1 of "same commitment" links between gold entries (see `linking_scores`)."""
+    return linking_scores(chains, gold_links, gold)["f1"]
+
+
+def linking_scores(
+    chains: list[Chain], gold_links: list[list[dict]], gold: list[dict] | None = None
+) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of "same commitment" links between gold entries.
 
     Two gold entries are predicted linked when the commitments they were matched to are the same commitment
     (merged by deduplication) or in the same chain. Gold pairs come from `gold_links` (groups of gold entries);
@@ -113,7 +121,9 @@ def evaluate_linking(chains: list[Chain], gold_links: list[list[dict]], gold: li
     :param chains: the output of `link_commitments`.
     :param gold_links: groups of gold entries describing one commitment.
     :param gold: every gold entry (to count wrong links between entries of different groups).
-    :returns: pairwise F1 in [0, 1] (1.0 when there is nothing to link and nothing linked).
+    :returns: {"precision", "recall", "f1"}, pairwise, in [0, 1]: precision is the share of predicted links that
+        are gold links (1.0 when nothing is linked), recall the share of gold links predicted (1.0 when there is
+        none); F1 is 1.0 when there is nothing to link and nothing linked.
     """
     gold = gold if gold is not None else [g for group in gold_links for g in group]
     index = {id(g): j for j, g in enumerate(gold)}
@@ -131,11 +141,14 @@ def evaluate_linking(chains: list[Chain], gold_links: list[list[dict]], gold: li
     js = sorted(chain_by_gold)
     pred_pairs = {(a, b) for n, a in enumerate(js) for b in js[n + 1 :] if chain_by_gold[a] == chain_by_gold[b]}
     if not gold_pairs and not pred_pairs:
-        return 1.0
+        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     tp = len(gold_pairs & pred_pairs)
-    precision = tp / len(pred_pairs) if pred_pairs else 0.0
-    recall = tp / len(gold_pairs) if gold_pairs else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision = tp / len(pred_pairs) if pred_pairs else 1.0
+    recall = tp / len(gold_pairs) if gold_pairs else 1.0
+    f1_p = tp / len(pred_pairs) if pred_pairs else 0.0
+    f1_r = tp / len(gold_pairs) if gold_pairs else 0.0
+    f1 = 2 * f1_p * f1_r / (f1_p + f1_r) if f1_p + f1_r else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
 
 
 def totals_by_actor(

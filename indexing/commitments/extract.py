@@ -87,6 +87,7 @@ from indexing.commitments.tables import (
     cell_spans,
     cell_status,
     column,
+    column_scale,
     header_currency,
     is_header,
     is_table_row,
@@ -211,7 +212,7 @@ def _units(text: str, tables: list[Table] | None = None) -> list[Unit]:
                     if SCALE_NOTE_RE.search(unit_text):
                         scale_note = text[u.start : u.end]
                 scanned = len(units)
-                caption = lead if re.search(r"millon|\bmiles\b", fold_same_length(lead)) else scale_note or lead
+                caption = lead if column_scale("", fold_same_length(lead)) != 1 else scale_note or lead
                 continue
             if end - start <= MAX_UNIT_CHARS:
                 units.append(Unit(start, end, lead, header, caption))
@@ -232,7 +233,10 @@ _ART = r"(?:(?:el|la|los|las)\s+)?"
 _ROLE_PATTERNS = [
     # "en la Conferencia de Canadá", "la Conferencia Internacional de Solidaridad de Bruselas": a name inside the
     # name of an event is the place or host of a meeting, not a party to the amount
-    ("event", re.compile(r"\b(?:conferencia|cumbre)(?:\s[^\W\d_]{1,20}){0,4}\s(?:de|del)\s+" + _ART + "$")),
+    (
+        "event",
+        re.compile(r"\b(?:conferencia|cumbre)(?!\s+de\s+prensa)(?:\s[^\W\d_]{1,20}){0,4}\s(?:de|del)\s+" + _ART + "$"),
+    ),
     (
         "organizer",
         re.compile(
@@ -281,6 +285,8 @@ def _roles(quote_folded: str, mentions: list[ActorMention], s: int) -> dict[int,
             before = before[: title.start()]
         role = "subject"
         for name, pattern in _ROLE_PATTERNS:
+            if name == "event" and m.info.type != "país":
+                continue  # only a country or city names a conference; "la conferencia de la AECID" is the AECID's
             if pattern.search(before):
                 role = name
                 break
@@ -672,7 +678,10 @@ def _extract_unit(
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
             or _EXCHANGE_AFTER_RE.match(after)
             or (unit.header is None and _UNFUNDED_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
-            or (unit.header is None and _CONDITIONAL_AFTER_RE.match(fold_same_length(text[amount.end : zone_end])))
+            or (
+                unit.header is None
+                and _CONDITIONAL_AFTER_RE.match(fold_same_length(text[amount.end : min(zone_end, amount.end + 160)]))
+            )
             or (unit.header is None and _PENDING_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 80])))
         ):
             skipped_previous = True
@@ -949,13 +958,24 @@ _NAMED_ITEM_RE = re.compile(
 )
 
 
+_ORGANISATION_WORD_RE = re.compile(
+    r"\b(?:diputacion|fundacion|asociacion|ayuntamiento|municipalidad|municipio|gobierno|generalitat|junta|agencia|"
+    r"fondo|banco|cooperacion|embajada|consejo|comite|red|organizacion|instituto|federacion|confederacion|"
+    r"union|iglesia|caritas|mision|ministerio|corporacion|sociedad|ong|foundation|fund|agency)\b",
+    re.IGNORECASE,
+)
+
+
 def _unknown_item_name(text: str, mentions, amount: Amount, zone_start: int) -> bool:
     """Whether the unit of `amount` opens with a name and a dash or colon ("Diputación de Barcelona — EUR 150.000")
     that holds no actor the gazetteer knows: the amount is that unknown giver's, not the previous item's."""
     m = _NAMED_ITEM_RE.match(text, zone_start, amount.start)
     if m is None or (m.group(3) == ":" and m.group(1) is None):
         return False  # "Monto: USD 450.000": a field of a record block, not a list item naming a giver
-    first = fold_same_length(m.group(2).split()[0]).lower()
+    name = m.group(2)
+    if not (_ORGANISATION_WORD_RE.search(fold_same_length(name)) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ&+-]{2,12}", name)):
+        return False  # "- Salud: EUR 3 millones", "- Conferencia 2020: ...": a label under the donor's heading
+    first = fold_same_length(name.split()[0]).lower()
     if any(first.startswith(k) for keys in HEADER_KEYS.values() for k in keys) or first in ("total", "subtotal"):
         return False  # "- Monto total: USD 2 millones", "- Estado: ...": a field name
     return not any(m.start(2) <= x.start < m.end(2) for x in mentions)

@@ -222,3 +222,27 @@ def test_a_conference_named_by_its_month_is_read_with_the_records_date(
 def test_a_bulleted_field_name_is_not_an_unknown_giver() -> None:
     text = "Suiza anunció su aporte al programa:\n\n- Monto total: CHF 2 millones para la región andina.\n"
     assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Suiza", 2e6, "CHF")]
+
+
+def test_a_press_conference_of_a_donor_keeps_the_donor() -> None:
+    text = "En la conferencia de prensa de la AECID, la agencia anunció EUR 3 millones para el Perú."
+    assert [(c.actor, c.amount) for c in extract(text)] == [("AECID", 3e6)]
+
+
+def test_labels_of_items_under_a_donors_heading_are_not_unknown_givers() -> None:
+    text = (
+        "Compromisos de Alemania\n\n"
+        "- Salud: EUR 3 millones para atención primaria;\n"
+        "- Protección — EUR 2 millones para niñez no acompañada.\n"
+    )
+    assert [(c.actor, c.amount) for c in extract(text)] == [("Alemania", 3e6), ("Alemania", 2e6)]
+
+
+def test_a_lead_speaking_of_thousands_of_people_does_not_replace_the_tables_scale_note() -> None:
+    text = (
+        "Los montos se expresan en millones de EUR.\n\n"
+        "El programa atiende a miles de personas en Lima y Tumbes.\n"
+        "| Donante | Monto |\n"
+        "| Alemania | 12 |\n"
+    )
+    assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Alemania", 12e6, "EUR")]
