@@ -55,7 +55,6 @@ from functools import lru_cache
 
 from indexing.commitments.actors import (
     ActorMention,
-    actor_info,
     find_actors,
     find_recipient_phrases,
     rollup_name,
@@ -84,6 +83,7 @@ from indexing.commitments.tables import (
     Unit,
     cell_actor,
     cell_event,
+    cell_of,
     cell_spans,
     cell_status,
     column,
@@ -92,6 +92,7 @@ from indexing.commitments.tables import (
     is_header,
     is_table_row,
     pending_column,
+    row_cells,
     row_currency,
     table_event,
     table_field,
@@ -117,7 +118,7 @@ _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
 # "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum of several donors, marked as a total.
 _SUM_BEFORE_RE = re.compile(
-    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,40}$"
+    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,140}$"
 )
 _FIELD_RE = re.compile(r"\W{0,3}[^\W\d_]{2,25}(?:\s[^\W\d_]{1,15}){0,2}\s{0,2}:\s")
 _NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
@@ -247,7 +248,9 @@ _ROLE_PATTERNS = [
     (
         "channel",
         re.compile(
-            r"(?:a\s+traves\s+|por\s+medio\s+|por\s+conducto\s+)(?:de|del)\s+" + _ART + "$|"
+            r"(?:a\s+traves\s+|por\s+medio\s+|por\s+conducto\s+|por\s+intermedio\s+|con\s+cargo\s+a\s+)(?:de|del)?\s*"
+            + _ART
+            + "$|"
             r"(?:mediante|via|(?:canalizad|ejecutad|implementad|gestionad)[oa]s?\s+por)\s+"
             + _ART
             + "$|(?:que\\s+)?ejecutara\\s+"
@@ -340,7 +343,7 @@ _CUMULATIVE_BEFORE_RE = re.compile(r"\b(?:acumulad[oa]s?|en\s+forma\s+acumulada)
 # "Del total, CAD 7 millones se destinan a protección", "se distribuye en EUR 1,8 millones para empleo": a part of
 # an amount already stated; its own entry only when it is a country's allocation ("CHF 3 millones al Perú").
 _BREAKDOWN_BEFORE_RE = re.compile(
-    r"(?:^\W*(?:del\s+total|de\s+(?:ese|este|dicho)\s+(?:monto|total|importe|aporte)|de\s+(?:los|las)\s+cuales)\b"
+    r"(?:(?:^|[,(])\W*(?:del\s+total|de\s+(?:ese|este|dicho)\s+(?:monto|total|importe|aporte)|de\s+(?:los|las)\s+cuales)\b"
     r"|\b(?:se\s+distribuyen?|se\s+desglosan?|se\s+reparten?|distribuid[oa]s?|desglosad[oa]s?)\s+(?:en|asi)\b)"
     r"[^.;]{0,60}$"
 )
@@ -608,7 +611,7 @@ def _extract_unit(
     amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None
     if unit.header is not None:
-        row_actor, amounts = table_row(text, unit, amounts)
+        row_actor, amounts = table_row(text, unit, amounts, _table_donor(unit, state))
         if row_actor is None:
             amounts = []
     amounts, equivalents = pair_equivalents(text, amounts)
@@ -655,8 +658,14 @@ def _extract_unit(
     for i, amount in enumerate(amounts):
         zone_start = amounts[i - 1].end if i else s
         zone_end = amounts[i + 1].start if i + 1 < len(amounts) else e
-        before = fold_same_length(text[zone_start : amount.start])
-        after = fold_same_length(text[amount.end : min(zone_end, amount.end + 25)])
+        lo, hi = zone_start, zone_end
+        if unit.header is not None and (cell := cell_of(text, unit, amount.start)) is not None:
+            # a table row is read by column: the words of a cell ("Por desembolsar" in the Estado column) are not a
+            # clause around an amount in another cell
+            cs, ce = row_cells(text, unit)[cell]
+            lo, hi = max(zone_start, cs), min(zone_end, ce)
+        before = fold_same_length(text[lo : amount.start])
+        after = fold_same_length(text[amount.end : min(hi, amount.end + 25)])
         kind = "compromiso"
         status_hit = _nearest(status_hits, amount, bounds, folded, s)
         req = None
@@ -708,6 +717,17 @@ def _extract_unit(
             )
         if actor is not None and not is_total and unit.header is None and _is_joint(mentions, roles, amount, folded, s):
             continue
+        if (
+            actor is not None
+            and not is_total
+            and state.prev_actor
+            and actor != state.prev_actor
+            and same_family(actor, state.prev_actor)
+            and _OF_THAT_PLEDGE_RE.match(fold_same_length(text[amount.end : amount.end + 40]))
+        ):
+            # "Irish Aid ha desembolsado EUR 1,6 millones de ese aporte": a stage of the pledge just named keeps the
+            # actor that pledge was named with (the agency pays what its country announced)
+            actor = state.prev_actor
         if actor is None and kind == "requerimiento":
             actor = NO_ACTOR
         if actor is None:
@@ -720,7 +740,7 @@ def _extract_unit(
             amount.currency
             or row_currency(text, unit)
             or previous_currency
-            or _next_currency(amounts, i)
+            or _next_currency(amounts, i, donors)
             or header_currency(unit)
         )
         previous_currency = currency or previous_currency
@@ -749,7 +769,17 @@ def _extract_unit(
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
-        if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, recipient):
+        # a country or agency named next to the amount as its recipient or channel ("CAD 30 millones se canalizarán
+        # a través del ACNUR", "CHF 3 millones corresponden al Perú") makes a part of a pledge an allocation
+        allocated = any(
+            m.canonical != actor
+            and (
+                (roles[id(m)] in ("recipient", "channel") and 0 <= m.start - amount.end <= 45)
+                or (roles[id(m)] == "recipient" and zone_start <= m.start < amount.start)
+            )
+            for m in mentions
+        )
+        if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, allocated):
             broke_down = True
             continue
         purpose = _purpose(text, amount, zone_end, mentions)
@@ -867,12 +897,14 @@ def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded:
     return names if len(names) >= 2 else []
 
 
-def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, recipient: str | None) -> bool:
+def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, near: bool) -> bool:
     """Whether `amount` is a part of an amount already stated, by sector, tranche or channel ("Del total, CAD 7
     millones se destinan a protección y CAD 5 millones a integración"): the breakdown marker opens the unit or the
     clause before the amount. An allocation to a country or an agency ("de ese monto, CHF 3 millones corresponden al
-    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays."""
-    if recipient is not None and actor_info(recipient) is not None:
+    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays: `near` says a country or
+    agency is named next to the amount as its recipient or channel ("EUR 800.000 se destinarán a organizaciones de
+    la sociedad civil italianas presentes en el Perú" allocates to NGOs, not to the Perú)."""
+    if near:
         return False  # an allocation to a country or an agency is a commitment to it
     head = fold_same_length(text[unit_start : min(amount.start, unit_start + 120)])
     if _BREAKDOWN_BEFORE_RE.search(head):
@@ -1065,7 +1097,7 @@ def _choose_actor(
     subject_unknown: bool = False,
 ) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
-    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 80) - base : amount.start - base]):
+    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 180) - base : amount.start - base]):
         named = {rollup_name(m.canonical) for m in mentions if zone_start <= m.start and m.end <= amount.start
                  and m.info.can_fund}
         if len(named) >= 2:
@@ -1135,6 +1167,22 @@ def _choose_actor(
     return None, False
 
 
+_OF_THAT_PLEDGE_RE = re.compile(
+    r"\s{0,3}(?:de|del)\s+(?:ese|este|dicho|aquel|tal)\s+(?:aporte|compromiso|anuncio|monto|convenio|programa|"
+    r"acuerdo|donativo|donacion|contribucion)\b"
+)
+
+
+def _table_donor(unit: Unit, state: _PageState) -> str | None:
+    """The one donor a table is about when it has no donor column: named by its caption or lead-in ("Anuncios de
+    Dinamarca"), else by the section heading above it."""
+    for phrase in (unit.caption, unit.lead):
+        names = {m.canonical for m in find_actors(phrase[:400]) if m.info.donor}
+        if len(names) == 1:
+            return names.pop()
+    return state.heading_actor
+
+
 def _lead_status(unit: Unit) -> str | None:
     if not unit.lead:
         return None
@@ -1142,8 +1190,12 @@ def _lead_status(unit: Unit) -> str | None:
     return str(hits[-1].value) if hits else None
 
 
-def _next_currency(amounts: list[Amount], i: int) -> str | None:
+def _next_currency(amounts: list[Amount], i: int, donors=()) -> str | None:
+    """The currency of the next amount that states one ("entre 5 y 10 millones de euros"), unless another donor is
+    named before it ("CZK 25 millones ..., y Nueva Zelanda anunció NZD 3 millones": not CZK's currency)."""
     for a in amounts[i + 1 :]:
+        if any(amounts[i].end <= m.start < a.start for m in donors):
+            return None
         if a.currency:
             return a.currency
     return None

@@ -34,10 +34,30 @@ from indexing.text.numbers import parse_number
 from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
-__all__ = ["HEADER_KEYS", "SCALE_NOTE_RE", "Unit", "cell_actor", "cell_event", "cell_spans", "cell_status", "column",
-           "conference_column", "currency_column",
-           "currency_in", "header_currency", "is_header", "is_table_row", "pending_column", "row_currency",
-           "column_scale", "table_event", "table_field", "table_row"]
+__all__ = [
+    "HEADER_KEYS",
+    "SCALE_NOTE_RE",
+    "Unit",
+    "cell_actor",
+    "cell_event",
+    "cell_of",
+    "cell_spans",
+    "cell_status",
+    "column",
+    "column_scale",
+    "conference_column",
+    "currency_column",
+    "currency_in",
+    "header_currency",
+    "is_header",
+    "is_table_row",
+    "pending_column",
+    "row_cells",
+    "row_currency",
+    "table_event",
+    "table_field",
+    "table_row",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,7 @@ class Unit:
 
 HEADER_KEYS = {
     "actor": ("donante", "cooperante", "actor", "fuente", "entidad", "pais", "organismo", "organizacion", "fondo",
-              "socio"),
+              "socio", "aportante", "financiador"),
     "amount": ("monto", "importe", "cantidad", "valor", "aporte", "contribucion", "compromiso"),
     "currency": ("moneda", "divisa"),
     "instrument": ("instrumento", "modalidad", "tipo"),
@@ -69,8 +89,10 @@ AMOUNT_COLUMN_KEYS = (
     "ejecutado",
     "parte",
 )
+# "hasta 1,5", "más de 2": a bounded figure keeps its qualifier (read before the number by `qualifier_before`)
 BARE_NUMBER_RE = re.compile(
-    r"\s*+(\d{1,3}(?:[.\u00a0\u202f ]\d{3})*+(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
+    r"\s*+(?:(?:hasta|m[aá]s\s+de|alrededor\s+de|cerca\s+de|unos|unas|aprox\.?)\s++)?"
+    r"(\d{1,3}(?:[.\u00a0\u202f ]\d{3})*+(?:,\d{1,3})?|\d+(?:[.,]\d{1,3})?)\s*+(millones|mill\.)?\s*+"
 )
 # A statement of the units of a table: "Los montos se expresan en millones", "Todas las cifras en millones de EUR".
 SCALE_NOTE_RE = re.compile(
@@ -154,15 +176,29 @@ def cell_of(text: str, unit: Unit, pos: int) -> int | None:
     return None
 
 
-def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None, list[Amount]]:
+def table_row(
+    text: str, unit: Unit, amounts: list[Amount], default_actor: str | None = None
+) -> tuple[str | None, list[Amount]]:
     """Row actor (first donor named in the actor column; `TOTAL_ACTOR` for a total row) and the row's amounts (bare
     numbers of the amount column included). Rows naming two unrelated donors in the actor column ("BID y Banco
-    Mundial") are joint and have no single actor."""
+    Mundial") are joint and have no single actor.
+
+    :param default_actor: the donor a table with no actor column belongs to (named by its heading or caption:
+        "Cuadro 2. Anuncios de Dinamarca"), for rows whose first column is the conference.
+    """
     cells = row_cells(text, unit)
     named = column(unit, "actor")
     col = 0 if named is None else named
     if col >= len(cells):
         return None, []
+    if named is None and column(unit, "event") == 0:
+        # "| Canadá 2021 | 30 | 18 | En ejecución |" under "Cuadro 2. Anuncios de Dinamarca": the first column names
+        # the conference, the donor is the table's (its heading or caption), never the conference's host
+        if _TOTAL_CELL_RE.match(fold_same_length(text[cells[0][0] : cells[0][1]])):
+            return TOTAL_ACTOR, _row_amounts(text, unit, amounts, cells, None)
+        if default_actor is None:
+            return None, []
+        return default_actor, _row_amounts(text, unit, amounts, cells, None)
     a, b = cells[col]
     # Under a header naming the source column ("Organización", "Fuente", "Fondo"), a UN agency or an NGO listed
     # there gives its own funds; in an unnamed first column it may be a channel, so only donors count.
@@ -173,7 +209,14 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
         return None, []
     else:
         actor = found[0].canonical
-    amounts = [x for x in amounts if not (a <= x.start < b)]
+    return actor, _row_amounts(text, unit, [x for x in amounts if not (a <= x.start < b)], cells, col)
+
+
+def _row_amounts(
+    text: str, unit: Unit, amounts: list[Amount], cells: list[tuple[int, int]], col: int | None
+) -> list[Amount]:
+    """The row's amounts: those found in its cells plus the bare numbers of its amount and stage columns (the
+    actor column `col` excepted), scaled and priced by the cell, its header or the table's caption."""
     header = unit.header or ()
     for i, (ca, cb) in enumerate(cells):
         if i >= len(header) or i == col:
@@ -198,7 +241,7 @@ def table_row(text: str, unit: Unit, amounts: list[Amount]) -> tuple[str | None,
         currency = row_currency(text, unit) or currency_in(header[i]) or currency_in(unit.caption)
         amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
     amounts.sort(key=lambda x: x.start)
-    return actor, amounts
+    return amounts
 
 
 # The unit of a table's bare figures, in its header cell or caption: "Monto (millones de USD)", "montos en miles de

@@ -309,7 +309,7 @@ def parse_amount(text: str) -> Amount | None:
 
 _NUM = r"(?<![\d.,])(?:\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
 _CUR_PREFIX = (
-    r"(?:US\s?\$|U\$S|USD|EUR|CAD|GBP|CHF|JPY|PEN|COP|BRL|MXN|CLP|ARS|AUD|NZD|SEK|NOK|DKK|CNY|KRW"
+    r"(?:US\s?\$|U\$S|USD|EUR|CAD|GBP|CHF|JPY|PEN|COP|BRL|MXN|CLP|ARS|AUD|NZD|SEK|NOK|DKK|CNY|KRW|CZK|PLN|HUF|ISK"
     r"|R\$|S/\.?|€|£|¥|\$)"
 )
 _CUR_WORD = (

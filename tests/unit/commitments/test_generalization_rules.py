@@ -246,3 +246,89 @@ def test_a_lead_speaking_of_thousands_of_people_does_not_replace_the_tables_scal
         "| Alemania | 12 |\n"
     )
     assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Alemania", 12e6, "EUR")]
+
+
+# --- classes found on the blind dev batch -----------------------------------------------------------------------
+
+
+def test_a_donor_acting_por_intermedio_de_its_agency_keeps_the_pledge() -> None:
+    text = "Francia, por intermedio de la Agencia Francesa de Desarrollo (AFD), anunció EUR 5 millones para el empleo."
+    assert [(c.actor, c.amount, c.status) for c in extract(text)] == [("Francia", 5e6, "anunciado")]
+
+
+def test_bounded_table_figures_keep_their_qualifier_and_a_status_cell_does_not_hide_the_amount() -> None:
+    text = (
+        "Cuadro 1. Anuncios en euros\n"
+        "| Donante | Conferencia | Estado | Monto (millones de EUR) |\n"
+        "| Luxemburgo | Canadá 2021 | Desembolsado | hasta 1,5 |\n"
+        "| Francia (AFD) | Conferencia 2020 | Desembolsado | más de 4 |\n"
+        "| Italia (AICS) | Bruselas 2023 | Por desembolsar | 3,5 |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.qualifier, c.event) for c in extract(text)]
+    assert got == [
+        ("Luxemburgo", 1.5e6, "EUR", "hasta", "Conferencia de Canadá 2021"),
+        ("Francia", 4e6, "EUR", "más de", "Conferencia de Donantes 2020"),
+        ("Italia", 3.5e6, "EUR", None, "Conferencia de Bruselas 2023"),
+    ]
+
+
+def test_a_table_by_conference_without_a_donor_column_belongs_to_the_donor_its_heading_names() -> None:
+    text = (
+        "Cuadro 2. Anuncios de Dinamarca\n\n"
+        "Cifras en millones de coronas danesas (DKK).\n\n"
+        "| Conferencia | Anunciado | Desembolsado | Estado |\n"
+        "| Canadá 2021 | 30 | 18 | En ejecución |\n"
+        "| Total | 30 | 18 | |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.status, c.is_total) for c in extract(text)]
+    assert got == [
+        ("Dinamarca", 30e6, "DKK", "anunciado", False),
+        ("Dinamarca", 18e6, "DKK", "desembolsado", False),
+        ("Comunidad internacional", 30e6, "DKK", "anunciado", True),
+        ("Comunidad internacional", 18e6, "DKK", "desembolsado", True),
+    ]
+
+
+def test_an_aportante_column_names_the_giver() -> None:
+    text = (
+        "| Aportante | Canal o beneficiario | Estado | Monto (millones de USD) |\n"
+        "| CAF | Ministerio de la Producción | Por desembolsar | 0,4 |\n"
+    )
+    assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("CAF", 4e5, "USD")]
+
+
+def test_czech_crowns_and_no_currency_borrowed_across_another_donor() -> None:
+    text = (
+        "La República Checa comprometió CZK 25 millones (alrededor de EUR 1 millón) para la protección de la niñez, "
+        "y Nueva Zelanda anunció NZD 3 millones para programas del ACNUR."
+    )
+    got = [(c.actor, c.amount, c.currency, tuple((e.amount, e.currency) for e in c.equivalents)) for c in extract(text)]
+    assert got == [("República Checa", 25e6, "CZK", ((1e6, "EUR"),)), ("Nueva Zelanda", 3e6, "NZD", ())]
+    [a] = find_amounts("25 millones de coronas checas")
+    assert (a.value, a.currency) == (Decimal(25 * 10**6), "CZK")
+
+
+def test_a_figure_of_several_named_donors_together_is_a_total() -> None:
+    text = (
+        "En conjunto, los cinco donantes que anuncian en euros (Finlandia, Irlanda, Luxemburgo, Italia y Francia) "
+        "anunciaron EUR 39,2 millones en las tres conferencias."
+    )
+    assert rows(text) == [("Comunidad internacional", 39.2e6, "EUR", "anunciado", True)]
+
+
+def test_an_agency_paying_of_that_pledge_keeps_the_country_that_announced_it() -> None:
+    text = (
+        "Irlanda anunció EUR 2 millones en la Conferencia de Bruselas de 2023. Según la respuesta de Irish Aid, se "
+        "habían desembolsado EUR 1,6 millones de ese aporte."
+    )
+    assert [(c.actor, c.amount, c.status) for c in extract(text)] == [
+        ("Irlanda", 2e6, "anunciado"), ("Irlanda", 1.6e6, "desembolsado")
+    ]
+
+
+def test_a_part_of_a_pledge_for_organisations_is_a_breakdown_but_a_channelled_part_stays() -> None:
+    text = (
+        "Italia aportará EUR 2,5 millones en donaciones a través de la AICS, de los cuales EUR 800.000 se destinarán a "
+        "organizaciones de la sociedad civil italianas presentes en el Perú."
+    )
+    assert [(c.actor, c.amount) for c in extract(text)] == [("Italia", 2.5e6)]
