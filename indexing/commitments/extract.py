@@ -55,6 +55,7 @@ from functools import lru_cache
 
 from indexing.commitments.actors import (
     ActorMention,
+    actor_info,
     find_actors,
     find_recipient_phrases,
     rollup_name,
@@ -769,15 +770,12 @@ def _extract_unit(
         if instrument is None:
             instrument = str(instrument_hit.value) if instrument_hit else None
         recipient = _recipient(mentions, roles, recipient_phrases, amount, zone_start, zone_end, actor, s)
-        # a country or agency named next to the amount as its recipient or channel ("CAD 30 millones se canalizarán
-        # a través del ACNUR", "CHF 3 millones corresponden al Perú") makes a part of a pledge an allocation
-        allocated = any(
-            m.canonical != actor
-            and (
-                (roles[id(m)] in ("recipient", "channel") and 0 <= m.start - amount.end <= 45)
-                or (roles[id(m)] == "recipient" and zone_start <= m.start < amount.start)
-            )
-            for m in mentions
+        # a part of a pledge for a country or agency ("CHF 3 millones corresponden al Perú", "CAD 30 millones se
+        # asignarán al ACNUR") is an allocation to it; a part for a kind of organisation ("EUR 800.000 se destinarán
+        # a organizaciones de la sociedad civil italianas presentes en el Perú") is a breakdown by channel
+        allocated = not _TO_ORGANISATIONS_AFTER_RE.match(fold_same_length(text[amount.end : amount.end + 60])) and (
+            (recipient is not None and actor_info(recipient) is not None)
+            or any(roles[id(m)] == "channel" and 0 <= m.start - amount.end <= 45 for m in mentions)
         )
         if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, allocated):
             broke_down = True
@@ -901,9 +899,7 @@ def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, n
     """Whether `amount` is a part of an amount already stated, by sector, tranche or channel ("Del total, CAD 7
     millones se destinan a protección y CAD 5 millones a integración"): the breakdown marker opens the unit or the
     clause before the amount. An allocation to a country or an agency ("de ese monto, CHF 3 millones corresponden al
-    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays: `near` says a country or
-    agency is named next to the amount as its recipient or channel ("EUR 800.000 se destinarán a organizaciones de
-    la sociedad civil italianas presentes en el Perú" allocates to NGOs, not to the Perú)."""
+    Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays: `near` says so."""
     if near:
         return False  # an allocation to a country or an agency is a commitment to it
     head = fold_same_length(text[unit_start : min(amount.start, unit_start + 120)])
@@ -1167,6 +1163,10 @@ def _choose_actor(
     return None, False
 
 
+_TO_ORGANISATIONS_AFTER_RE = re.compile(
+    r"\s{0,3}(?:se\s+)?(?:destinar\w*|asignar\w*|canalizar\w*|ira\w*|corresponde\w*)\s+(?:a|para)\s+"
+    r"(?:(?:las|los|diversas|diversos|varias|varios)\s+)?(?:organizaciones|ong|entidades|socios|asociaciones)\b"
+)
 _OF_THAT_PLEDGE_RE = re.compile(
     r"\s{0,3}(?:de|del)\s+(?:ese|este|dicho|aquel|tal)\s+(?:aporte|compromiso|anuncio|monto|convenio|programa|"
     r"acuerdo|donativo|donacion|contribucion)\b"

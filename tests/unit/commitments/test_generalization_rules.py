@@ -332,3 +332,13 @@ def test_a_part_of_a_pledge_for_organisations_is_a_breakdown_but_a_channelled_pa
         "organizaciones de la sociedad civil italianas presentes en el Perú."
     )
     assert [(c.actor, c.amount) for c in extract(text)] == [("Italia", 2.5e6)]
+
+
+def test_a_national_allocation_named_at_the_end_of_its_clause_stays() -> None:
+    text = (
+        "La Comisión Europea anunció EUR 135 millones para la región, de los cuales EUR 15 millones se destinarán a "
+        "un programa bilateral de integración y cohesión social en el Perú."
+    )
+    assert [(c.actor, c.amount, c.recipient) for c in extract(text)] == [
+        ("Comisión Europea", 135e6, "países de la región"), ("Comisión Europea", 15e6, "Perú")
+    ]
