@@ -243,7 +243,9 @@ _ROLE_PATTERNS = [
         "organizer",
         re.compile(
             r"(?:organizad[oa]s?|convocad[oa]s?|convocatoria|coanfitrion\w*|copresidid[oa]s?|"
-            r"presidid[oa]s?|auspiciad[oa]s?|acompanamiento|respaldo|apoyo)\s+(?:por|de|del)\s+" + _ART + "$"
+            r"presidid[oa]s?|auspiciad[oa]s?|con\s+(?:el\s+)?(?:acompanamiento|respaldo|apoyo))\s+(?:por|de|del)\s+"
+            + _ART
+            + "$"
         ),
     ),
     (
@@ -777,6 +779,8 @@ def _extract_unit(
             (recipient is not None and actor_info(recipient) is not None)
             or any(roles[id(m)] == "channel" and 0 <= m.start - amount.end <= 45 for m in mentions)
         )
+        # "de los cuales Alemania aporta EUR 12 millones": a donor named before the amount states its own part
+        allocated = allocated or any(zone_start <= m.start < amount.start and m.canonical == actor for m in donors)
         if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, allocated):
             broke_down = True
             continue
@@ -1072,6 +1076,8 @@ def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded:
             return None
         if not m.info.can_fund or roles[id(m)] not in ("subject", "agent"):
             continue
+        if _OWN_BUDGET_RE.search(folded[max(zone_start, m.start - 30) - base : m.start - base]):
+            return None  # "El presupuesto de la OIM para el Perú ... fue de USD 45 millones": its budget, no gift
         between = folded[m.end - base : amount.start - base]
         if _RECEIPT_RE.search(between) or _ANAPHORIC_BETWEEN_RE.search(between) or _OWN_BUDGET_RE.search(between):
             return None
@@ -1155,7 +1161,14 @@ def _choose_actor(
     subjects = [m for m in following if roles[id(m)] == "subject"]
     if subjects and all(same_family(subjects[0].canonical, m.canonical) for m in subjects[1:]):
         return subjects[0].canonical, False  # "que el Japón anunció ... y que JICA entregó": one donor family
-    fallback = [m for m in mentions if m.end <= amount.start and m.info.implementer and roles[id(m)] in usable]
+    fallback = [
+        m
+        for m in mentions
+        if m.end <= amount.start
+        and m.info.implementer
+        and roles[id(m)] in usable
+        and not _OWN_BUDGET_RE.search(folded[max(zone_start, m.start - 30) - base : m.start - base])
+    ]
     if fallback:
         return fallback[-1].canonical, False
     if any(m.canonical == TOTAL_ACTOR for m in mentions) or total:

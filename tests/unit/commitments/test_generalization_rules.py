@@ -342,3 +342,21 @@ def test_a_national_allocation_named_at_the_end_of_its_clause_stays() -> None:
     assert [(c.actor, c.amount, c.recipient) for c in extract(text)] == [
         ("Comisión Europea", 135e6, "países de la región"), ("Comisión Europea", 15e6, "Perú")
     ]
+
+
+def test_a_donor_named_after_de_los_cuales_states_its_own_part() -> None:
+    text = "El programa suma EUR 20 millones, de los cuales Alemania aporta EUR 12 millones para el Perú."
+    assert [(c.actor, c.amount) for c in extract(text)][-1] == ("Alemania", 12e6)
+
+
+def test_the_nominal_support_of_a_donor_is_its_funding_but_con_el_apoyo_de_is_not() -> None:
+    assert rows("El apoyo de la cooperación suiza alcanza CHF 3 millones.") == [
+        ("Suiza", 3e6, "CHF", "comprometido", False)
+    ]
+    assert rows("La conferencia, con el apoyo del ACNUR y la OIM, reunió EUR 815 millones.") == [
+        ("Comunidad internacional", 815e6, "EUR", "comprometido", True)
+    ]
+
+
+def test_an_implementing_agencys_budget_is_no_gift() -> None:
+    assert extract("El presupuesto de la OIM para el Perú en 2023 fue de USD 45 millones.") == []
