@@ -780,7 +780,11 @@ def _extract_unit(
             or any(roles[id(m)] == "channel" and 0 <= m.start - amount.end <= 45 for m in mentions)
         )
         # "de los cuales Alemania aporta EUR 12 millones": a donor named before the amount states its own part
-        allocated = allocated or any(zone_start <= m.start < amount.start and m.canonical == actor for m in donors)
+        marks = [x.end() for x in _OF_WHICH_RE.finditer(fold_same_length(text[zone_start : amount.start]))]
+        allocated = allocated or (
+            bool(marks)
+            and any(zone_start + marks[-1] <= m.start < amount.start and m.canonical == actor for m in donors)
+        )
         if unit.header is None and not is_total and _is_breakdown(text, s, zone_start, amount, allocated):
             broke_down = True
             continue
@@ -1176,6 +1180,7 @@ def _choose_actor(
     return None, False
 
 
+_OF_WHICH_RE = re.compile(r"\b(?:de\s+(?:los|las)\s+cuales|del\s+total|de\s+(?:ese|este|dicho)\s+(?:monto|total))\b")
 _TO_ORGANISATIONS_AFTER_RE = re.compile(
     r"\s{0,3}(?:se\s+)?(?:destinar\w*|asignar\w*|canalizar\w*|ira\w*|corresponde\w*)\s+(?:a|para)\s+"
     r"(?:(?:las|los|diversas|diversos|varias|varios)\s+)?(?:organizaciones|ong|entidades|socios|asociaciones)\b"

@@ -218,6 +218,11 @@ def _row_amounts(
     """The row's amounts: those found in its cells plus the bare numbers of its amount and stage columns (the
     actor column `col` excepted), scaled and priced by the cell, its header or the table's caption."""
     header = unit.header or ()
+    # "| Suecia (millones de SEK) | 40 | 50 |": the donor cell may state the unit of its row's figures
+    own = text[cells[col][0] : cells[col][1]][:200] if col is not None else ""
+    own_unit = own[own.find("(") :] if "(" in own else ""
+    if own_unit and column_scale("", fold_same_length(own_unit)) == 1 and currency_in(own_unit) is None:
+        own_unit = ""  # "España (AECID)": a name, not a unit
     for i, (ca, cb) in enumerate(cells):
         if i >= len(header) or i == col:
             continue
@@ -237,8 +242,13 @@ def _row_amounts(
         if m.group(2):
             value *= Decimal(10) ** 6
         else:
-            value *= column_scale(header[i], fold_same_length(unit.caption))
-        currency = row_currency(text, unit) or currency_in(header[i]) or currency_in(unit.caption)
+            value *= column_scale(header[i], fold_same_length(own_unit or unit.caption))
+        currency = (
+            row_currency(text, unit)
+            or currency_in(header[i])
+            or (currency_in(own_unit) if own_unit else None)
+            or currency_in(unit.caption)
+        )
         amounts.append(Amount(value, currency, m.start(1), m.end(2) if m.group(2) else m.end(1), m.group(0).strip()))
     amounts.sort(key=lambda x: x.start)
     return amounts
@@ -336,9 +346,12 @@ def _header_currency(header: tuple[str, ...]) -> str | None:
             if a.currency:
                 return a.currency
         up = cell.upper()
-        for code in ("USD", "EUR", "CAD", "CHF", "PEN", "JPY", "GBP"):
+        for code in ("USD", "EUR", "CAD", "CHF", "PEN", "JPY", "GBP", "SEK", "NOK", "DKK", "AUD", "NZD", "CZK", "KRW"):
             if re.search(rf"\b{code}\b", up):
                 return code
+        for symbol, code in (("US$", "USD"), ("U$S", "USD"), ("€", "EUR"), ("£", "GBP")):
+            if symbol in up:
+                return code  # "US$ millones", "Monto (€)"
     return None
 
 

@@ -360,3 +360,32 @@ def test_the_nominal_support_of_a_donor_is_its_funding_but_con_el_apoyo_de_is_no
 
 def test_an_implementing_agencys_budget_is_no_gift() -> None:
     assert extract("El presupuesto de la OIM para el Perú en 2023 fue de USD 45 millones.") == []
+
+
+def test_a_currency_symbol_in_a_header_prices_its_column() -> None:
+    text = "| Cooperante | US$ millones |\n| Canadá | 3,5 |"
+    assert [(c.actor, c.amount, c.currency) for c in extract(text)] == [("Canadá", 3.5e6, "USD")]
+
+
+def test_a_donor_cell_states_the_unit_of_its_rows_conference_columns() -> None:
+    text = (
+        "| Donante | Bruselas 2019 | Conferencia 2020 | Canadá 2021 |\n"
+        "| Suecia (millones de SEK) | 40 | 50 | 60 |\n"
+        "| Noruega (NOK) | 1.000.000 | — | 2.000.000 |\n"
+    )
+    got = [(c.actor, c.amount, c.currency, c.event) for c in extract(text)]
+    assert got == [
+        ("Suecia", 40e6, "SEK", "Conferencia de Bruselas 2019"),
+        ("Suecia", 50e6, "SEK", "Conferencia de Donantes 2020"),
+        ("Suecia", 60e6, "SEK", "Conferencia de Canadá 2021"),
+        ("Noruega", 1e6, "NOK", "Conferencia de Bruselas 2019"),
+        ("Noruega", 2e6, "NOK", "Conferencia de Canadá 2021"),
+    ]
+
+
+def test_a_donors_own_contribution_distributed_by_sector_is_a_breakdown() -> None:
+    text = (
+        "La AECID firmó el convenio por EUR 3 millones. La contribución española se distribuye en EUR 1,8 millones "
+        "para empleo juvenil y EUR 1,2 millones para salud mental."
+    )
+    assert [(c.actor, c.amount) for c in extract(text)] == [("AECID", 3e6)]
