@@ -207,6 +207,10 @@ _SIDE_BY_SIDE = (
     ("linking_recall", "linking recall"),
     ("equivalence_accuracy", "equivalence accuracy"),
     ("qualifier_accuracy", "qualifier accuracy"),
+    ("qualifier_found", "qualifiers found"),
+    ("qualifier_gold", "qualifiers labelled"),
+    ("equivalence_found", "equivalents found"),
+    ("equivalence_gold", "equivalents labelled"),
     ("totals_marked", "totals marked is_total"),
     ("totals_as_pledge", "totals taken as pledges"),
     ("non_commitments_extracted", "non-commitments extracted"),
@@ -263,7 +267,10 @@ def main(argv: list[str]) -> int:
         f"qualifier {scores['qualifier_accuracy']:.3f}  ({scores['tp']} tp, {scores['fp']} fp, {scores['fn']} fn; "
         f"{scores['commitments']} commitments, {scores['chains']} chains; non-commitments extracted "
         f"{scores['non_commitments_extracted']}/{scores['non_commitments']}, people counts / percentages "
-        f"{scores['people_or_percentages_extracted']}; totals marked {scores['totals_marked']}/{scores['totals_gold']})"
+        f"{scores['people_or_percentages_extracted']}; totals marked "
+        f"{scores['totals_marked']}/{scores['totals_gold']}; "
+        f"qualifiers found {scores['qualifier_found']}/{scores['qualifier_gold']}, equivalents found "
+        f"{scores['equivalence_found']}/{scores['equivalence_gold']})"
     )
     _print_failures(scores)
     for key, status in scores["disbursement"].items():
