@@ -42,6 +42,16 @@ governs it and it is not a need or a hypothesis:
 - instrument, recipient, purpose: nearest phrase after the amount; event: the conference named in the sentence,
   the chunk's event, or the conference named at the head of the page.
 
+- generalization rules (issue 9, session 4): a country named inside a conference's name ("la Conferencia de
+  Canadá") is not a party to the amount; a state's title ("con la República de Austria") keeps the role of the
+  preposition before it; a stage "de ese aporte" keeps the actor of the pledge just named; conditional offers
+  ("sujeta a la aprobación", "que dependerá de"), amounts received by no one named, figures of "la cooperación
+  internacional" as a whole, a host's own registers and spending, agencies' budgets and unfunded portfolios ("aún
+  busca financiamiento") are no entries; a list item naming an unknown organisation before a dash ("- Diputación de
+  X — EUR 150.000") does not inherit the previous item's donor; a table with no donor column whose first column is
+  the conference belongs to the donor its heading or caption names; a row is read by column (a cell's words are
+  not a clause around another cell's amount); bounded table figures ("hasta 1,5") keep their qualifier.
+
 Quotes are verbatim substrings of the input text; offsets index the page text (``page_char_offset`` + local).
 """
 
