@@ -8,7 +8,8 @@ A commitment joins the chain it fits best, in date order:
   another's parent ("GIZ" and "KfW") are two actors;
 - compatible recipient (not two different countries; channels such as ACNUR never conflict) and instrument
   (equal, or one side "unknown");
-- amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it;
+- amount: a pledge or signature equal to the chain's pledge (±1 %); a disbursement or execution no larger than it
+  (up to 25 % more for a pledge of "más de", 10 % for "alrededor de");
 - dates ordered (a stage is not older than the chain's pledge); no two pledges of different conferences, and no
   stage whose conference is stated (by its sentence, its table, or its own conference record: `event_explicit`)
   joins a pledge of another stated conference.
@@ -106,13 +107,23 @@ def _close(a: float, b: float, tol: float = 0.01) -> bool:
     return abs(a - b) <= tol * max(a, b)
 
 
+# How far a disbursement may exceed the pledge it pays, by the pledge's qualifier: "más de EUR 4 millones" is a
+# lower bound (EUR 4,3 millones disbursed pays it), "alrededor de" an approximation; a plain amount is exact.
+_HEADROOM = {"más de": 1.25, "alrededor de": 1.10}
+
+
+def _headroom(chain: Chain, anchor: float) -> float:
+    qualifiers = {c.qualifier for c in chain.stages if c.status not in DISBURSED and _close(c.amount, anchor)}
+    return max([1.01, *(_HEADROOM.get(q or "", 1.01) for q in qualifiers)])
+
+
 def _fits(chain: Chain, c: Commitment) -> bool:
     # Same actor family: guaranteed by the caller, which only offers chains of c's family (`_ChainIndex`).
     if chain.currency != c.currency:
         return False
     anchor = chain.pledged
     if c.status in DISBURSED:
-        if anchor is not None and c.amount > anchor * 1.01:
+        if anchor is not None and c.amount > anchor * _headroom(chain, anchor):
             return False
     elif anchor is not None and not _close(anchor, c.amount) or anchor is None and c.amount < chain.disbursed * 0.99:
         return False
@@ -207,7 +218,7 @@ class _ChainIndex:
     def candidates(self, c: Commitment) -> list[int]:
         """Positions of the chains that may fit `c` (a superset; `_fits` decides), in chain order."""
         if c.status in DISBURSED:
-            lo = bisect_left(self.by_pledge, (c.amount / 1.01 * (1 - 1e-9), -1))
+            lo = bisect_left(self.by_pledge, (c.amount / max(_HEADROOM.values()) * (1 - 1e-9), -1))
             hits = [pos for _, pos in self.by_pledge[lo:]]
         else:
             lo = bisect_left(self.by_pledge, (c.amount * 0.99 * (1 - 1e-9), -1))

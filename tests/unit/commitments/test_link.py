@@ -93,3 +93,20 @@ def test_totals_never_add_currencies_or_stages() -> None:
     assert totals_by_actor(items, chains) == {"AECID": {"EUR": 2.5e6}, "Canadá": {"CAD": 10e6}}
     assert totals_by_actor(items, chains, rollup=True) == {"España": {"EUR": 2.5e6}, "Canadá": {"CAD": 10e6}}
     assert totals_by_actor(items) == {"AECID": {"EUR": 2.5e6}, "Canadá": {"CAD": 10e6}}
+
+
+def test_a_disbursement_above_a_more_than_pledge_pays_it_but_not_above_a_plain_one() -> None:
+    from dataclasses import replace
+
+    pledge = replace(
+        commitment("Francia", 4e6, status="anunciado", document_id="nota", date="2020-05-26", event="conferencia-2020"),
+        qualifier="más de",
+    )
+    paid = commitment("Francia", 4.3e6, status="desembolsado", document_id="informe", date="2021-12-31")
+    chains = link_commitments([pledge, paid])
+    assert [[(c.amount, c.status) for c in ch.stages] for ch in chains] == [
+        [(4e6, "anunciado"), (4.3e6, "desembolsado")]
+    ]
+    plain = replace(pledge, qualifier=None)
+    chains = link_commitments([plain, paid])
+    assert sorted(len(ch.stages) for ch in chains) == [1, 1]
