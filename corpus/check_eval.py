@@ -54,6 +54,7 @@ FILTER_KEYS = {"conference", "doc_type", "date_from", "date_to"}
 STATUSES = {"anunciado", "comprometido", "firmado", "desembolsado", "ejecutado"}
 QUALIFIERS = {"más de", "alrededor de", "hasta"}
 NUMBER_WORDS = {50_000_000: "cincuenta millones", 15_000_000: "quince millones"}
+_MILLION_WORDS = dict(enumerate(["dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"], start=2))
 # "table" and "two_column": answered only by a table row on a later page, or by the right column of a page.
 QUESTION_TYPES = {"amount", "count", "date", "place", "entities", "explanation", "yesno", "table", "two_column"}
 
@@ -163,7 +164,8 @@ def check_eval(eval_path: Path, records: Path, names: set[str], errors: list[str
 
 
 def amount_spellings(amount: float) -> set[str]:
-    """Ways a record may write `amount`: '12.300.000', '12,3' (millions, with or without ',0'), '1.000' or words."""
+    """Ways a record may write `amount`: '12.300.000', '4 200 000', '12,3' (millions, with or without ',0'), '850'
+    (thousands, in a table that says so), '1.000' or words ('cuatro millones')."""
     out = set()
     if amount == int(amount):
         out.add(f"{int(amount):,}".replace(",", "."))
@@ -175,6 +177,12 @@ def amount_spellings(amount: float) -> set[str]:
             out.add(f"{whole},0")
     if int(amount) in NUMBER_WORDS:
         out.add(NUMBER_WORDS[int(amount)])
+    if millions == int(millions) and int(millions) in _MILLION_WORDS:
+        out.add(f"{_MILLION_WORDS[int(millions)]} millones")  # "cuatro millones de euros"
+    if amount == int(amount):
+        out.add(f"{int(amount):,}".replace(",", " "))  # "4 200 000"
+        if amount % 1000 == 0:
+            out.add(f"{int(amount) // 1000:,}".replace(",", "."))  # a table in thousands ("Monto (miles de USD)")
     return out
 
 
