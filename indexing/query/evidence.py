@@ -36,6 +36,8 @@ from indexing.text.tokens import content_terms, fold_same_length
 
 __all__ = [
     "CONSTRAINTS",
+    "amount_owners",
+    "value_windows",
     "ENTITY_NAME_RE",
     "INSTITUTION_HEADS",
     "asks_cause",
@@ -157,6 +159,14 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if not it.actors:
         return True
     question_absent = bool(_ABSENT_RE.search(fold_same_length(it.question).lower()))
+    if it.kind == "amount" and not is_table_line(sentence):
+        owners = amount_owners(sentence)
+        amounts = [a for a in find_amounts(sentence) if a.currency and str(a.value) not in it.given_amounts]
+        if amounts and all(a.start in owners for a in amounts):
+            # Every amount has its own actor in the sentence: the value is attributable to the asked actor only if
+            # one of them is that actor (not the OIM's portfolio in the sentence after Suecia's report).
+            if not any(same_family(owners[a.start], actor) for a in amounts for actor in it.actors):
+                return False
     here = _present_actors(sentence, fold_same_length(sentence).lower(), question_absent)
     for actor in it.actors:
         mine = [counts for name, counts in here if same_family(name, actor)]
@@ -447,17 +457,122 @@ def _names_person(it: Interpretation, sentence: str) -> bool:
     return False
 
 
-def _amount_owners(sentence: str) -> dict[int, str]:
-    """The donor each amount of a sentence naming two or more donors belongs to: the nearest donor mention ("los
-    NOK 60 millones de Noruega o los CHF 8 millones de Suiza"). Empty when the sentence names fewer than two."""
-    mentions = [m for m in find_actors(sentence) if _is_donor(m.canonical)]
-    if len({m.canonical for m in mentions}) < 2:
+# Before an actor: it is the channel, recipient or partner of an amount, not its giver ("canalizado por el ACNUR",
+# "desembolsaron a UNICEF", "junto con la OIM").
+_CHANNEL_BEFORE_RE = re.compile(
+    r"(?:\b(?:a\s+traves\s+de|por\s+medio\s+de|por\s+conducto\s+de|canalizad[oa]s?\s+(?:por|a\s+traves\s+de|mediante)|"
+    r"mediante|ejecutad[oa]s?\s+por|implementad[oa]s?\s+por|administrad[oa]s?\s+por|con|junto\s+con|para|al|a|"
+    r"entre|socios?)\s+(?:el\s+|la\s+|los\s+|las\s+|del\s+)?)$"
+)
+# Right after an amount: "los NOK 60 millones de Noruega", "US$ 5 millones del programa de la Unión Europea".
+_POSSESSIVE_GAP_RE = re.compile(r"^[^,;.()]{0,30}\b(?:de|del)\s+(?:la\s+|el\s+|los\s+|las\s+)?$")
+
+
+def amount_owners(sentence: str) -> dict[int, str]:
+    """The actor each money amount of a sentence belongs to: the actor it is "of" right after it ("los NOK 60
+    millones de Noruega"), else the nearest actor named before it in the sentence ("La OIM presentó su cartera,
+    valorada en US$ 18 millones"; "Noruega anunció NOK 20 millones, que será canalizado por el ACNUR"), else the
+    first actor named after it that is not its channel or recipient ("EUR 4 millones aportados por Alemania").
+    Host countries (the Perú and other recipients), conference hosts and channels are never owners. An amount of
+    a sentence naming no such actor has no owner: its actor is in the context (a list's header, the sentence
+    before).
+
+    :param sentence: a candidate sentence.
+    :returns: {start offset of the amount: canonical owner}, only for amounts with an owner.
+    """
+    folded = fold_same_length(sentence).lower()
+    mentions = [
+        m
+        for m in find_actors(sentence)
+        if not m.info.host and not _HOST_OF_EVENT_RE.search(folded[max(0, m.start - 40) : m.start])
+    ]
+    if not mentions:
         return {}
+    givers = [m for m in mentions if not _CHANNEL_BEFORE_RE.search(folded[max(0, m.start - 40) : m.start])]
     out = {}
     for a in find_amounts(sentence):
-        nearest = min(mentions, key=lambda m: min(abs(m.start - a.end), abs(a.start - m.end)))
-        out[a.start] = nearest.canonical
+        after = next((m for m in mentions if m.start >= a.end), None)
+        if after is not None and _POSSESSIVE_GAP_RE.search(folded[a.end : after.start]):
+            out[a.start] = after.canonical
+            continue
+        before = [m for m in givers if m.end <= a.start]
+        if before:
+            out[a.start] = before[-1].canonical
+            continue
+        later = next((m for m in givers if m.start >= a.end), None)
+        if later is not None:
+            out[a.start] = later.canonical
     return out
+
+
+# A money amount stated as what is needed or still sought, not given ("requiere S/ 30 millones", "valorada en US$ 18
+# millones, que aún busca financiamiento").
+_NEED_RE = re.compile(
+    r"\b(?:requier\w*|requerid\w*|requerimientos?|necesit\w*|busca\w*\s+financiamiento|sin\s+financiamiento|"
+    r"por\s+financiar|brecha|deficit|falta\w*)\b"
+)
+# A value stated as planned, possible or under negotiation, not as what took place ("podría ampliar el aporte en EUR 1
+# millón", "una segunda operación, que se realizaría por USD 100 millones", "el segundo tramo, de CAD 4 millones, se
+# efectuará en 2024").
+_MODAL_RE = re.compile(
+    r"\b(?:podria\w*|podra\w*|se\s+preve|preve|previst[oa]s?|estudia\w*|evalua\w*|negocia\w*|en\s+negociacion|"
+    r"si\s+se\s+aprueba\w*|sujet[oa]s?\s+a|se\s+(?:realizaria|efectuara|transferira|desembolsara|firmara|destinara)|"
+    r"realizaria|efectuara|transferira|transferiran|desembolsara|desembolsaran|destinara|destinaran|aportara|aportaran)\b"
+)
+# An apposition after a noun ("el segundo tramo, de CAD 4 millones, se efectuará"): the verb comes after it.
+_APPOSITION_RE = re.compile(r",\s*(?:de|por)\s+(?:unos\s+|alrededor\s+de\s+)?$")
+_CLAUSE_END = ";.:"
+
+
+def value_windows(sentence: str, start: int, end: int) -> tuple[str, str]:
+    """The folded text that governs a value: up to 60 characters before it within its clause (a ";" or ":" ends a
+    clause), and after it up to the next comma, ";" or "." — past the apposition's closing comma when the value is
+    an apposition (", de CAD 4 millones,"), through a relative clause when one follows (", que aún busca…").
+
+    :param sentence: the sentence.
+    :param start: the value's first offset.
+    :param end: the offset after it.
+    :returns: (before, after), folded and lower-cased.
+    """
+    folded = fold_same_length(sentence).lower()
+    lo = max(0, start - 60)
+    cut = max(folded.rfind(ch, lo, start) for ch in ";:")
+    before = folded[max(lo, cut + 1) : start]
+    stop = len(folded)
+    i = end
+    skip_comma = bool(_APPOSITION_RE.search(before))
+    while i < len(folded) and i < end + 160:
+        ch = folded[i]
+        if ch in _CLAUSE_END and not (ch == "." and i + 1 < len(folded) and folded[i + 1].isdigit()):
+            stop = i
+            break
+        if ch == ",":
+            nxt = folded[i + 1 : i + 12].lstrip()
+            if skip_comma:
+                skip_comma = False
+            elif not nxt.startswith(("que ", "la cual", "el cual", "los cuales", "las cuales")):
+                stop = i
+                break
+        i += 1
+    else:
+        stop = i
+    return before, folded[end:stop]
+
+
+def _need_value(sentence: str, start: int, end: int) -> bool:
+    """Whether the value at [start, end) is stated as a need (required, sought, a gap)."""
+    before, after = value_windows(sentence, start, end)
+    return bool(_NEED_RE.search(before) or _NEED_RE.search(after))
+
+
+def _modal_value(sentence: str, start: int, end: int) -> bool:
+    """Whether the value at [start, end) is stated as planned, possible or under negotiation. A relative clause after
+    it ("…, que será canalizado por el ACNUR") says what will happen to a value already given: it does not count."""
+    before, after = value_windows(sentence, start, end)
+    for rel in (", que ", ",que "):
+        if rel in after:
+            after = after[: after.index(rel)]
+    return bool(_MODAL_RE.search(before) or _MODAL_RE.search(after))
 
 
 def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
@@ -510,16 +625,22 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if kind == "amount":
         # An amount the question already states is its premise, not its answer.
         amounts, premise = [], False
-        owners = _amount_owners(sentence) if it.actors else {}
+        table = is_table_line(sentence)
+        owners = amount_owners(sentence) if it.actors and not table else {}
         for a in find_amounts(sentence):
             given = str(a.value) in it.given_amounts or (premise and bool(_CONVERSION_RE.search(sentence[: a.start])))
             premise = given
             owner = owners.get(a.start)
-            if not given and (owner is None or any(same_family(owner, actor) for actor in it.actors)):
-                amounts.append(a)
+            if given or (owner is not None and not any(same_family(owner, actor) for actor in it.actors)):
+                continue  # the premise, or another actor's amount
+            if not table and not it.need and _need_value(sentence, a.start, a.end):
+                continue  # what is required or still sought is not what an actor gave
+            if not table and it.realised and _modal_value(sentence, a.start, a.end):
+                continue  # planned, possible or under negotiation: not what took place
+            amounts.append(a)
         if any(a.currency or a.scale for a in amounts):
             return True
-        return is_table_line(sentence) and bool(_numbers(sentence)) and not it.given_amounts
+        return table and bool(_numbers(sentence)) and not it.given_amounts
     if kind == "count":
         if it.measure and not set(it.measure) <= set(content_terms(sentence)):
             return False  # "¿cuál es la tasa de interés…?": the sentence must be about that rate

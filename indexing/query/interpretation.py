@@ -52,6 +52,17 @@ _AMOUNT_RE = re.compile(
 _WHY_RE = re.compile(r"\b(?:por\s+que|como(?!\s+se\s+llama)|que\s+quiere\s+decir|para\s+que)\b")
 _INTERROGATIVE_RE = re.compile(r"\b(?:que|cual|cuales|como|donde|cuando|quien|quienes|cuant[oa]s?|por\s+que)\b")
 _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|entreg\w*)\b")
+# A question about what is needed (a requirement, a gap, a cost, a budget), not about what an actor gave.
+NEED_Q_RE = re.compile(
+    r"\b(?:requier\w*|requerid\w*|requerimiento\w*|necesit\w*|necesidad\w*|brecha|deficit|falt\w*|cost\w*|"
+    r"cuesta|presupuest\w*|busca\w*|pendiente\w*|saldo\w*)\b"
+)
+# A question about what will or may happen (future or conditional verb, a plan), not about what took place.
+_PLANNED_Q_RE = re.compile(
+    r"\b(?:\w+(?:ará|erá|irá|arán|erán|irán|aría|ería|iría|arían|erían|irían)|prev[eé]\w*|previst\w*|"
+    r"próxim\w*|planea\w*|planific\w*|pendiente\w*|saldo\w*|programad\w*|iba\s+a|estaba\s+previst\w*)\b",
+    re.IGNORECASE,
+)
 
 # A meeting: the kind of meeting and what follows it up to the question's end or next clause.
 _MEETING_RE = re.compile(
@@ -181,6 +192,11 @@ class Interpretation:
         strings: an answer must state another amount, not restate the premise.
     :ivar share: the question asks for the part of a total that went to the recipient ("¿qué parte de … se
         destinó al Perú?", "¿cuánto destinó … al Perú de lo que anunció?"): the recipient must be named.
+    :ivar need: the question asks what is required, missing or budgeted ("¿cuánto requiere…?", "¿qué brecha…?"),
+        not what an actor gave: a requirement answers only such a question.
+    :ivar realised: the question asks what took place ("¿cuánto aportó…?"), not what will or may ("¿cuánto
+        aportará…?", "¿cuándo se realizará la próxima…?"): a value stated as planned or conditional does not
+        answer it.
     """
 
     question: str
@@ -197,6 +213,8 @@ class Interpretation:
     phrases: tuple[str, ...] = ()
     given_amounts: tuple[str, ...] = ()
     share: bool = False
+    need: bool = False
+    realised: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -400,4 +418,6 @@ def interpret(question: str) -> Interpretation:
         phrases=tuple(phrases),
         given_amounts=tuple(str(a.value) for a in find_amounts(question) if a.currency),
         share=bool(recipient) and bool(_SHARE_RE.search(folded)),
+        need=bool(NEED_Q_RE.search(folded)),
+        realised=not _PLANNED_Q_RE.search(question),
     )
