@@ -161,7 +161,7 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     question_absent = bool(_ABSENT_RE.search(fold_same_length(it.question).lower()))
     if it.kind == "amount" and not is_table_line(sentence):
         owners = amount_owners(sentence)
-        amounts = [a for a in find_amounts(sentence) if a.currency and str(a.value) not in it.given_amounts]
+        amounts = [a for a in find_amounts(sentence) if a.currency]
         if amounts and all(a.start in owners for a in amounts):
             # Every amount has its own actor in the sentence: the value is attributable to the asked actor only if
             # one of them is that actor (not the OIM's portfolio in the sentence after Suecia's report).
@@ -461,7 +461,7 @@ def _names_person(it: Interpretation, sentence: str) -> bool:
 # "desembolsaron a UNICEF", "junto con la OIM").
 _CHANNEL_BEFORE_RE = re.compile(
     r"(?:\b(?:a\s+traves\s+de|por\s+medio\s+de|por\s+conducto\s+de|canalizad[oa]s?\s+(?:por|a\s+traves\s+de|mediante)|"
-    r"mediante|ejecutad[oa]s?\s+por|implementad[oa]s?\s+por|administrad[oa]s?\s+por|con|junto\s+con|para|al|a|"
+    r"mediante|ejecutad[oa]s?\s+por|implementad[oa]s?\s+por|administrad[oa]s?\s+por|junto\s+con|para|al|a|"
     r"entre|socios?)\s+(?:el\s+|la\s+|los\s+|las\s+|del\s+)?)$"
 )
 # Right after an amount: "los NOK 60 millones de Noruega", "US$ 5 millones del programa de la Unión Europea".
@@ -472,7 +472,8 @@ def amount_owners(sentence: str) -> dict[int, str]:
     """The actor each money amount of a sentence belongs to: the actor it is "of" right after it ("los NOK 60
     millones de Noruega"), else the nearest actor named before it in the sentence ("La OIM presentó su cartera,
     valorada en US$ 18 millones"; "Noruega anunció NOK 20 millones, que será canalizado por el ACNUR"), else the
-    first actor named after it that is not its channel or recipient ("EUR 4 millones aportados por Alemania").
+    first actor named after it in its clause that is not its channel or recipient ("EUR 4 millones aportados por
+    Alemania").
     Host countries (the Perú and other recipients), conference hosts and channels are never owners. An amount of
     a sentence naming no such actor has no owner: its actor is in the context (a list's header, the sentence
     before).
@@ -499,7 +500,8 @@ def amount_owners(sentence: str) -> dict[int, str]:
         if before:
             out[a.start] = before[-1].canonical
             continue
-        later = next((m for m in givers if m.start >= a.end), None)
+        _, after_text = value_windows(sentence, a.start, a.end)
+        later = next((m for m in givers if a.end <= m.start < a.end + len(after_text)), None)
         if later is not None:
             out[a.start] = later.canonical
     return out

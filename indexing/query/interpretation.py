@@ -55,11 +55,12 @@ _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|entreg\w*)
 # A question about what is needed (a requirement, a gap, a cost, a budget), not about what an actor gave.
 NEED_Q_RE = re.compile(
     r"\b(?:requier\w*|requerid\w*|requerimiento\w*|necesit\w*|necesidad\w*|brecha|deficit|falt\w*|cost\w*|"
-    r"cuesta|presupuest\w*|busca\w*|pendiente\w*|saldo\w*)\b"
+    r"cuesta|presupuest\w*|busca\w*|pendiente\w*|saldo\w*|valor\w*)\b"
 )
 # A question about what will or may happen (future or conditional verb, a plan), not about what took place.
 _PLANNED_Q_RE = re.compile(
-    r"\b(?:\w+(?:ará|erá|irá|arán|erán|irán|aría|ería|iría|arían|erían|irían)|prev[eé]\w*|previst\w*|"
+    r"\b(?:\w+(?:ará|erá|irá|arán|erán|irán|aría|ería|iría|arían|erían|irían)|podr[aáií]\w*|habr[aáií]\w*|"
+    r"tendr[aáií]\w*|prev[eé]\w*|previst\w*|"
     r"próxim\w*|planea\w*|planific\w*|pendiente\w*|saldo\w*|programad\w*|iba\s+a|estaba\s+previst\w*)\b",
     re.IGNORECASE,
 )

@@ -37,7 +37,8 @@ def test_meeting_date_from_the_record_date() -> None:
 def test_another_donor_in_the_sentence_fails_the_actor() -> None:
     s = "España anunció EUR 50 millones."
     before = "Noruega participó como observadora."
-    assert check_sentence(NORWAY_2021, s, ctx(s, before=before, conference="canada-2021")).missing == ("actor",)
+    # España's amount is not Norway's: no value of the asked actor either.
+    assert check_sentence(NORWAY_2021, s, ctx(s, before=before, conference="canada-2021")).missing == ("actor", "value")
 
 
 def test_actor_unambiguous_in_the_title() -> None:
@@ -376,3 +377,99 @@ def test_a_table_without_a_column_for_the_conference_is_not_constrained_by_it() 
     row = table.splitlines()[2]
     uk_2021 = interpret("¿Cuánto anunció el Reino Unido en la conferencia organizada por Canadá en 2021?")
     assert "value" not in check_sentence(uk_2021, row, ctx(table, conference="canada-2021")).missing
+
+
+# The value must be attributable to the asked actor, stated as given (not as a need) and as done (not as planned).
+
+MESA_2024 = "2024-09-12"
+MESA_TITLE = "Acta de la segunda reunión de la Mesa de Cooperantes para la Respuesta Migratoria"
+OIM_PORTFOLIO = (
+    "2.4 La OIM presentó su cartera de proyectos de integración socioeconómica, valorada en US$ 18 millones, que aún "
+    "busca financiamiento."
+)
+NORWAY_VIA_UNHCR = (
+    "2.1 La Embajada de Noruega anunció un aporte de NOK 20 millones para la regularización migratoria en 2025, que "
+    "será canalizado por el ACNUR."
+)
+
+
+def test_amount_owners_nearest_actor_before_possessive_after_and_not_the_channel() -> None:
+    from indexing.query.evidence import amount_owners
+
+    assert amount_owners(OIM_PORTFOLIO) == {87: "OIM"}
+    assert amount_owners(NORWAY_VIA_UNHCR) == {48: "Noruega"}
+    assert amount_owners("los NOK 60 millones de Noruega o los CHF 8 millones de Suiza") == {4: "Noruega", 37: "Suiza"}
+    # A list item under its donor's header: the channel after the amount is not its owner.
+    item = "- SEK 60 millones (unos EUR 5,3 millones) de ayuda humanitaria para la región, canalizados por el ACNUR."
+    assert amount_owners(item) == {}
+    # The recipient ("a UNICEF") is not the giver; the host country is never an owner.
+    assert amount_owners("Los Países Bajos desembolsaron a UNICEF en agosto de 2023 EUR 2,6 millones.") == {
+        58: "Países Bajos"
+    }
+    assert amount_owners("El Perú recibió US$ 5 millones.") == {}
+
+
+def test_amount_of_another_actor_after_the_asked_actors_sentence_is_not_its_answer() -> None:
+    it = interpret("¿Qué monto comprometió Suecia en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
+    before = "2.3 La Embajada de Suecia informó que su programa atendió a 2.300 personas, sin anunciar nuevos fondos."
+    check = check_sentence(it, OIM_PORTFOLIO, ctx(OIM_PORTFOLIO, before=before, title=MESA_TITLE, date=MESA_2024))
+    assert check.missing == ("actor", "value")
+
+
+def test_the_channel_of_an_amount_is_not_its_giver() -> None:
+    it = interpret("¿Qué aporte anunció el ACNUR en la reunión de la Mesa de Cooperantes de septiembre de 2024?")
+    c = ctx(NORWAY_VIA_UNHCR, title=MESA_TITLE, date=MESA_2024)
+    assert check_sentence(it, NORWAY_VIA_UNHCR, c).missing == ("actor", "value")
+    norway = interpret("¿Cuánto anunció Noruega en la segunda reunión de la Mesa de Cooperantes?")
+    assert check_sentence(norway, NORWAY_VIA_UNHCR, c).ok
+
+
+def test_a_value_still_seeking_funding_answers_what_it_is_worth_not_what_was_pledged() -> None:
+    pledged = interpret("¿Cuánto comprometió la OIM en la segunda reunión de la Mesa de Cooperantes?")
+    worth = interpret("¿Qué valor tiene la cartera de proyectos de integración socioeconómica de la OIM?")
+    assert (pledged.need, worth.need) == (False, True)
+    c = ctx(OIM_PORTFOLIO, title=MESA_TITLE, date=MESA_2024)
+    assert check_sentence(pledged, OIM_PORTFOLIO, c).missing == ("value",)
+    assert check_sentence(worth, OIM_PORTFOLIO, c).ok
+
+
+def test_a_requirement_answers_a_question_about_needs_only() -> None:
+    s = "La Superintendencia Nacional de Migraciones informó que para 2025 requiere S/ 30 millones para renovar los CPP."
+    need = interpret("¿Cuánto requiere Migraciones para renovar los CPP en 2025?")
+    given = interpret("¿Cuánto aportó el Estado para renovar los CPP en 2025?")
+    assert check_sentence(need, s, ctx(s)).ok
+    assert check_sentence(given, s, ctx(s)).missing == ("value",)
+
+
+def test_a_planned_or_conditional_amount_does_not_answer_what_took_place() -> None:
+    done = interpret("¿En cuánto amplió la AECID su aporte con la programación de 2024?")
+    planned = interpret("¿En cuánto podría ampliar la AECID su aporte en 2024?")
+    assert (done.realised, planned.realised) == (True, False)
+    s = "La AECID podría ampliar el aporte en EUR 1 millón si se aprueba la programación de 2024."
+    assert check_sentence(done, s, ctx(s)).missing == ("value",)
+    assert check_sentence(planned, s, ctx(s)).ok
+    later = "El directorio estudia una segunda operación, que se realizaría por alrededor de USD 100 millones."
+    bank = interpret("¿Cuánto aportó el Banco Mundial en su segunda operación?")
+    assert check_sentence(bank, later, ctx(later, before="2.4 Banco Mundial.")).missing == ("value",)
+
+
+def test_what_will_be_done_with_a_given_amount_does_not_make_it_planned() -> None:
+    from indexing.query.evidence import value_windows
+
+    start = NORWAY_VIA_UNHCR.index("NOK")
+    end = start + len("NOK 20 millones")
+    assert value_windows(NORWAY_VIA_UNHCR, start, end) == (
+        "2.1 la embajada de noruega anuncio un aporte de ",
+        " para la regularizacion migratoria en 2025, que sera canalizado por el acnur",
+    )
+    tranche = "El primer tramo, de CAD 1,8 millones, fue desembolsado en noviembre de 2023; el segundo tramo, de CAD 4 "
+    tranche += "millones, se efectuará en el primer semestre de 2024."
+    start = tranche.index("CAD 4")
+    assert value_windows(tranche, start, start + len("CAD 4 millones")) == (
+        " el segundo tramo, de ",
+        ", se efectuara en el primer semestre de 2024",
+    )
+    it = interpret("¿Cuánto desembolsó Canadá en el segundo tramo de su contribución?")
+    assert check_sentence(it, tranche, ctx(tranche, before="2.1 Canadá.")).ok  # the first tranche was disbursed
+    only_second = "El segundo tramo, de CAD 4 millones, se efectuará en el primer semestre de 2024."
+    assert check_sentence(it, only_second, ctx(only_second, before="2.1 Canadá.")).missing == ("value",)

@@ -83,6 +83,8 @@ def test_to_dict_is_json_ready() -> None:
         "phrases": [],
         "given_amounts": [],
         "share": False,
+        "need": False,
+        "realised": True,
     }
 
 
@@ -142,3 +144,16 @@ def test_technical_visit_is_an_event() -> None:
 def test_singular_entity_questions() -> None:
     assert interpret("¿Qué embajada participó como observadora en la Mesa de Cooperantes?").kind == "entities"
     assert interpret("¿Qué organismo presidió la sesión?").kind == "entities"
+
+
+def test_need_and_realised() -> None:
+    asks = {
+        "¿Cuánto requiere Migraciones para la renovación de los CPP en 2026?": (True, True),
+        "¿Qué valor tiene la cartera de proyectos de la OIM?": (True, True),
+        "¿Cuánto comprometió la OIM en la segunda reunión de la Mesa de Cooperantes?": (False, True),
+        "¿Cuánto aportará el Perú como contrapartida nacional del préstamo?": (False, False),
+        "¿Cuándo se realizará la próxima sesión del Comité de Cooperantes?": (False, False),
+        "¿En cuánto podría ampliar la AECID su aporte?": (False, False),
+        "¿Cuánto anunció Noruega en Bruselas en 2023?": (False, True),
+    }
+    assert {q: (interpret(q).need, interpret(q).realised) for q in asks} == asks
