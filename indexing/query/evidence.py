@@ -162,11 +162,14 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if it.kind == "amount" and not is_table_line(sentence):
         owners = amount_owners(sentence)
         amounts = [a for a in find_amounts(sentence) if a.currency]
-        if amounts and all(a.start in owners for a in amounts):
-            # Every amount has its own actor in the sentence: the value is attributable to the asked actor only if
-            # one of them is that actor (not the OIM's portfolio in the sentence after Suecia's report).
-            if not any(same_family(owners[a.start], actor) for a in amounts for actor in it.actors):
-                return False
+        # Every amount has its own actor in the sentence: the value is attributable to the asked actor only if one
+        # of them is that actor (not the OIM's portfolio in the sentence after Suecia's report).
+        if (
+            amounts
+            and all(a.start in owners for a in amounts)
+            and not any(same_family(owners[a.start], actor) for a in amounts for actor in it.actors)
+        ):
+            return False
     here = _present_actors(sentence, fold_same_length(sentence).lower(), question_absent)
     for actor in it.actors:
         mine = [counts for name, counts in here if same_family(name, actor)]
@@ -305,6 +308,8 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         return False
     # A meeting: its year, month and day in the texts or the record's date; a bare date: its year.
     if not ev.meeting:
+        if ev.month is not None and it.kind != "date":
+            return _month_stated(ev, sentence, ctx)
         if ev.year is None:
             return True
         record_year = (ctx.date or "")[:4]
@@ -318,6 +323,37 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
     return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def _month_stated(ev: Event, sentence: str, ctx: SentenceContext) -> bool:
+    """Whether the month (and day and year) a question names ("en agosto de 2024") is where the sentence is read:
+    in the sentence, the sentence before it or the record's title, or as the record's date; or in its passage when
+    every date of that year the passage names is in that month (a passage naming several months of the year says
+    which one only in the sentence or next to it).
+
+    :param ev: the question's event: a bare date with a month, no meeting.
+    :param sentence: the candidate sentence.
+    :param ctx: its passage, the sentence before, the record's title and date.
+    :returns: True when the month is stated unambiguously.
+    """
+    if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{_held(ctx.before)}\n{ctx.title}"):
+        return True
+    if ctx.date and _date_matches(ev, ctx.date):
+        return True
+    dated = [d for d in find_dates(ctx.chunk, day_month=True) if d.month and d.year in (None, ev.year)]
+    held = _held(ctx.chunk)
+    return bool(dated) and all(d.month == ev.month for d in dated) and _date_in(ev.year, ev.month, ev.day, held)
+
+
+def _held(text: str) -> str:
+    """The sentences of `text` that do not announce, schedule or call off what they date ("la visita, programada
+    para agosto de 2024, fue suspendida"): a date there is not when something took place."""
+    out = []
+    for a, b in split_sentences(text):
+        folded = fold_same_length(text[a:b]).lower()
+        if not (_ANNOUNCED_RE.search(folded) or _CANCELLED_RE.search(folded)):
+            out.append(text[a:b])
+    return "\n".join(out)
 
 
 def conferences_named(text: str, window: int = 160) -> set[str]:
@@ -429,17 +465,20 @@ def _numbers(sentence: str) -> list[str]:
     return out
 
 
-def _counted(sentence: str, noun: str) -> bool:
+def _counted(sentence: str, noun: str, realised: bool = False) -> bool:
     """A number followed within three words by the thing counted ("más de 70 delegaciones", "once cooperantes",
-    "5,4 millones de personas")."""
-    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(sentence)]
+    "5,4 millones de personas"); with `realised`, not one stated as planned or possible ("atenderá a 5.000
+    personas")."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(sentence)]
     number_words = {s for s, _, _, _ in find_number_words(sentence)}
-    for i, (start, w) in enumerate(words):
+    for i, (start, _, w) in enumerate(words):
         if not (w[0].isdigit() and not YEAR_RE.fullmatch(w)) and start not in number_words:
             continue
-        for _, nxt in words[i + 1 : i + 5]:
+        for _, stop, nxt in words[i + 1 : i + 5]:
             if noun in content_terms(nxt):
-                return True
+                if not (realised and _modal_value(sentence, start, stop)):
+                    return True
+                break
     return False
 
 
@@ -517,7 +556,7 @@ _NEED_RE = re.compile(
 # millón", "una segunda operación, que se realizaría por USD 100 millones", "el segundo tramo, de CAD 4 millones, se
 # efectuará en 2024").
 _MODAL_RE = re.compile(
-    r"\b(?:podria\w*|podra\w*|se\s+preve|preve|previst[oa]s?|estudia\w*|evalua\w*|negocia\w*|en\s+negociacion|"
+    r"\b(?:podrian?|podran?|se\s+preve|preve|previst[oa]s?|estudian?|evaluaran?|negocian?|en\s+negociacion|"
     r"si\s+se\s+aprueba\w*|sujet[oa]s?\s+a|se\s+(?:realizaria|efectuara|transferira|desembolsara|firmara|destinara)|"
     r"realizaria|efectuara|transferira|transferiran|desembolsara|desembolsaran|destinara|destinaran|aportara|aportaran)\b"
 )
@@ -652,7 +691,7 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
         if it.count_of is None:
             return True
-        return _counted(sentence, it.count_of)
+        return _counted(sentence, it.count_of, it.realised)
     if it.person:
         return _names_person(it, sentence)
     if kind == "entities":
@@ -660,7 +699,37 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         return bool(find_actors(sentence)) or bool(ENTITY_NAME_RE.search(sentence))
     if kind == "date":
         return bool(find_dates(sentence, day_month=True)) or bool(YEAR_RE.search(sentence))
+    if kind == "place":
+        return _names_new_place(it, sentence)
     return True
+
+
+# "en Arequipa", "en la Sala Bolognesi", "en el auditorio de la APCI en Miraflores": a place after "en" (an article and
+# one common noun with its "de" may come between).
+_PLACE_RE = re.compile(
+    r"\ben\s+(?:(?:el|la|los|las)\s+)?(?:[a-záéíóúñ]+\s+(?:de\s+(?:la\s+|el\s+|los\s+)?)?)?"
+    r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:\s[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+){0,3})"
+)
+_EVENT_WORDS = frozenset(content_terms("Conferencia Conferencias Reunión Sesión Cumbre Taller Encuentro Mesa"))
+
+
+def _names_new_place(it: Interpretation, sentence: str) -> bool:
+    """A "¿dónde / en qué países…?" answer names a place the question does not already name: "celebrada en
+    Bruselas" restates the question "¿En qué países se usará la ayuda que Japón anunció en Bruselas?", "en Colombia,
+    Ecuador y el Perú" answers it. A place is a country of the gazetteer, or a run of capitalized words after "en"
+    ("en la Sala Bolognesi", "en Arequipa") with a word the question lacks, not an event's name ("en la
+    Conferencia…")."""
+    asked = set(content_terms(it.question))
+    for m in find_actors(sentence):
+        if (m.info.host or m.info.type == "país") and not set(content_terms(m.surface)) & asked:
+            return True
+    for place in _PLACE_RE.finditer(sentence):
+        words = place.group(1).split()
+        if set(content_terms(words[0])) & _EVENT_WORDS:
+            continue  # "en la Conferencia Internacional…": an event, not a place
+        if set(content_terms(place.group(1))) - asked:
+            return True
+    return False
 
 
 def _topic_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:

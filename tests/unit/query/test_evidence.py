@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import SentenceContext, check_sentence
 from indexing.query.interpretation import interpret
@@ -434,7 +436,7 @@ def test_a_value_still_seeking_funding_answers_what_it_is_worth_not_what_was_ple
 
 
 def test_a_requirement_answers_a_question_about_needs_only() -> None:
-    s = "La Superintendencia Nacional de Migraciones informó que para 2025 requiere S/ 30 millones para renovar los CPP."
+    s = "La Superintendencia Nacional de Migraciones informó que en 2025 requiere S/ 30 millones para renovar los CPP."
     need = interpret("¿Cuánto requiere Migraciones para renovar los CPP en 2025?")
     given = interpret("¿Cuánto aportó el Estado para renovar los CPP en 2025?")
     assert check_sentence(need, s, ctx(s)).ok
@@ -473,3 +475,52 @@ def test_what_will_be_done_with_a_given_amount_does_not_make_it_planned() -> Non
     assert check_sentence(it, tranche, ctx(tranche, before="2.1 Canadá.")).ok  # the first tranche was disbursed
     only_second = "El segundo tramo, de CAD 4 millones, se efectuará en el primer semestre de 2024."
     assert check_sentence(it, only_second, ctx(only_second, before="2.1 Canadá.")).missing == ("value",)
+
+
+def test_a_month_asked_must_be_stated_unambiguously() -> None:
+    it = interpret("¿Qué proyectos visitaron los cooperantes en Tumbes en agosto de 2024?")
+    item = "- Los cooperantes remitirán la información de ejecución de sus proyectos de Tumbes."
+    chunk = (
+        "La visita técnica de los cooperantes a Tumbes, programada para agosto de 2024, fue suspendida. "
+        "Los cooperantes remitirán la información antes del 15 de noviembre de 2024. " + item
+    )
+    assert check_sentence(it, item, ctx(chunk, date="2024-09-12")).missing == ("event",)
+    # The record of that month, or a passage whose only dates of that year are in that month, states it.
+    assert check_sentence(it, item, ctx(item, date="2024-08-20")).ok
+    only_august = "En agosto de 2024 los cooperantes recorrieron Tumbes. " + item
+    assert check_sentence(it, item, ctx(only_august, date="2024-09-12")).ok
+    assert check_sentence(it, item, ctx(item, before="Visita de agosto de 2024.", date="2024-09-12")).ok
+    # The month in a sentence calling the visit off is not when it took place.
+    suspended = "La visita técnica a Tumbes, programada para agosto de 2024, fue suspendida."
+    assert check_sentence(it, item, ctx(item, before=suspended, date="2024-09-12")).missing == ("event",)
+
+
+def test_a_place_answer_names_a_place_the_question_does_not() -> None:
+    it = interpret("¿En qué países se usará la ayuda que Japón anunció en Bruselas en 2023?")
+    restates = "El Gobierno del Japón anunció, en la Conferencia celebrada en Bruselas en 2023, US$ 4,8 millones."
+    answers = "La ayuda se destinará a la asistencia alimentaria en Colombia, Ecuador y el Perú."
+    c = ctx(restates + " " + answers, conference="bruselas-2023")
+    assert check_sentence(it, restates, c).missing == ("value",)
+    assert check_sentence(it, answers, replace(c, before=restates)).ok
+    room = interpret("¿En qué sala se realizó el taller de seguimiento con los gobiernos locales de octubre de 2023?")
+    s = "El taller se realizará el martes 24 de octubre de 2023 en la Sala Bolognesi del Centro Cultural."
+    assert check_sentence(room, s, ctx(s, date="2023-10-24")).ok
+
+
+def test_a_planned_count_does_not_answer_what_took_place() -> None:
+    done = interpret("¿Cuántas personas atendió el programa de integración laboral de Suecia en 2024?")
+    planned = interpret("¿A cuántas personas atenderá el programa de integración laboral de Suecia en 2024?")
+    s_done = "La Embajada de Suecia informó que su programa de integración laboral atendió a 2.300 personas en 2024."
+    s_planned = "La Embajada de Suecia informó que su programa de integración podría atender a 2.300 personas en 2024."
+    assert check_sentence(done, s_done, ctx(s_done)).ok
+    assert check_sentence(done, s_planned, ctx(s_planned)).missing == ("value",)
+    assert check_sentence(planned, s_planned, ctx(s_planned)).ok
+
+
+def test_nouns_sharing_a_stem_with_a_modal_verb_are_not_modal() -> None:
+    it = interpret("¿Cuántas aulas temporales se habilitaron en Lima Norte para estudiantes venezolanos?")
+    s = "se habilitaron 37 aulas temporales en Lima Norte para recibir a estudiantes venezolanos"
+    assert check_sentence(it, s, ctx(s)).ok
+    docs = interpret("¿Cuántos documentos revisó el equipo evaluador en la evaluación?")
+    s = "El equipo evaluador revisó 37 documentos oficiales (notas de prensa, actas y cartas)."
+    assert check_sentence(docs, s, ctx(s)).ok
