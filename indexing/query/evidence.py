@@ -26,7 +26,7 @@ from indexing.commitments._data import load
 from indexing.commitments.actors import find_actors, same_family
 from indexing.commitments.extract import detect_event
 from indexing.commitments.phrases import events_table
-from indexing.query.interpretation import Event, Interpretation
+from indexing.query.interpretation import NOT_NAMES, Event, Interpretation
 from indexing.text.amounts import find_amounts
 from indexing.text.dates import YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
@@ -727,7 +727,9 @@ def _names_new_place(it: Interpretation, sentence: str) -> bool:
         words = place.group(1).split()
         if set(content_terms(words[0])) & _EVENT_WORDS:
             continue  # "en la Conferencia Internacional…": an event, not a place
-        if set(content_terms(place.group(1))) - asked:
+        # Words of an event's or office's name ("en Solidaridad con…") are not places.
+        own = [w for w in words if fold_same_length(w).lower() not in NOT_NAMES]
+        if set(content_terms(" ".join(own))) - asked:
             return True
     return False
 

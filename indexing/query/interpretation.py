@@ -24,7 +24,7 @@ from indexing.text.amounts import find_amounts
 from indexing.text.dates import MONTHS, YEAR_RE, find_dates
 from indexing.text.tokens import content_terms, fold_same_length
 
-__all__ = ["KINDS", "Event", "Interpretation", "interpret"]
+__all__ = ["KINDS", "NOT_NAMES", "Event", "Interpretation", "interpret"]
 
 KINDS = ("amount", "count", "date", "place", "entities", "yesno", "explanation")
 
@@ -98,7 +98,7 @@ _CAP_RE = re.compile(r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü]+")
 _ORDINALS = frozenset(["primer", "primera", "segunda", "segundo", "tercera", "tercer", "cuarta", "cuarto"])
 
 # Capitalized words that are not names a record must share: question openers, generic titles, months.
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     fold_same_length(w).lower()
     for w in re.split(
         r"\s+",
@@ -389,7 +389,7 @@ def interpret(question: str) -> Interpretation:
         if any(s <= cap.start() < e for s, e in spans):
             continue
         word = fold_same_length(cap.group()).lower()
-        if word in _NOT_NAMES or word in conference_words or word in MONTHS or word in _ORDINALS:
+        if word in NOT_NAMES or word in conference_words or word in MONTHS or word in _ORDINALS:
             continue
         if run and not _NAME_JOIN_RE.fullmatch(question[run[-1][1] : cap.start()]):
             phrases.extend(_phrase(question, run))

@@ -497,7 +497,10 @@ def test_a_month_asked_must_be_stated_unambiguously() -> None:
 
 def test_a_place_answer_names_a_place_the_question_does_not() -> None:
     it = interpret("¿En qué países se usará la ayuda que Japón anunció en Bruselas en 2023?")
-    restates = "El Gobierno del Japón anunció, en la Conferencia celebrada en Bruselas en 2023, US$ 4,8 millones."
+    restates = (
+        "El Gobierno del Japón anunció, en la Conferencia Internacional en Solidaridad, celebrada en Bruselas en 2023, "
+        "US$ 4,8 millones."
+    )
     answers = "La ayuda se destinará a la asistencia alimentaria en Colombia, Ecuador y el Perú."
     c = ctx(restates + " " + answers, conference="bruselas-2023")
     assert check_sentence(it, restates, c).missing == ("value",)
