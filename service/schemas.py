@@ -147,6 +147,8 @@ class InterpretationPublic(BaseModel):
     phrases: list[str] = []
     given_amounts: list[str] = []
     share: bool = False
+    need: bool = False
+    realised: bool = True
 
 
 class AskResponse(BaseModel):

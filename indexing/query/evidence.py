@@ -8,9 +8,18 @@ A sentence answers only if it satisfies every constraint of the question's `Inte
   calidad de observador", "volver a invitar") does not count unless the question asks exactly that;
 - event: a conference named in the sentence must be the one asked about; the conference or meeting (its year,
   month and day) must be stated in the sentence, its chunk, the record's title, date or `conference` metadata;
+- event: a month asked ("en agosto de 2024") is stated unambiguously — in the sentence, the one before, the title,
+  the record's date, or a passage dating nothing else that year — and not by a sentence that schedules or calls the
+  event off;
 - value: the kind of value asked for is in the sentence — a money amount for an amount question (a table row's
   number counts: its currency is in the header), a number of the thing counted for "¿cuántos X?", a date or a year
-  for "¿cuándo?";
+  for "¿cuándo?", a place the question does not already name for "¿dónde?";
+- the value is the asked actor's: an amount belongs to the actor it is "of" or to the nearest actor before it in
+  its sentence, never to its channel or recipient ("…, que será canalizado por el ACNUR"); only an amount with no
+  actor in its sentence takes the actor of its context;
+- the value is what the question asks: a requirement or a sum still sought ("requiere", "aún busca
+  financiamiento") answers only a question about needs or worth; a value stated as planned, possible or under
+  negotiation ("podría ampliar", "se efectuará") answers only a question about what will or may happen;
 - names: the question's other proper names ("Quito", "CPP") are in the sentence, its chunk or its record's title.
 
 Candidates satisfying only part are not answers; what they miss makes the abstention message.

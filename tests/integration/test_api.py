@@ -274,6 +274,8 @@ class TestAsk:
             "phrases": [],
             "given_amounts": [],
             "share": False,
+            "need": False,
+            "realised": True,
         }
         assert 0.0 <= body["confidence"] <= 1.0
 
