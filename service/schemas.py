@@ -149,6 +149,8 @@ class InterpretationPublic(BaseModel):
     share: bool = False
     need: bool = False
     realised: bool = True
+    channels: list[str] = []
+    pledge: bool = False
 
 
 class AskResponse(BaseModel):

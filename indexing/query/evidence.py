@@ -37,7 +37,7 @@ from indexing.commitments.extract import detect_event
 from indexing.commitments.phrases import events_table
 from indexing.query.interpretation import NOT_NAMES, Event, Interpretation
 from indexing.text.amounts import find_amounts
-from indexing.text.dates import YEAR_RE, find_dates
+from indexing.text.dates import MONTHS, YEAR_RE, find_dates
 from indexing.text.numbers import find_number_words
 from indexing.text.sentences import is_table_line, split_sentences
 from indexing.text.tables import is_separator, table_row
@@ -180,25 +180,35 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         ):
             return False
     here = _present_actors(sentence, fold_same_length(sentence).lower(), question_absent)
+
+    def other_donors(names: list[str]) -> list[str]:
+        # Donors the question does not ask about: another asked actor is no rival ("ONU Mujeres y Australia").
+        return [n for n in names if _is_donor(n) and not any(same_family(n, a) for a in it.actors)]
+
+    # When or where an event was is read in its record: an actor that names the event ("la reunión del Minsa y la
+    # OPS") may be anywhere in the passage.
+    event_kind = it.kind in ("date", "place")
     for actor in it.actors:
         mine = [counts for name, counts in here if same_family(name, actor)]
         if mine:
             if not any(mine):
                 return False
             continue
-        others = [name for name, _ in here if not same_family(name, actor) and _is_donor(name)]
-        if others:
+        if other_donors([name for name, _ in here]):
             return False
         found = False
         for text in (ctx.before, ctx.title):
             names = [m.canonical for m in find_actors(text)]
-            fam = [n for n in names if same_family(n, actor)]
-            if fam and not [n for n in names if not same_family(n, actor) and _is_donor(n)]:
+            if any(same_family(n, actor) for n in names) and not other_donors(names):
                 found = True
                 break
+        if not found and event_kind:
+            found = any(same_family(m.canonical, actor) for m in find_actors(ctx.chunk))
         if not found:
             return False
-    return True
+    # A channel or recipient the question names ("al programa de la OIM") is in the sentence or its passage.
+    where = [m.canonical for t in (sentence, ctx.before, ctx.chunk) for m in find_actors(t)]
+    return all(any(same_family(n, c) for n in where) for c in it.channels)
 
 
 def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
@@ -248,6 +258,7 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
         return True
     folded_sentence = fold_same_length(sentence).lower()
     folded_question = fold_same_length(it.question).lower()
+    asks_cancel_q = bool(_CANCEL_Q_RE.search(folded_question))
     if ev.meeting and it.kind not in ("date", "place"):
         # What happened at a meeting is not in its announcement, nor in the notice that it did not take place;
         # a word the question itself uses ("no respondieron a la convocatoria") is what it asks about.
@@ -270,6 +281,16 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     # A conference no known one is: a sentence or passage about a known conference is about another one.
     if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
         return False
+    if (
+        it.realised
+        and it.kind not in ("date", "place")
+        and not asks_cancel_q
+        and ctx.date
+        and ev.year
+        and ev.month
+        and _before_event(ctx.date, ev)
+    ):
+        return False  # a record written before the event (its notice) cannot state what happened at it
     allowed = {ev.year} if ev.year else _slug_years(ev.slugs)
     # The record of that very meeting: the years its sentences name are the periods it discusses ("un aporte para
     # 2025" at a meeting of 2024), not another meeting.
@@ -334,6 +355,17 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     return bool(ctx.date) and _date_matches(ev, ctx.date or "")
 
 
+def _before_event(iso: str, ev: Event) -> bool:
+    """Whether a record's ISO date is before the event's month (or day, when the question gives it)."""
+    try:
+        y, m, d = (int(x) for x in iso.split("-")[:3])
+    except ValueError:
+        return False
+    if ev.year is None or ev.month is None:
+        return False
+    return (y, m, d) < (ev.year, ev.month, ev.day or 1)
+
+
 def _month_stated(ev: Event, sentence: str, ctx: SentenceContext) -> bool:
     """Whether the month (and day and year) a question names ("en agosto de 2024") is where the sentence is read:
     in the sentence, the sentence before it or the record's title, or as the record's date; or in its passage when
@@ -348,6 +380,12 @@ def _month_stated(ev: Event, sentence: str, ctx: SentenceContext) -> bool:
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{_held(ctx.before)}\n{ctx.title}"):
         return True
     if ctx.date and _date_matches(ev, ctx.date):
+        return True
+    # A bare month in the sentence ("desembolsó en noviembre un segundo tramo") of a record of the asked year.
+    near = f"{sentence} {_held(ctx.before)}"
+    words = set(re.findall(r"[a-z]+", fold_same_length(near).lower()))
+    year_ok = ev.year is None or str(ev.year) in f"{near} {ctx.title}" or (ctx.date or "")[:4] == str(ev.year)
+    if ev.day is None and year_ok and any(MONTHS.get(w) == ev.month for w in words):
         return True
     dated = [d for d in find_dates(ctx.chunk, day_month=True) if d.month and d.year in (None, ev.year)]
     held = _held(ctx.chunk)
@@ -558,7 +596,7 @@ def amount_owners(sentence: str) -> dict[int, str]:
 # A money amount stated as what is needed or still sought, not given ("requiere S/ 30 millones", "valorada en US$ 18
 # millones, que aún busca financiamiento").
 _NEED_RE = re.compile(
-    r"\b(?:requier\w*|requerid\w*|requerimientos?|necesit\w*|busca\w*\s+financiamiento|sin\s+financiamiento|"
+    r"\b(?:requier\w*|requerid\w*|requerimientos?|necesit\w*|necesidad\w*|busca\w*\s+financiamiento|sin\s+financiamiento|"
     r"por\s+financiar|brecha|deficit|falta\w*)\b"
 )
 # A value stated as planned, possible or under negotiation, not as what took place ("podría ampliar el aporte en EUR 1
@@ -574,18 +612,20 @@ _APPOSITION_RE = re.compile(r",\s*(?:de|por)\s+(?:unos\s+|alrededor\s+de\s+)?$")
 _CLAUSE_END = ";.:"
 
 
-def value_windows(sentence: str, start: int, end: int) -> tuple[str, str]:
-    """The folded text that governs a value: up to 60 characters before it within its clause (a ";" or ":" ends a
-    clause), and after it up to the next comma, ";" or "." — past the apposition's closing comma when the value is
-    an apposition (", de CAD 4 millones,"), through a relative clause when one follows (", que aún busca…").
+def value_windows(sentence: str, start: int, end: int, reach: int = 60) -> tuple[str, str]:
+    """The folded text that governs a value: up to `reach` characters before it within its clause (a ";" or ":"
+    ends a clause), and after it up to the next comma, ";" or "." — past the apposition's closing comma when the
+    value is an apposition (", de CAD 4 millones,"), through a relative clause when one follows (", que aún
+    busca…").
 
     :param sentence: the sentence.
     :param start: the value's first offset.
     :param end: the offset after it.
+    :param reach: at most this many characters before the value.
     :returns: (before, after), folded and lower-cased.
     """
     folded = fold_same_length(sentence).lower()
-    lo = max(0, start - 60)
+    lo = max(0, start - reach)
     cut = max(folded.rfind(ch, lo, start) for ch in ";:")
     before = folded[max(lo, cut + 1) : start]
     stop = len(folded)
@@ -610,9 +650,17 @@ def value_windows(sentence: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _need_value(sentence: str, start: int, end: int) -> bool:
-    """Whether the value at [start, end) is stated as a need (required, sought, a gap)."""
-    before, after = value_windows(sentence, start, end)
+    """Whether the value at [start, end) is stated as a need (required, sought, a gap): "las necesidades de
+    financiamiento del plan de salud mental 2025-2026, que el Ministerio estima en US$ 6 millones" names the need
+    far before the figure."""
+    before, after = value_windows(sentence, start, end, reach=120)
     return bool(_NEED_RE.search(before) or _NEED_RE.search(after))
+
+
+def _disbursed_value(sentence: str, start: int, end: int) -> bool:
+    """Whether the value at [start, end) is stated as disbursed, transferred or executed ("desembolsó EUR 600.000")."""
+    before, after = value_windows(sentence, start, end)
+    return bool(_DISBURSED_RE.search(before[-40:]) or _DISBURSED_RE.search(after[:30]))
 
 
 def _modal_value(sentence: str, start: int, end: int) -> bool:
@@ -687,6 +735,8 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
                 continue  # what is required or still sought is not what an actor gave
             if not table and it.realised and _modal_value(sentence, a.start, a.end):
                 continue  # planned, possible or under negotiation: not what took place
+            if not table and it.pledge and _disbursed_value(sentence, a.start, a.end):
+                continue  # "¿qué aporte anunció…?": a disbursement of an earlier pledge is not a new one
             amounts.append(a)
         if any(a.currency or a.scale for a in amounts):
             return True

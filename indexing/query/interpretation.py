@@ -46,12 +46,22 @@ _ENTITY_RE = re.compile(
 )
 _AMOUNT_RE = re.compile(
     r"\b(?:cuant[oa]|cuantos\s+(?:millones|dolares|euros)|monto|montos|cifra|suma|importe|aporte|aportes|"
+    r"cantidad(?!\s+de\b)|"
     r"financiamiento|contribucion|presupuesto|deficit|brecha|balance\s+financiero|valor|que\s+parte|recaudo|"
     r"ofrecio|desembols\w*|nivel\s+de\s+ejecucion|cuanto\s+dinero)\b"
 )
+_STRONG_AMOUNT_RE = re.compile(r"cuant|que\s+parte|ofrecio|recaudo|nivel\s+de\s+ejecucion")
+# A question word right before a money noun, at most two words between, none "de": "qué aporte", "cuál es el
+# monto", "qué segundo desembolso" (not "qué estados de desembolso").
+_GOVERNED_RE = re.compile(
+    r"\b(?:que|cual|cuales|cuanto|cuanta|cuantos|cuantas)\s+(?:(?!de\b)\w+\s+){0,2}$"
+)
+_OPENER_RE = re.compile(r"(?:que|cual|cuales)\s+(\w+)")
 _WHY_RE = re.compile(r"\b(?:por\s+que|como(?!\s+se\s+llama)|que\s+quiere\s+decir|para\s+que)\b")
 _INTERROGATIVE_RE = re.compile(r"\b(?:que|cual|cuales|como|donde|cuando|quien|quienes|cuant[oa]s?|por\s+que)\b")
 _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|entreg\w*)\b")
+# A question about what was announced or pledged, not what was disbursed of it.
+_PLEDGE_Q_RE = re.compile(r"\b(?:anunci\w*|compromet\w*|comprometi\w*|ofreci\w*|prometi\w*|nuevo\s+aporte)\b")
 # A question about what is needed (a requirement, a gap, a cost, a budget), not about what an actor gave.
 NEED_Q_RE = re.compile(
     r"\b(?:requier\w*|requerid\w*|requerimiento\w*|necesit\w*|necesidad\w*|brecha|deficit|falt\w*|cost\w*|"
@@ -75,6 +85,19 @@ _ORDINAL_MEETING_RE = re.compile(
     r"\b(?P<ordinal>primer[ao]?|segund[ao]|tercer[ao]?|cuart[ao]|quint[ao])\s+(?:reunion|sesion|encuentro|taller)\b"
 )
 _IN_EVENT_NAME_RE = re.compile(r"\b(?:conferencia|cumbre)\b[^.?]{0,40}\b(?:de|en)\s+(?:la\s+|el\s+)?$")
+# Right before a conference's host or convener: "organizada por", "convocada por la", "que organizó".
+_HOST_BEFORE_RE = re.compile(
+    r"(?:\b(?:organizad[ao]s?|convocad[ao]s?|auspiciad[ao]s?|copresidid[ao]s?)\s+por|"
+    r"\bque\s+(?:organizo|convoco|organizaron|convocaron|copresidieron|auspicio))\s+(?:el\s+|la\s+|los\s+)?$"
+)
+# Between two actors of one coordination ("España y la UE").
+_AND_RE = re.compile(r"^\s*(?:,|y|e)\s+(?:el\s+|la\s+|los\s+|las\s+)?$")
+# Right before an actor that is the channel, partner or recipient of what another actor did ("al programa de la
+# OIM", "con la OIM", "a través del ACNUR").
+_CHANNEL_Q_RE = re.compile(
+    r"\b(?:a|al|para|con|hacia|a\s+traves\s+de|por\s+medio\s+de|canalizad[ao]s?\s+por)\s+"
+    r"(?:(?:el|la|los|las)\s+)?(?:(?:programa|proyecto|fondo|plan|acuerdo|convenio)\s+(?:de\s+(?:la\s+|el\s+|los\s+)?|del\s+))?$"
+)
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
 # Meeting words that may name the conference itself ("la reunión de Bruselas").
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre"])
@@ -194,10 +217,14 @@ class Interpretation:
     :ivar share: the question asks for the part of a total that went to the recipient ("¿qué parte de … se
         destinó al Perú?", "¿cuánto destinó … al Perú de lo que anunció?"): the recipient must be named.
     :ivar need: the question asks what is required, missing or budgeted ("¿cuánto requiere…?", "¿qué brecha…?"),
-        not what an actor gave: a requirement answers only such a question.
+        or what something is worth, not what an actor gave: a requirement answers only such a question.
     :ivar realised: the question asks what took place ("¿cuánto aportó…?"), not what will or may ("¿cuánto
         aportará…?", "¿cuándo se realizará la próxima…?"): a value stated as planned or conditional does not
         answer it.
+    :ivar pledge: an amount question about what was announced, pledged or offered ("¿qué aporte anunció…?"):
+        a disbursement of an earlier pledge does not answer it.
+    :ivar channels: actors named as the channel, partner or recipient of what an asked actor did ("al programa de
+        la OIM", "con la OIM"): read, not required in the answer's sentence.
     """
 
     question: str
@@ -216,6 +243,8 @@ class Interpretation:
     share: bool = False
     need: bool = False
     realised: bool = True
+    channels: tuple[str, ...] = ()
+    pledge: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -229,6 +258,7 @@ class Interpretation:
         out["measure"] = list(self.measure)
         out["topic"] = list(self.topic)
         out["phrases"] = list(self.phrases)
+        out["channels"] = list(self.channels)
         if self.event is not None:
             out["event"] = {**asdict(self.event), "slugs": list(self.event.slugs), "description": self.event.describe()}
         return out
@@ -259,9 +289,21 @@ def _kind(folded: str) -> str:
             ("amount", _AMOUNT_RE),
         )
     ):
+        if kind == "amount":
+            continue
         m = pattern.search(folded)
         if m:
             found.append((m.start(), order, kind))
+    # A money noun asks an amount when a question word governs it ("¿qué aporte…?", "¿cuánto…?"); a bare one ("¿se
+    # llegó a desembolsar el aporte danés, y cuándo?", "¿qué estados de desembolso…?") only names the topic.
+    amounts = list(_AMOUNT_RE.finditer(folded))
+    strong = [m for m in amounts if _STRONG_AMOUNT_RE.match(m.group()) or _GOVERNED_RE.search(folded[: m.start()])]
+    if strong:
+        found.append((strong[0].start(), 5, "amount"))
+    elif amounts and not found:
+        opener = _OPENER_RE.match(head)
+        if not opener or _AMOUNT_RE.fullmatch(opener.group(1)):
+            return "amount"
     if found:
         return min(found)[2]
     if not _INTERROGATIVE_RE.search(head[:40]) and not head.startswith("en la"):
@@ -303,7 +345,7 @@ def _event(question: str, folded: str) -> Event | None:
             before = folded[max(0, m.start() - 60) : m.start()]
             # A place that is also a donor ("Canadá") names a conference only as its host.
             if normalize_actor(place) is not None and not (
-                _IN_EVENT_NAME_RE.search(before) or re.search(r"organizad[ao]\s+por\s+$", before)
+                _IN_EVENT_NAME_RE.search(before) or _HOST_BEFORE_RE.search(before)
             ):
                 continue
             if place != "donantes" or "conferencia" in folded:
@@ -314,7 +356,9 @@ def _event(question: str, folded: str) -> Event | None:
     if slugs:
         label = next(n for s, n, _, _ in confs if s == slugs[0]) if len(slugs) == 1 else ""
         return Event(tuple(slugs), label, at_conference, year, month, day)
-    if re.search(r"\b(?:conferencia|cumbre)\b", folded) and (year or re.search(r"organizad[ao]\s+por\b", folded)):
+    if re.search(r"\b(?:conferencia|cumbre)\b", folded) and (
+        year or re.search(r"\b(?:organizad[ao]|convocad[ao])\s+por\b|\bque\s+(?:organizo|convoco)\b", folded)
+    ):
         return Event((), "", None, year, month, day, unknown_conference=True)
     if year or month:
         return Event((), "", meeting, year, month, day, ordinal=ordinal)
@@ -364,18 +408,32 @@ def interpret(question: str) -> Interpretation:
     recipient = None
     spans: list[tuple[int, int]] = []
     hosts: list[str] = []
+    channels: list[str] = []
+    previous_host_end = -1  # end of the last host or convener named, to read "convocada por España y la UE"
     for m in find_actors(question):
         spans.append((m.start, m.end))
         before = folded[max(0, m.start - 60) : m.start]
+        convener = bool(_HOST_BEFORE_RE.search(before)) or (
+            previous_host_end >= 0 and bool(_AND_RE.match(folded[previous_host_end : m.start]))
+        )
         if m.info.host:
-            if re.search(r"organizad[ao]\s+por\s+(?:el\s+|la\s+)?$", before):
+            if convener:
                 hosts.append(m.surface)
+                previous_host_end = m.end
             elif _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
                 recipient = m.canonical
             continue
-        if _IN_EVENT_NAME_RE.search(before) or re.search(r"organizad[ao]\s+por\s+$", before):
+        if _IN_EVENT_NAME_RE.search(before) or convener:
             hosts.append(m.surface)
-            continue  # the host of a conference ("la conferencia de Canadá"), not the actor asked about
+            previous_host_end = m.end
+            continue  # the host or convener of a conference ("la conferencia de Canadá"), not the actor asked about
+        if m.info.type == "colectivo":
+            continue  # "los donantes", "la comunidad internacional": no one actor a sentence must name
+        if actors and _CHANNEL_Q_RE.search(before[-45:]):
+            # "¿Qué desembolso hizo Dinamarca al programa de la OIM?": the OIM is where the money went.
+            if m.canonical not in channels:
+                channels.append(m.canonical)
+            continue
         if m.canonical not in actors:
             actors.append(m.canonical)
     event = _event(question, folded)
@@ -421,4 +479,6 @@ def interpret(question: str) -> Interpretation:
         share=bool(recipient) and bool(_SHARE_RE.search(folded)),
         need=bool(NEED_Q_RE.search(folded)),
         realised=not _PLANNED_Q_RE.search(question),
+        channels=tuple(channels),
+        pledge=kind == "amount" and bool(_PLEDGE_Q_RE.search(folded)) and not _DISBURSED_RE.search(folded),
     )

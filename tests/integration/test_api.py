@@ -276,6 +276,8 @@ class TestAsk:
             "share": False,
             "need": False,
             "realised": True,
+            "channels": [],
+            "pledge": True,
         }
         assert 0.0 <= body["confidence"] <= 1.0
 

@@ -527,3 +527,50 @@ def test_nouns_sharing_a_stem_with_a_modal_verb_are_not_modal() -> None:
     docs = interpret("¿Cuántos documentos revisó el equipo evaluador en la evaluación?")
     s = "El equipo evaluador revisó 37 documentos oficiales (notas de prensa, actas y cartas)."
     assert check_sentence(docs, s, ctx(s)).ok
+
+
+def test_another_asked_actor_is_no_rival_and_a_channel_is_read_in_the_passage() -> None:
+    it = interpret("¿Cuántas emprendedoras inscribió el programa de ONU Mujeres que financia Australia?")
+    s = "Australia desembolsó un primer tramo de AUD 600.000, y el programa inscribió a 420 emprendedoras."
+    c = ctx(s, before="ONU Mujeres ejecuta el programa de autonomía económica.")
+    assert check_sentence(it, s, c).ok
+    oim = interpret("¿Qué segundo desembolso hizo Dinamarca al programa de la OIM en noviembre de 2024?")
+    s = "La Embajada Real de Dinamarca desembolsó en noviembre un segundo tramo de DKK 3 millones."
+    chunk = "El programa de la OIM en Tumbes recibió un primer tramo en julio. " + s
+    assert check_sentence(oim, s, ctx(chunk, date="2024-12-10")).ok
+    assert check_sentence(oim, s, ctx(s, date="2024-12-10")).missing == ("actor",)
+
+
+def test_when_an_event_is_held_its_organizer_may_be_anywhere_in_the_record() -> None:
+    it = interpret("¿Qué día está convocada la reunión técnica de cooperantes sobre salud mental de la OPS?")
+    s = "Fecha: jueves 20 de febrero de 2025, de 9:00 a 13:00 horas, en la sede del Minsa."
+    chunk = "Organizan: Ministerio de Salud del Perú y Organización Panamericana de la Salud (OPS). " + s
+    assert check_sentence(it, s, ctx(chunk)).missing == ()
+    assert check_sentence(it, s, ctx(s)).missing == ("actor",)
+
+
+def test_a_record_written_before_the_meeting_cannot_say_what_happened_at_it() -> None:
+    it = interpret("¿Qué cooperantes asistieron a la reunión técnica de salud mental de febrero de 2025?")
+    s = "Se convoca a las embajadas de Finlandia, Luxemburgo, Italia, Bélgica y Suiza a la reunión técnica."
+    assert check_sentence(it, s, ctx(s, date="2025-01-28")).missing == ("event",)
+    held = "Asistieron las embajadas de Finlandia, Luxemburgo, Italia, Bélgica y Suiza a la reunión técnica."
+    assert check_sentence(it, held, ctx(held, date="2025-02-20")).ok
+    when = interpret("¿Cuándo se realizará la reunión técnica de salud mental de febrero de 2025?")
+    s = "La reunión técnica se realizará el jueves 20 de febrero de 2025."
+    assert check_sentence(when, s, ctx(s, date="2025-01-28")).ok
+
+
+def test_needs_and_disbursements_do_not_answer_what_was_pledged() -> None:
+    it = interpret("¿Qué aportes anunciaron los cooperantes en la reunión técnica sobre salud mental?")
+    s = (
+        "- Revisar las necesidades de financiamiento del plan de salud mental 2025-2026, que el Ministerio de Salud "
+        "estima en US$ 6 millones."
+    )
+    assert check_sentence(it, s, ctx(s)).missing == ("value",)
+    france = interpret("¿Qué nuevo aporte anunció Francia en la segunda sesión del grupo de integración?")
+    assert france.pledge
+    s = "La AFD informó que el 20 de mayo de 2024 desembolsó EUR 600.000 del aporte francés."
+    title = "Acta de la segunda sesión del grupo de integración"
+    assert check_sentence(france, s, ctx(s, title=title, date="2024-06-13")).missing == ("value",)
+    s = "La AFD anunció un nuevo aporte de EUR 1 millón para el empleo de jóvenes migrantes."
+    assert check_sentence(france, s, ctx(s, title=title, date="2024-06-13")).ok

@@ -85,6 +85,8 @@ def test_to_dict_is_json_ready() -> None:
         "share": False,
         "need": False,
         "realised": True,
+        "channels": [],
+        "pledge": True,
     }
 
 
@@ -157,3 +159,23 @@ def test_need_and_realised() -> None:
         "¿Cuánto anunció Noruega en Bruselas en 2023?": (False, True),
     }
     assert {q: (interpret(q).need, interpret(q).realised) for q in asks} == asks
+
+
+def test_conveners_channels_and_collectives_are_not_the_asked_actors() -> None:
+    it = interpret("¿Qué monto ofreció Dinamarca en la conferencia que organizó Canadá?")
+    assert (it.kind, it.actors, it.channels) == ("amount", ("Dinamarca",), ())
+    assert it.event is not None and it.event.slugs == ("canada-2021",)
+    it = interpret("¿Qué cantidad anunció Irlanda en la conferencia convocada por España y la UE en 2020?")
+    assert (it.kind, it.actors) == ("amount", ("Irlanda",))
+    it = interpret("¿Qué segundo desembolso hizo Dinamarca al programa de la OIM en noviembre de 2024?")
+    assert (it.kind, it.actors, it.channels) == ("amount", ("Dinamarca",), ("OIM",))
+    it = interpret("¿Los DKK 10 millones del acuerdo de Dinamarca con la OIM forman parte de lo anunciado en Bruselas?")
+    assert (it.kind, it.actors, it.channels) == ("yesno", ("Dinamarca",), ("OIM",))
+    assert interpret("¿Qué estados de desembolso distingue el informe sobre los donantes?").actors == ()
+
+
+def test_a_bare_money_noun_does_not_make_an_amount_question() -> None:
+    assert interpret("¿Se llegó a desembolsar el aporte danés de la conferencia de 2020, y cuándo?").kind == "date"
+    assert interpret("¿Qué estados de desembolso distingue el informe de la APCI?").kind == "explanation"
+    assert interpret("¿Qué aporte anunció Italia en 2021?").kind == "amount"
+    assert interpret("¿Cuál es el monto del convenio?").kind == "amount"
