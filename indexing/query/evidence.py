@@ -282,7 +282,8 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
         return False
     if (
-        it.realised
+        ev.meeting
+        and it.realised
         and it.kind not in ("date", "place")
         and not asks_cancel_q
         and ctx.date
@@ -607,8 +608,9 @@ _MODAL_RE = re.compile(
     r"si\s+se\s+aprueba\w*|sujet[oa]s?\s+a|se\s+(?:realizaria|efectuara|transferira|desembolsara|firmara|destinara)|"
     r"realizaria|efectuara|transferira|transferiran|desembolsara|desembolsaran|destinara|destinaran|aportara|aportaran)\b"
 )
-# An apposition after a noun ("el segundo tramo, de CAD 4 millones, se efectuará"): the verb comes after it.
-_APPOSITION_RE = re.compile(r",\s*(?:de|por)\s+(?:unos\s+|alrededor\s+de\s+)?$")
+# An apposition after a noun ("el segundo tramo, de CAD 4 millones, se efectuará", "el saldo, EUR 1,2 millones, se
+# transferirá"): the verb comes after it.
+_APPOSITION_RE = re.compile(r",\s*(?:(?:de|por)\s+(?:unos\s+|alrededor\s+de\s+)?)?$")
 _CLAUSE_END = ";.:"
 
 

@@ -574,3 +574,13 @@ def test_needs_and_disbursements_do_not_answer_what_was_pledged() -> None:
     assert check_sentence(france, s, ctx(s, title=title, date="2024-06-13")).missing == ("value",)
     s = "La AFD anunció un nuevo aporte de EUR 1 millón para el empleo de jóvenes migrantes."
     assert check_sentence(france, s, ctx(s, title=title, date="2024-06-13")).ok
+
+
+def test_a_balance_still_to_be_transferred_is_not_what_was_given() -> None:
+    it = interpret("¿Cuánto aportó Francia al convenio de integración?")
+    s = "El saldo del convenio de integración, EUR 1,2 millones, se transferirá en 2025."
+    assert check_sentence(it, s, ctx(s, before="Francia.", date="2024-06-13")).missing == ("value",)
+    # A commitment made before the date it names is no meeting: the record's date does not rule it out.
+    protocol = interpret("¿Qué protocolo se comprometió a publicar la Defensoría del Pueblo en junio de 2024?")
+    s = "La Defensoría del Pueblo se comprometió a publicar en junio de 2024 un protocolo de atención a la niñez."
+    assert check_sentence(protocol, s, ctx(s, date="2024-04-11")).ok
