@@ -525,12 +525,12 @@ _KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "co
 
 # Confidence: a logistic function of the best answering sentence's score, and the share of dev abstentions that
 # were right; both fitted on the dev questions (`python -m corpus.evaluate --calibrate`), never on the check part.
-# Shares are Laplace-smoothed ((right + 1) / (n + 2)): 41 of 41 dev abstentions right is not certainty.
+# Shares are Laplace-smoothed ((right + 1) / (n + 2)): 74 of 76 dev abstentions right (0.96) is not certainty.
 CONFIDENCE_SLOPE = 1.75
-CONFIDENCE_MIDPOINT = 2.25
-ABSTENTION_CONFIDENCE = 0.98
-# Share of dev register answers citing a record that answers (8 of 17, smoothed).
-REGISTER_CONFIDENCE = 0.53
+CONFIDENCE_MIDPOINT = 2.1
+ABSTENTION_CONFIDENCE = 0.96
+# Share of dev register answers citing a record that answers (21 of 30, smoothed).
+REGISTER_CONFIDENCE = 0.69
 
 
 def answer_confidence(score: float) -> float:
