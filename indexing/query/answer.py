@@ -527,7 +527,7 @@ _KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "co
 # were right; both fitted on the dev questions (`python -m corpus.evaluate --calibrate`), never on the check part.
 # Shares are Laplace-smoothed ((right + 1) / (n + 2)): 74 of 76 dev abstentions right (0.96) is not certainty.
 CONFIDENCE_SLOPE = 1.75
-CONFIDENCE_MIDPOINT = 2.1
+CONFIDENCE_MIDPOINT = 2.4
 ABSTENTION_CONFIDENCE = 0.96
 # Share of dev register answers citing a record that answers (21 of 30, smoothed).
 REGISTER_CONFIDENCE = 0.69
