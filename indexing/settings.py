@@ -44,13 +44,8 @@ class Settings(BaseSettings):
     onnx_threads: int | None = Field(
         default=None,
         ge=1,
-        description="ONNX Runtime threads for passages; unset = the CPU cores minus one (one stays free for requests).",
-    )
-    onnx_spinning: bool = Field(
-        default=False,
-        description="Passage threads spin-wait between parallel sections: a little faster on an idle machine, much "
-        "slower when other processes hold the CPU (measured: 2 threads beside a load of 11, 850 vs 1,371 tokens per "
-        "CPU-second).",
+        description="Passage batches the ONNX e5 backend embeds at the same time, one thread each; unset = the CPU "
+        "cores minus one (one stays free for requests).",
     )
     st_model: str | None = Field(
         default=None,

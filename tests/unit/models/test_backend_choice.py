@@ -48,13 +48,6 @@ def test_auto_with_a_stamped_export_uses_onnx(tmp_path: Path) -> None:
     assert isinstance(backend, OnnxE5Backend)
     assert backend.name == "onnx:multilingual-e5-small-int7-fo-fp32"
     assert backend.threads == 3
-    assert backend.spinning is False
-
-
-def test_spinning_is_a_setting(tmp_path: Path) -> None:
-    backend = make_backend(_settings(e5_model_dir=_stamped(tmp_path / "e5"), onnx_spinning=True))
-    assert isinstance(backend, OnnxE5Backend)
-    assert backend.spinning is True
 
 
 def test_a_stamp_without_a_passages_label_names_the_graph_int8(tmp_path: Path) -> None:
