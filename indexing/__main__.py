@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +76,9 @@ def _decimal(x: float) -> str:
 
 class BulkProgress:
     """Per-file and overall progress of a bulk load, one line per file on a text stream (stderr): files, pages,
-    passages, passages/s and the time left (estimated from the bytes still to read at the rate so far).
+    passages, passages/s, the scanned pages OCR'd so far out of those found (once there are any) and the time left
+    (estimated from the bytes still to read at the rate so far). On a terminal, the embedding run and the OCR of a
+    file also show their progress in place.
 
     :param total_files: files to index.
     :param total_bytes: their total size.
@@ -92,13 +95,27 @@ class BulkProgress:
         self.clock = clock
         self.start = clock()
         self.files = self.pages = self.passages = self.bytes = 0
+        self.ocr_done = self.ocr_total = 0
+        self._ocr_run = 0
         self._live = stream.isatty()
+        self._lock = threading.Lock()
 
-    def embedding(self, stage: str, done: int, total: int) -> None:
-        """Progress inside an embedding run (shown in place on a terminal only)."""
-        if self._live and total:
-            self.stream.write(f"\r  {stage}: {done}/{total} pasajes")
-            self.stream.flush()
+    def stage(self, stage: str, done: int, total: int) -> None:
+        """A `Progress` callback: ("embedding", passages embedded, passages to embed) within an embedding run,
+        ("ocr", pages read, pages to read) within a file's OCR (from the thread preparing the next files). Counted,
+        and shown in place on a terminal only."""
+        with self._lock:
+            unit = "pasajes"
+            if stage == "ocr":
+                unit = "páginas"
+                if done == 0:
+                    self.ocr_total += total
+                    self._ocr_run = 0
+                self.ocr_done += done - self._ocr_run
+                self._ocr_run = done
+            if self._live and total:
+                self.stream.write(f"\r\x1b[K  {stage}: {done}/{total} {unit}")
+                self.stream.flush()
 
     def file_done(self, name: str, size: int, outcome: IngestResult | CompromisosError) -> None:
         self.files += 1
@@ -116,18 +133,21 @@ class BulkProgress:
         elapsed = max(1e-9, self.clock() - self.start)
         left = elapsed * (self.total_bytes - self.bytes) / max(1, self.bytes)
         width = len(str(self.total_files))
+        ocr = f", OCR {self.ocr_done}/{self.ocr_total} págs." if self.ocr_total else ""
         line = (
             f"[{self.files:>{width}}/{self.total_files}] {name}: {what} | total: {self.pages} págs., "
-            f"{self.passages} pasajes, {_decimal(self.passages / elapsed)} pasajes/s, "
+            f"{self.passages} pasajes, {_decimal(self.passages / elapsed)} pasajes/s{ocr}, "
             f"quedan ~{_duration(left if self.files < self.total_files else 0)}"
         )
-        self.stream.write(("\r\x1b[K" if self._live else "") + line + "\n")
-        self.stream.flush()
+        with self._lock:
+            self.stream.write(("\r\x1b[K" if self._live else "") + line + "\n")
+            self.stream.flush()
 
     def summary(self) -> str:
         elapsed = self.clock() - self.start
+        ocr = f", {self.ocr_done} con OCR" if self.ocr_total else ""
         return (
-            f"{self.files} archivos, {self.pages} páginas, {self.passages} pasajes en {_duration(elapsed)} "
+            f"{self.files} archivos, {self.pages} páginas{ocr}, {self.passages} pasajes en {_duration(elapsed)} "
             f"({_decimal(self.passages / max(1e-9, elapsed))} pasajes/s)"
         )
 
@@ -159,7 +179,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         items = [BulkItem(p.name, p.read_bytes, manifest.get(p.name), sizes[str(p)]) for p in present]
         paths = {id(item): str(p) for item, p in zip(items, present, strict=True)}
         for item, outcome in engine.upload_many(
-            items, Caller(LOCAL, client="cli"), owner=args.owner, progress=progress.embedding
+            items, Caller(LOCAL, client="cli"), owner=args.owner, progress=progress.stage
         ):
             progress.file_done(item.filename, item.size, outcome)
             if isinstance(outcome, CompromisosError):

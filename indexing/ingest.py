@@ -454,7 +454,8 @@ class Indexer:
         :param owner: owner of all of them.
         :param batch_passages: passages gathered (from the records already prepared) before an embedding run.
         :param queued_records: most prepared records waiting for embedding (bounds memory).
-        :param progress: told ("embedding", done, total) within each embedding run.
+        :param progress: told ("embedding", done, total) within each embedding run, in this thread, and ("ocr", pages
+            read, pages to read) while a file's scanned pages are OCR'd, in the producer thread.
         :returns: (as an iterator) each item with its result or its rejection, in order, as it is committed.
         :raises Exception: an unexpected failure (not a rejection of a file) of the producer, re-raised here.
         """
@@ -472,12 +473,16 @@ class Indexer:
                     continue
             return False
 
+        def ocr(stage: str, done: int, total: int) -> None:
+            if progress is not None and stage == "ocr":
+                progress(stage, done, total)
+
         def produce() -> None:
             try:
                 for item in items:
                     try:
                         entry: PreparedRecord | IngestResult | BaseException = self.prepare(
-                            item.read(), item.filename, item.metadata, owner=owner, ticket=self.ticket()
+                            item.read(), item.filename, item.metadata, owner=owner, ticket=self.ticket(), progress=ocr
                         )
                     except BaseException as exc:  # handed to the consumer: a rejection, or re-raised there
                         entry = exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from indexing.__main__ import BulkProgress
 from indexing.embedders import EmbeddingBackend
 from indexing.engine import Engine
 from indexing.ids import document_id
@@ -268,6 +270,23 @@ def test_a_scanned_pdf_reports_its_ocr_pages_in_job_progress(
     ]
     stored = fresh.store.document_chunks(done["result"]["id"])
     assert sorted((c.page, c.ocr) for c in stored) == [(1, False), (2, True), (3, True)]
+
+
+def test_a_bulk_load_reports_the_ocr_of_its_scanned_pages(fresh: Engine) -> None:
+    updates: list[tuple[str, int, int]] = []
+    pdf = join_pdfs(make_pdf([PAGES[0]], footer=None), make_scan_pdf(SCANNED))
+    items = [BulkItem("aviso_escaneado.pdf", lambda: pdf), BulkItem("nota.txt", lambda: PAGES[1].encode())]
+    progress = BulkProgress(2, 2, io.StringIO(), clock=lambda: 0.0)
+
+    def spy(stage: str, done: int, total: int) -> None:
+        updates.append((stage, done, total))
+        progress.stage(stage, done, total)
+
+    results = [r for _, r in fresh.upload_many(items, Caller(LOCAL), progress=spy)]
+    assert [(r.status, r.pages) for r in results] == [("indexed", 2), ("indexed", 1)]  # type: ignore[union-attr]
+    assert [u for u in updates if u[0] == "ocr"] == [("ocr", 0, 1), ("ocr", 1, 1)]
+    assert {u[0] for u in updates} == {"ocr", "embedding"}
+    assert (progress.ocr_done, progress.ocr_total) == (1, 1)
 
 
 NOTES = [
