@@ -448,7 +448,7 @@ class Indexer:
     ) -> Iterator[tuple[BulkItem, IngestResult | CompromisosError]]:
         """Index many files: a producer thread prepares the next files (conversion, cleaning, chunking) into a bounded
         queue while this thread embeds, in runs of at least `batch_passages` passages across files when the producer
-        is ahead, and commits each record in order.
+        is ahead, and a committer thread writes each embedded run's records, in order, while the next run embeds.
 
         :param items: the files, read by the producer when their turn comes.
         :param owner: owner of all of them.
@@ -491,8 +491,56 @@ class Indexer:
             finally:
                 put(None)
 
+        Entry = tuple[BulkItem, PreparedRecord | IngestResult | BaseException]
+        to_commit: queue.Queue[list[Entry] | None] = queue.Queue(maxsize=1)
+        committed: queue.Queue[tuple[BulkItem, IngestResult | CompromisosError] | BaseException | None] = queue.Queue()
+
+        def commit_all() -> None:
+            failed = False
+            try:
+                while (entries := to_commit.get()) is not None:
+                    for item, entry in entries:
+                        if failed or stop.is_set():  # drained, not committed, until the consumer says it is done
+                            continue
+                        if isinstance(entry, PreparedRecord):
+                            committed.put((item, self.commit(entry)))
+                        elif isinstance(entry, IngestResult | CompromisosError):
+                            committed.put((item, entry))
+                        else:  # an unexpected failure of the producer: re-raised by the consumer, in its turn
+                            committed.put(entry)
+                            failed = True
+            except BaseException as exc:
+                committed.put(exc)
+                while to_commit.get() is not None:
+                    pass
+            finally:
+                committed.put(None)
+
+        def hand_over(entries: list[Entry] | None) -> None:
+            while True:
+                try:
+                    to_commit.put(entries, timeout=0.1)
+                    return
+                except queue.Full:
+                    if not committer.is_alive():
+                        return
+
+        def results(wait: bool) -> Iterator[tuple[BulkItem, IngestResult | CompromisosError]]:
+            while True:
+                try:
+                    out = committed.get(block=wait)
+                except queue.Empty:
+                    return
+                if out is None:
+                    return
+                if isinstance(out, BaseException):
+                    raise out
+                yield out
+
         producer = threading.Thread(target=produce, name="ingest-producer", daemon=True)
+        committer = threading.Thread(target=commit_all, name="ingest-committer", daemon=True)
         producer.start()
+        committer.start()
         try:
             finished = False
             while not finished:
@@ -514,15 +562,15 @@ class Indexer:
                 ready = [e for _, e in entries if isinstance(e, PreparedRecord)]
                 if ready:
                     self.embed(ready, progress)
-                for item, entry in entries:
-                    if isinstance(entry, PreparedRecord):
-                        yield item, self.commit(entry)
-                    elif isinstance(entry, IngestResult | CompromisosError):
-                        yield item, entry
-                    else:
-                        raise entry
+                if entries:
+                    hand_over(entries)
+                yield from results(wait=False)
+            hand_over(None)
+            yield from results(wait=True)
         finally:
             stop.set()
+            hand_over(None)
+            committer.join()
             producer.join()
 
 

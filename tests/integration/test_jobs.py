@@ -346,3 +346,54 @@ def test_embedding_several_prepared_records_is_one_run_across_them(fresh: Engine
     assert len(backend.calls[0]) == sum(len(p.chunks) for p in ready) == 4  # type: ignore[union-attr]
     results = [fresh.indexer.commit(p) for p in ready]  # type: ignore[arg-type]
     assert [r.status for r in results] == ["indexed"] * 4
+
+
+def test_a_bulk_load_embeds_the_next_run_while_the_last_one_commits(fresh: Engine, backend: Any) -> None:
+    held, real_commit = threading.Event(), fresh.indexer.commit
+    committing: list[str] = []
+
+    def commit(prepared: Any, *args: Any, **kwargs: Any) -> Any:
+        committing.append(prepared.record.filename)
+        if len(committing) == 1:
+            assert held.wait(120)
+        return real_commit(prepared, *args, **kwargs)
+
+    fresh.indexer.commit = commit  # type: ignore[method-assign]
+    items = [BulkItem(name, lambda data=data: data) for name, data in NOTES]
+    results: list[tuple[str, Any]] = []
+    worker = threading.Thread(
+        target=lambda: results.extend(
+            (i.filename, r) for i, r in fresh.indexer.ingest_many(items, batch_passages=1, queued_records=1)
+        )
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while len(backend.calls) < 2:  # the second run embeds while the first record's commit is held
+            assert time.monotonic() < deadline, backend.calls
+            time.sleep(0.01)
+        assert committing == ["nota_1.txt"]
+        assert results == []
+    finally:
+        held.set()
+        worker.join(300)
+    assert [(name, r.status) for name, r in results] == [(name, "indexed") for name, _ in NOTES]
+    assert committing == [name for name, _ in NOTES]
+
+
+def test_a_failing_commit_in_a_bulk_load_is_raised_to_the_caller(fresh: Engine) -> None:
+    real_commit = fresh.indexer.commit
+
+    def commit(prepared: Any, *args: Any, **kwargs: Any) -> Any:
+        if prepared.record.filename == "nota_2.txt":
+            raise OSError("disco lleno")
+        return real_commit(prepared, *args, **kwargs)
+
+    fresh.indexer.commit = commit  # type: ignore[method-assign]
+    items = [BulkItem(name, lambda data=data: data) for name, data in NOTES]
+    seen: list[str] = []
+    with pytest.raises(OSError, match="disco lleno"):
+        for item, _ in fresh.indexer.ingest_many(items, batch_passages=1):
+            seen.append(item.filename)
+    assert seen == ["nota_1.txt"]
+    assert [d.filename for d in fresh.documents()] == ["nota_1.txt"]
