@@ -199,3 +199,15 @@ def test_unpadded_and_padded_batches_give_the_same_vectors_on_the_fp32_graph(
     padded = backend._embed(masked, sample, "passage: ")
     one_by_one = np.stack([backend._embed(masked, [t], "passage: ")[0] for t in sample])
     np.testing.assert_allclose(padded, one_by_one, atol=2e-5)
+
+
+def test_concurrent_passage_batches_give_the_vectors_of_one_thread(
+    backend: OnnxE5Backend, e5_dir: Path, texts: dict[str, list[str]]
+) -> None:
+    assert backend.threads == 1
+    two = OnnxE5Backend(e5_dir, threads=2)
+    sample = texts["passage: "][:24]
+    # Several batches (rows of one length each), run two at a time on the one single-threaded session.
+    assert len({len(backend.token_ids("passage: " + t)) for t in sample}) > 2
+    assert np.array_equal(np.array(two.embed_passages(sample)), np.array(backend.embed_passages(sample)))
+    assert two._pool is not None and backend._pool is None
