@@ -369,11 +369,13 @@ def test_a_bulk_load_embeds_the_next_run_while_the_last_one_commits(fresh: Engin
     worker.start()
     try:
         deadline = time.monotonic() + 120
-        while len(backend.calls) < 2:  # the second run embeds while the first record's commit is held
-            assert time.monotonic() < deadline, backend.calls
+        # While the first record's commit is held, the next two runs embed: the second is queued for the
+        # committer, the third waits to be handed over, and nothing more is embedded.
+        while len(backend.calls) < 3 or not committing:
+            assert time.monotonic() < deadline, (backend.calls, committing)
             time.sleep(0.01)
-        assert committing == ["nota_1.txt"]
-        assert results == []
+        time.sleep(0.2)
+        assert (len(backend.calls), committing, results) == (3, ["nota_1.txt"], [])
     finally:
         held.set()
         worker.join(300)
