@@ -14,7 +14,13 @@ An entry belongs to the event when:
 - otherwise, when it names conferences: the entry's conference is one of them.
 
 The actors the topic names (through the gazetteer) restrict the entries to theirs; the request's filters
-(conference, dates, records) apply as they do to passages.
+(conference, dates, records) apply as they do to passages. A recipient the topic names ("con destino al Perú")
+puts the entries for it first; the others follow (the register's recipients are often generic: "comunidades de
+acogida").
+
+A point must read alone: its quote names the entry's donor (a list item under a donor's heading, "- Conferencia de
+Canadá, junio de 2021: US$ 407 millones.", does not) and is not a table row whose figures only its header tells
+apart; an entry none of whose sources reads alone is left to the register.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from indexing.commitments.actors import find_actors
 from indexing.query.interpretation import Event, Interpretation
 from indexing.text.headings import is_headline
 from indexing.text.tables import is_table_row, table_row
@@ -94,7 +101,8 @@ def event_entries(
         records).
     :param actor_entries: actor name → that actor's entries (the register's `actor` filter, with its roll-ups);
         required for topics naming actors.
-    :returns: the matching entries; [] when the topic names no event, or no conference and no dated meeting.
+    :returns: the matching entries, those for the recipient the topic names first; [] when the topic names no
+        event, or no conference and no dated meeting.
     """
     event = it.event
     if event is None or event.unknown_conference:
@@ -127,6 +135,8 @@ def event_entries(
         if filters is not None and not _passes(e, filters, records):
             continue
         out.append(e)
+    if it.recipient:
+        out.sort(key=lambda e: e.get("recipient") != it.recipient)  # stable: the register's order otherwise
     return out
 
 
@@ -151,16 +161,15 @@ def lead_points(entries: Sequence[dict[str, Any]], records: Mapping[str, Documen
 
     :param entries: the event's entries (`event_entries`).
     :param records: document id → indexed record (the citations' title and date).
-    :returns: the points, each quoting its entry's first source that is not a headline and citing up to
-        `MAX_SOURCES_PER_POINT` sources not quoted before; an entry whose first such source is already quoted (or
-        that has none) adds no point.
+    :returns: the points, each quoting its entry's first source that reads alone (`_reads_alone`) and citing up
+        to `MAX_SOURCES_PER_POINT` such sources not quoted before; an entry whose first such source is already
+        quoted (or that has none) adds no point.
     """
     ordered = [e for e in entries if e.get("is_total")] + [e for e in entries if not e.get("is_total")]
     points: list[LeadPoint] = []
     seen: set[tuple[str, int, int]] = set()
     for e in ordered:
-        # A headline is no point, nor a table row whose figures only its header tells apart.
-        statements = [s for s in e["sources"] if not is_headline(s["quote"]) and not _ambiguous_row(s["quote"])]
+        statements = [s for s in e["sources"] if _reads_alone(s["quote"], e)]
         if not statements or _key(statements[0]) in seen:
             continue  # stated in a sentence already quoted (one sentence, two amounts): one point
         sources = [s for s in statements if _key(s) not in seen]
@@ -185,6 +194,23 @@ def lead_points(entries: Sequence[dict[str, Any]], records: Mapping[str, Documen
             )
         points.append(LeadPoint(text=cited[0].quote, sources=tuple(cited)))
     return points
+
+
+def _reads_alone(quote: str, entry: dict[str, Any]) -> bool:
+    """Whether a source's quote makes a point a reader understands without its record: not a headline, not a table
+    row whose figures only its header tells apart, and naming the entry's donor (by any alias, or an agency of it)
+    unless the entry is a total.
+
+    :param quote: the source's verbatim quote.
+    :param entry: the register entry it states.
+    :returns: True when the quote can be the entry's point.
+    """
+    if is_headline(quote) or _ambiguous_row(quote):
+        return False
+    if entry.get("is_total"):
+        return True
+    donors = {entry.get("actor"), entry.get("actor_rollup"), entry.get("country")} - {None}
+    return any(m.canonical in donors or m.info.country in donors for m in find_actors(quote))
 
 
 def _ambiguous_row(quote: str) -> bool:

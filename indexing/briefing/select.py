@@ -70,7 +70,7 @@ DEFAULT_MIN_RELEVANCE = 0.35
 weights an off-topic corpus can still pass 0.35. Pick the value on the dev set (a topic absent from the corpus must
 give found=False)."""
 MAX_MMR_POOL = 300
-SELECTION_VERSION = "6"
+SELECTION_VERSION = "7"
 """Bump when selection or retrieval changes: stored briefings are keyed by index state and this version."""
 
 OTHER_ACTORS_HEADING = "Otros"

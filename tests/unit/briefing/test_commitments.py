@@ -221,3 +221,21 @@ def test_table_header_rows_and_separators_are_never_points() -> None:
     )
     assert [p.text for s in b.sections for p in s.points] == [row]
     assert [(c.page, c.quote, c.char_start) for c in b.citations] == [(1, row, table.index(row))]
+
+
+def test_a_point_names_its_donor_and_the_asked_recipient_comes_first() -> None:
+    unnamed = "- Conferencia de Bruselas, marzo de 2023: EUR 30 millones."
+    for_colombia = "Noruega anunció NOK 20 millones para programas de protección en Colombia."
+    rows = [
+        entry("u", "Alemania", "bruselas-2023", "2023-03-17", source("acta-bruselas", unnamed)),
+        {
+            **entry("c", "Noruega", "bruselas-2023", "2023-03-17", source("acta-bruselas", for_colombia, start=90)),
+            "recipient": "Colombia",
+        },
+        {**ENTRIES[0], "recipient": "Perú"},
+    ]
+    it = interpret("Compromisos de la Conferencia de Bruselas 2023 con destino al Perú")
+    assert it.recipient == "Perú"
+    ordered = event_entries(it, rows, RECORDS)
+    assert [e["id"] for e in ordered] == ["e1", "u", "c"]
+    assert [p.text for p in lead_points(ordered, RECORDS)] == [ESPANA, for_colombia]
