@@ -228,6 +228,22 @@ def test_why_question_quotes_the_cause() -> None:
     )
 
 
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sentences the evidence check is asked about, in order (the real check still decides)."""
+    import indexing.query.answer as answer_module
+
+    sentences: list[str] = []
+    real = answer_module.check_sentence
+
+    def spy(it, sentence, ctx):  # type: ignore[no-untyped-def]
+        sentences.append(sentence)
+        return real(it, sentence, ctx)
+
+    monkeypatch.setattr(answer_module, "check_sentence", spy)
+    return sentences
+
+
 class TestSentenceChoice:
     """What makes a sentence the one that states the fact: the kind of value asked for (a table row read cell by
     cell), the question's topic beyond what its record's title already says, and the evidence check."""
@@ -270,17 +286,7 @@ class TestSentenceChoice:
             ("La acreditació", 1.0),
         ]
 
-    def test_an_answer_checks_only_its_best_candidates(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import indexing.query.answer as answer_module
-
-        checked: list[str] = []
-        real = answer_module.check_sentence
-
-        def spy(it, sentence, ctx):  # type: ignore[no-untyped-def]
-            checked.append(sentence)
-            return real(it, sentence, ctx)
-
-        monkeypatch.setattr(answer_module, "check_sentence", spy)
+    def test_an_answer_checks_only_its_best_candidates(self, checked: list[str]) -> None:
         sentences = [f"España comprometió EUR {n} millones en 2020 para el programa número {n}." for n in range(8)]
         a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0, rerank=3)
         passage = chunk(" ".join(sentences))
@@ -289,17 +295,7 @@ class TestSentenceChoice:
         assert len(checked) == 3
         assert len(ans.citations) == 3
 
-    def test_an_abstention_checks_every_candidate(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import indexing.query.answer as answer_module
-
-        checked: list[str] = []
-        real = answer_module.check_sentence
-
-        def spy(it, sentence, ctx):  # type: ignore[no-untyped-def]
-            checked.append(sentence)
-            return real(it, sentence, ctx)
-
-        monkeypatch.setattr(answer_module, "check_sentence", spy)
+    def test_an_abstention_checks_every_candidate(self, checked: list[str]) -> None:
         text = "Japón comprometió US$ 12 millones para salud. Japón comprometió US$ 3 millones para educación."
         a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
         ans = a.answer("¿Cuánto comprometió Noruega en 2020?", FakeBackend()._vec("Japón"), [chunk(text)])
