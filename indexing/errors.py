@@ -256,6 +256,18 @@ class TooManyUploads(CompromisosError):
         self.retry_after = retry_after
 
 
+class TooManyFailedAttempts(CompromisosError):
+    """The client's address sent `AUTH_FAILURES_MAX` wrong keys within `AUTH_FAILURE_WINDOW_S`; retry after
+    `retry_after` s."""
+
+    code = "too_many_failed_attempts"
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class StoreNeedsMigration(CompromisosError):
     """The data directory holds a store of the other embedded engine (qdrant-client local mode) and none of Edge."""
 

@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         description="Bootstrap admin API key (name «admin»); set = authentication on. Stored keys also turn it on.",
     )
 
+    auth_failures_max: int = Field(
+        default=10, ge=1, le=10000, description="Wrong keys one client address may send within the window."
+    )
+    auth_failure_window_s: int = Field(
+        default=900, ge=1, le=86400, description="Window of the failed-authentication throttle (seconds)."
+    )
     web_session_minutes: int = Field(
         default=480, ge=1, le=10080, description="Web page sign-in lasts this long (minutes) after the last visit."
     )

@@ -15,6 +15,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from indexing.errors import Forbidden, Unauthorized
 from indexing.keys import LOCAL, Caller, Principal, Scope
 from service.deps import EngineDep
+from service.throttle import client_address, throttle_of
 from service.web.session import check_csrf, session_of
 
 __all__ = ["AdminDep", "Principal", "ReadDep", "WriteDep", "admin_required", "caller_of", "read_required"]
@@ -35,6 +36,7 @@ def current_principal(
     the session's CSRF token in `X-CSRF-Token`).
 
     :raises Unauthorized: authentication is on and no valid key or session was sent.
+    :raises TooManyFailedAttempts: the client's address sent too many wrong keys lately (`service.throttle`).
     :raises CsrfFailed: a write with the session cookie lacks the CSRF token.
     """
     if not engine.auth_enabled():
@@ -48,8 +50,11 @@ def current_principal(
         raise Unauthorized(
             "Falta la clave de API: envíela en la cabecera «Authorization: Bearer <clave>» o «X-API-Key»."
         )
+    throttle, client = throttle_of(request), client_address(request)
+    throttle.check(client)
     principal = engine.authenticate(presented)
     if principal is None:
+        throttle.failed(client)
         raise Unauthorized("La clave de API no es válida o ha sido revocada.")
     return principal
 

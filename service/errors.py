@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from indexing.errors import CompromisosError, TooManyUploads, Unauthorized
+from indexing.errors import CompromisosError, TooManyFailedAttempts, TooManyUploads, Unauthorized
 from service.metrics import count_error
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers: dict[str, str] | None = None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        elif isinstance(exc, TooManyUploads):
+        elif isinstance(exc, (TooManyUploads, TooManyFailedAttempts)):
             headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status, headers=headers)
 

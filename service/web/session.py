@@ -26,8 +26,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexing.errors import CsrfFailed
+from indexing.errors import CsrfFailed, TooManyFailedAttempts
 from indexing.keys import BOOTSTRAP_ADMIN, LOCAL, Principal
+from service.throttle import client_address, throttle_of
 
 router = APIRouter()
 
@@ -253,23 +254,36 @@ def sign_in(
     clave: Annotated[str, Form(max_length=512)] = "",
     siguiente: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
-    """Check a key and start a session."""
-    from service.web.templating import render
-
+    """Check a key and start a session (a client that sent too many wrong keys waits: `service.throttle`)."""
     target = safe_target(siguiente)
     if not auth_enabled(request):
         return RedirectResponse(target, status_code=303)
     engine = request.app.state.engine
-    principal = engine.authenticate(clave) if clave.strip() else None
+    if not clave.strip():
+        return _sign_in_error(request, target, "Escriba su clave de API.", 401)
+    throttle, client = throttle_of(request), client_address(request)
+    try:
+        throttle.check(client)
+    except TooManyFailedAttempts as exc:
+        response = _sign_in_error(request, target, exc.detail, exc.status)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    principal = engine.authenticate(clave)
     if principal is None:
-        error = "Escriba su clave de API." if not clave.strip() else "La clave no es válida o ha sido revocada."
-        return render(request, "signin.html", {"title": "Entrar", "siguiente": target, "error": error}, status_code=401)
+        throttle.failed(client)
+        return _sign_in_error(request, target, "La clave no es válida o ha sido revocada.", 401)
     store = store_of(request)
     store.drop(request.cookies.get(COOKIE))  # a new id at every sign-in (no session fixation)
     session = store.create(principal)
     response = RedirectResponse(target, status_code=303)
     _set_cookie(response, request, session.id, max_age=int(store.ttl))
     return response
+
+
+def _sign_in_error(request: Request, target: str, error: str, status: int) -> Response:
+    from service.web.templating import render
+
+    return render(request, "signin.html", {"title": "Entrar", "siguiente": target, "error": error}, status_code=status)
 
 
 @router.post("/salir")

@@ -72,7 +72,11 @@ def cli_key(auth_dir: Path) -> str:
 
 @pytest.fixture(scope="module")
 def auth_engine(auth_dir: Path, cli_key: str) -> Iterator[Engine]:
-    eng = Engine.open(Settings(data_dir=auth_dir, admin_api_key=ADMIN, _env_file=None))  # type: ignore[call-arg]
+    # Every client here is "testclient" and this module sends dozens of wrong keys on purpose: the throttle of
+    # failed attempts gets a limit above them (it is tested on an app of its own, TestFailedAttemptsThrottle).
+    eng = Engine.open(
+        Settings(data_dir=auth_dir, admin_api_key=ADMIN, auth_failures_max=1000, _env_file=None)  # type: ignore[call-arg]
+    )
     yield eng
     eng.close()
 
@@ -447,3 +451,59 @@ def test_upload_jobs_are_seen_by_their_submitter_and_admins(api: TestClient, key
     assert job_id in [j["id"] for j in api.get("/v1/jobs", headers=bearer(keys["apci"])).json()["jobs"]]
     assert job_id in [j["id"] for j in api.get("/v1/jobs", headers=bearer(keys["ops"])).json()["jobs"]]
     assert api.get(location, headers=bearer(keys["ops"])).json()["job"] == job
+
+
+class TestFailedAttemptsThrottle:
+    """An address that sent too many wrong keys waits, on the API and at the web page's sign-in alike."""
+
+    @pytest.fixture()
+    def throttled(self, tmp_path: Path) -> Iterator[tuple[TestClient, list[float]]]:
+        from service.throttle import FailedAuthThrottle
+
+        settings = Settings(  # type: ignore[call-arg]
+            data_dir=tmp_path / "data", admin_api_key=ADMIN, auth_failures_max=3, _env_file=None
+        )
+        eng = Engine.open(settings)
+        now = [500.0]
+        app = create_app(engine=eng)
+        app.state.auth_throttle = FailedAuthThrottle(3, settings.auth_failure_window_s, clock=lambda: now[0])
+        with TestClient(app, raise_server_exceptions=False) as c:
+            yield c, now
+        eng.close()
+
+    def test_wrong_keys_then_429_for_any_key_from_that_address(self, throttled: tuple[TestClient, list[float]]) -> None:
+        api, now = throttled
+        wrong = bearer("0123456789abcdef." + "b" * 43)
+        for _ in range(3):
+            r = api.get("/v1/documents", headers=wrong)
+            assert (r.status_code, r.json()) == (401, INVALID)
+            now[0] += 100
+        # Calls without a key are not attempts: still the "missing key" answer.
+        assert (api.get("/v1/documents").status_code, api.get("/v1/documents").json()) == (401, MISSING)
+        refused = api.get("/v1/documents", headers=bearer(ADMIN))
+        assert refused.status_code == 429
+        # failures at 500, 600, 700; now 800: the first leaves the 900 s window at 1400.
+        assert refused.headers["retry-after"] == "600"
+        assert refused.json() == {
+            "code": "too_many_failed_attempts",
+            "detail": "Demasiados intentos con claves no válidas desde esta dirección. Espere 600 s antes de volver "
+            "a intentarlo.",
+        }
+        page = api.post("/entrar", data={"clave": ADMIN}, follow_redirects=False)
+        assert page.status_code == 429 and page.headers["retry-after"] == "600"
+        assert "Demasiados intentos con claves no válidas desde esta dirección. Espere 600 s" in page.text
+        assert "compromisos_sesion" not in page.headers.get("set-cookie", "")
+        other = TestClient(api.app, client=("10.0.0.9", 40000))  # no `with`: the app is already started
+        assert other.get("/v1/documents", headers=bearer(ADMIN)).status_code == 200
+        now[0] = 1400.0
+        assert api.get("/v1/documents", headers=bearer(ADMIN)).status_code == 200
+
+    def test_failed_sign_ins_count_too(self, throttled: tuple[TestClient, list[float]]) -> None:
+        api, now = throttled
+        for _ in range(3):
+            r = api.post("/entrar", data={"clave": "no-es-una-clave"}, follow_redirects=False)
+            assert r.status_code == 401 and "La clave no es válida o ha sido revocada." in r.text
+        empty = api.post("/entrar", data={"clave": "  "}, follow_redirects=False)
+        assert empty.status_code == 401 and "Escriba su clave de API." in empty.text
+        r = api.get("/v1/documents", headers=bearer(ADMIN))
+        assert (r.status_code, r.headers["retry-after"]) == (429, "900")
