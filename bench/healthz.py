@@ -11,6 +11,8 @@ uploads run on a third client:
 - dos_50kb: 50 KB of "dos dos dos ...";
 - multi_record: a normal ingest of several records one after the other (every corpus PDF, and a long text record of
   about 60 passages).
+- job_long_report: the long report uploaded as a job (`Prefer: respond-async`: 202, then `GET /v1/jobs/{id}` every
+  250 ms until it ends), with the progress stages the job went through.
 
 Prints, per case, median / p95 / max of `/healthz`, search and ask (ms), and each upload's status code, error code
 and duration. Bounded: each case ends with its uploads (each with a 600 s client timeout), the service is stopped
@@ -77,6 +79,10 @@ class Upload:
     status: int
     code: str | None
     seconds: float
+    # An upload made as a job: its final status and the progress stages seen, in order, with the last done/total.
+    job_status: str | None = None
+    stages: list[str] = field(default_factory=list)
+    last_progress: dict[str, Any] | None = None
 
 
 @dataclass
@@ -181,6 +187,30 @@ def _upload(client: httpx.Client, filename: str, data: bytes) -> Upload:
     return Upload(filename, len(data), r.status_code, code, seconds)
 
 
+def _upload_job(client: httpx.Client, filename: str, data: bytes, timeout: float = 600.0) -> Upload:
+    """Upload as a job and follow it to its end (the returned seconds include the wait)."""
+    t0 = time.perf_counter()
+    r = client.post("/v1/documents", files={"file": (filename, data)}, headers={"Prefer": "respond-async"})
+    if r.status_code != 202:
+        return Upload(filename, len(data), r.status_code, r.json().get("code"), time.perf_counter() - t0)
+    location = r.headers["location"]
+    stages: list[str] = []
+    job: dict[str, Any] = r.json()["job"]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        progress = job.get("progress") or {}
+        if progress.get("stage") and (not stages or stages[-1] != progress["stage"]):
+            stages.append(progress["stage"])
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+        job = client.get(location).json()["job"]
+    code = (job.get("error") or {}).get("code")
+    return Upload(
+        filename, len(data), 202, code, time.perf_counter() - t0, job["status"], stages, job.get("progress")
+    )
+
+
 def run_case(url: str, name: str, uploads: list[tuple[str, bytes]], duration: float = IDLE_S) -> Case:
     """Poll /healthz and run search/ask while `uploads` are posted one after the other (or for `duration` s)."""
     stop = threading.Event()
@@ -222,7 +252,8 @@ def run_case(url: str, name: str, uploads: list[tuple[str, bytes]], duration: fl
     try:
         if uploads:
             with httpx.Client(base_url=url, timeout=600) as c:
-                done = [_upload(c, fn, data) for fn, data in uploads]
+                send = _upload_job if name.startswith("job_") else _upload
+                done = [send(c, fn, data) for fn, data in uploads]
         else:
             time.sleep(duration)
     finally:
@@ -246,7 +277,7 @@ def main() -> None:
     parser.add_argument(
         "--cases",
         nargs="*",
-        default=["idle", "single_line_2mib", "dots_50kb", "dos_50kb", "multi_record"],
+        default=["idle", "single_line_2mib", "dots_50kb", "dos_50kb", "multi_record", "job_long_report"],
         help="cases to run, in order",
     )
     parser.add_argument(
@@ -260,6 +291,10 @@ def main() -> None:
         "dots_50kb": [("puntos.txt", dots_record())],
         "dos_50kb": [("dos.txt", dos_record())],
         "multi_record": [*[(p.name, p.read_bytes()) for p in pdfs], ("informe_consolidado.txt", long_record())],
+        # Not the multi_record text (a duplicate would be answered at once): the same report, another heading.
+        "job_long_report": [
+            ("informe_consolidado_tarea.txt", long_record().replace(b"del banco", b"(tarea) del banco", 1))
+        ],
     }
     with tempfile.TemporaryDirectory(prefix="bench-healthz-") as tmp:
         service = Service(Path(tmp), source=args.source.resolve())
@@ -295,6 +330,8 @@ def main() -> None:
             sys.stdout.write(
                 f"  upload {u.filename} ({u.size / 1024:.0f} KB): {u.status} {u.code or ''} in {u.seconds:.2f} s\n"
             )
+            if u.job_status is not None:
+                sys.stdout.write(f"    job {u.job_status}; stages {' → '.join(u.stages)}; last {u.last_progress}\n")
     sys.stdout.flush()
 
 
