@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     max_tags: int = Field(default=50, ge=0, le=1000, description="Most tags in an upload's metadata.")
     max_tag_chars: int = Field(default=100, ge=1, le=1000, description="Longest tag, in characters.")
     max_json_body_kb: int = Field(default=64, ge=1, description="Largest JSON request body, in KB.")
+    job_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Nice value added to the upload-job thread (Linux), so requests run first when the CPU is short.",
+    )
     ingest_worker: Literal["process", "inline"] = Field(
         default="process",
         description="Where uploads are converted, cleaned and chunked: process = one worker process (no upload "

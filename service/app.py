@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.settings = settings
         owned = engine is None
         app.state.engine = engine or Engine.open(settings)
-        job_manager = JobManager(settings.data_dir / "jobs", release_slot=app.state.upload_slots.release)
+        job_manager = JobManager(
+            settings.data_dir / "jobs", release_slot=app.state.upload_slots.release, nice=settings.job_nice
+        )
         job_manager.recover()
         job_manager.start()
         app.state.jobs = job_manager

@@ -5,6 +5,10 @@ A job's record lives in `<DATA_DIR>/jobs/<id>.json` (written atomically at every
 indexer indexes one record at a time anyway). The queue is the upload queue: a job keeps the upload slot its
 request took (`UploadSlots`) until it ends, so `MAX_PENDING_UPLOADS` bounds synchronous uploads and jobs together.
 
+The worker thread runs at a lower CPU priority than the request threads (`JOB_NICE`, Linux: a thread's own nice
+value; the embedding of a job runs on it, ONNX Runtime's passage session being single-threaded in the service), so
+when the cores are short, searches and asks are scheduled first and the job takes what is left.
+
 At start-up, a job left `queued` or `running` by a previous process is marked `failed` with `job_interrupted` (and
 its bytes removed): nothing of it was committed (the registry entry is the commit point), and the caller is told to
 upload it again instead of waiting for ever.
@@ -18,6 +22,7 @@ import logging
 import os
 import queue
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -74,10 +79,12 @@ class JobManager:
 
     :param directory: where job records and pending uploads are kept (created if missing).
     :param release_slot: called once when a job ends (frees its upload slot).
+    :param nice: added to the worker thread's nice value (0: as the process).
     """
 
-    def __init__(self, directory: Path, release_slot: Callable[[], None]) -> None:
+    def __init__(self, directory: Path, release_slot: Callable[[], None], nice: int = 0) -> None:
         self.directory = directory
+        self.nice = nice
         self.directory.mkdir(parents=True, exist_ok=True)
         self._release_slot = release_slot
         self._lock = threading.Lock()
@@ -187,6 +194,7 @@ class JobManager:
             self._save(job)
 
     def _run(self) -> None:
+        lower_thread_priority(self.nice)
         while True:
             item = self._queue.get()
             if item is None:
@@ -217,3 +225,19 @@ class JobManager:
             self._update(job, status=FAILED, error=error_body(*INTERNAL_ERROR))
         else:
             self._update(job, status=DONE, result=result)
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Add `nice` to the calling thread's nice value (Linux: `setpriority` on a thread id affects that thread only;
+    elsewhere, or without permission, nothing changes and a warning is logged). An unprivileged thread cannot raise
+    its priority back, so only long-lived worker threads call it.
+
+    :param nice: 0-19; 0 does nothing.
+    """
+    if nice <= 0 or not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError as exc:
+        logger.warning("Could not lower the upload-job thread's priority: %s", exc)
