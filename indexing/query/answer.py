@@ -23,7 +23,7 @@ from indexing.query.interpretation import Interpretation, interpret
 from indexing.query.retrieval import SentenceVectors
 from indexing.term_stats import TermStats
 from indexing.text.amounts import has_amount
-from indexing.text.dates import find_spanish_dates
+from indexing.text.dates import DateMention, find_dates
 from indexing.text.headings import is_heading_or_label
 from indexing.text.sentences import is_bullet_line, split_sentences
 from indexing.text.tables import render_row, table_row
@@ -39,6 +39,7 @@ _QUESTION_WORDS = (
 QUESTION_TERMS = frozenset(content_terms(_QUESTION_WORDS)) | frozenset(fold(w) for w in _QUESTION_WORDS.split())
 
 _AMOUNT_Q = re.compile(r"\b(cu[aá]nt[oa]s?|monto|montos|cifra|suma|importe|aporte|aportes|financiamiento)\b", re.I)
+_UNTIL_Q = re.compile(r"\bhasta\s+(?:cu[aá]ndo|qu[eé]\s+(?:fecha|d[ií]a|mes|a[nñ]o))\b", re.I)
 _DATE_Q = re.compile(r"\b(cu[aá]ndo|fecha|qu[eé] d[ií]a|en qu[eé] (mes|a[nñ]o))\b", re.I)
 _ENTITY_Q = re.compile(
     r"\b(qui[eé]n(es)?|qu[eé] (entidades|instituciones|pa[ií]ses|organismos|organizaciones|donantes|sectores|"
@@ -86,7 +87,13 @@ def coverage(q_terms: set[str], text: str | set[str]) -> float:
     return len(q_terms & have) / len(q_terms)
 
 
-def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None) -> float:
+def _type_boost(
+    qtype: str,
+    sentence: str,
+    header: tuple[str, ...] | None = None,
+    asked_dates: tuple[DateMention, ...] = (),
+    until: bool = False,
+) -> float:
     """Boost of a sentence that carries the kind of value asked for: an amount, a date, several entity names, a
     number. A table row is read as its cells in order ("UNICEF 4,2 USD desembolsado"): its amount and its
     currency sit in separate cells, so the row as printed ("| UNICEF | 4,2 | USD |") states no amount; a number
@@ -95,6 +102,10 @@ def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None
     :param qtype: the answer type ("amount", "date", "entities", "count", "general").
     :param sentence: the sentence, or a table row as it appears in the page text.
     :param header: the column names when `sentence` is a table row (empty when the table has none); None for prose.
+    :param asked_dates: the dates the question itself names (`question_dates`): for a date question, a date within
+        one of them restates the question's constraint ("la reunión de junio de 2021" → "9 de junio de 2021"), it does
+        not answer "¿cuándo…?".
+    :param until: the question asks "¿hasta cuándo…?" (a deadline is then its answer).
     :returns: the boost (0 when the sentence carries no such value)."""
     if header is not None:
         cells = table_row(sentence).cells
@@ -107,7 +118,9 @@ def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None
     if qtype == "amount":
         return 0.12 if has_amount(sentence) else 0.0
     if qtype == "date":
-        return 0.12 if find_spanish_dates(sentence) else 0.0
+        return _date_boost(sentence, asked_dates, until)
+    if qtype == "place":
+        return 0.12 if asked_field(sentence, "place") else 0.0
     if qtype == "entities":
         names = len(_ENTITY_RE.findall(sentence))
         return min(0.2, 0.05 * names) if names >= 2 else 0.0
@@ -115,6 +128,47 @@ def _type_boost(qtype: str, sentence: str, header: tuple[str, ...] | None = None
         return 0.12 if re.search(r"\d", sentence) else 0.0
     return 0.0
 
+
+def question_dates(question: str) -> tuple[DateMention, ...]:
+    """The dates a question names ("la reunión de junio de 2021", "el 5 de diciembre"): its constraint, not its
+    answer."""
+    return tuple(find_dates(question, day_month=True))
+
+
+def _within(d: DateMention, asked: DateMention) -> bool:
+    """Whether the date `d` falls within the asked date (same month, and the same day and year where both name
+    them): "9 de junio de 2021" is within "junio de 2021"."""
+    return (
+        d.month == asked.month
+        and (d.year is None or asked.year is None or d.year == asked.year)
+        and (d.day is None or asked.day is None or d.day == asked.day)
+    )
+
+
+# "al 30 de septiembre de 2024 se habían desembolsado…", "confirmar la asistencia hasta el 13 de febrero": a date
+# after "al" or "hasta" is the cut-off of a figure or a deadline, not when the asked event took place.
+_CUTOFF_BEFORE = re.compile(r"\b(?:al|hasta(?:\s+el)?)\s*$", re.IGNORECASE)
+
+
+def _date_boost(sentence: str, asked: tuple[DateMention, ...], until: bool = False) -> float:
+    """Boost of a sentence for a date question: it names a date the question does not (a date within one the
+    question names restates the constraint) and that is not a cut-off or a deadline ("al 30 de septiembre de
+    2024", "hasta el 13 de febrero"; a deadline answers "¿hasta cuándo…?"); a day ("el 29 de octubre de 2021")
+    answers "¿cuándo?" more precisely than a month ("en octubre de 2021"), which gets half. A year alone gets
+    nothing (it is rarely the asked date)."""
+    new = []
+    for d in find_dates(sentence, day_month=True):
+        cut = _CUTOFF_BEFORE.search(sentence[max(0, d.start - 12) : d.start])
+        if any(_within(d, a) for a in asked) or (cut and not (until and cut.group(0).lower().startswith("hasta"))):
+            continue
+        new.append(d)
+    if any(d.day is not None for d in new):
+        return DATE_BOOST
+    return DATE_BOOST / 2 if new else 0.0
+
+
+# The type boost of a sentence that carries the asked kind of value (an amount, a full date, a number).
+DATE_BOOST = 0.12
 
 _NUMBER_CELL = re.compile(r"^\d+(?:[.,]\d+)*$")
 _PARENTHESIS = re.compile(r"\(([^)]*)\)")
@@ -215,15 +269,40 @@ def _unit_terms(text: str) -> frozenset[str]:
     return frozenset(content_terms(text))
 
 
-def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool) -> bool:
+def _answer_like(text: str, terms: set[str], q_terms: set[str], qtype: str, item: bool, kind: str = "") -> bool:
     """Whether a sentence can be an answer: not a heading, label or dateline ("Fecha: 17 de julio de 2023"), and
     not a mere restatement of the question (it must add at least two terms of its own). List items naming an
-    institution are kept for "¿qué entidades / quiénes?" questions, however short."""
+    institution are kept for "¿qué entidades / quiénes?" questions, however short, and so is the field of a notice
+    that holds the kind of answer asked for ("Fecha: jueves 20 de febrero de 2025" for "¿qué día…?", "Lugar:
+    Auditorio…" for "¿dónde…?")."""
     if qtype == "entities" and item and _ENTITY_RE.search(text):
+        return True
+    if asked_field(text, kind):
         return True
     if _heading(text):
         return False
     return len(tokens(text)) >= MIN_SENTENCE_TOKENS and len(terms - q_terms) >= 2
+
+
+# The labels of a notice's fields ("Fecha: …", "Lugar: …") that hold each kind of answer, folded.
+FIELD_LABELS = {"date": ("fecha", "dia", "hora", "horario"), "place": ("lugar", "sede", "direccion", "local")}
+_FIELD_RE = re.compile(r"^\s*([^\W\d_]+)\s*:\s*\S")
+
+
+def asked_field(text: str, kind: str) -> bool:
+    """Whether `text` is a labelled field holding the kind of answer asked for: "Fecha: jueves 20 de febrero de
+    2025" (a date field with a date) for a date question, "Lugar: Auditorio de la OPS" for a place question.
+
+    :param text: a sentence or line of a passage.
+    :param kind: the question's kind (`Interpretation.kind`).
+    :returns: True when its label names that kind (and, for a date, the field holds a date or an hour)."""
+    m = _FIELD_RE.match(text)
+    if m is None or fold(m.group(1)).lower() not in FIELD_LABELS.get(kind, ()):
+        return False
+    return kind != "date" or bool(find_dates(text, day_month=True) or _HOUR_RE.search(text))
+
+
+_HOUR_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 
 def _row_answer_like(terms: set[str], q_terms: set[str]) -> bool:
@@ -457,6 +536,8 @@ class Answerer:
         q_terms = question_terms(question)
         topic = set(it.topic)
         qtype = _KIND_TO_TYPE.get(it.kind, "general")
+        asked_dates = question_dates(question) if qtype == "date" else ()
+        until = qtype == "date" and _UNTIL_Q.search(question) is not None
         stats = self.term_stats
         cands: list[_Candidate] = []
         seen: set[tuple[str, int, int]] = set()
@@ -489,7 +570,7 @@ class Answerer:
                 # Overlapping chunks repeat sentences: key them by their place in the page.
                 key = (c.document_id, c.page, c.char_start + s)
                 if key in seen or not (
-                    _row_answer_like(terms, q_terms) if read else _answer_like(text, terms, q_terms, qtype, item)
+                    _row_answer_like(terms, q_terms) if read else _answer_like(text, terms, q_terms, qtype, item, it.kind)
                 ):
                     continue
                 seen.add(key)
@@ -498,7 +579,7 @@ class Answerer:
                     "sentence_coverage": coverage(q_terms, terms),
                     "sentence_wcoverage": stats.weighted_coverage(q_terms, terms),
                     "context": stats.weighted_coverage(q_terms, context),
-                    "type_boost": _type_boost(qtype, text, c.table_header if read else None),
+                    "type_boost": _type_boost(qtype, text, c.table_header if read else None, asked_dates, until),
                     "topic_coverage": stats.weighted_coverage(topic, terms | passage.record_terms),
                 }
                 ctx = SentenceContext(c.text, before, c.title, c.date, c.conference)
@@ -521,7 +602,7 @@ class Answerer:
 
 
 # What the sentence scorer's type boost rewards for each kind of answer (counts are not money amounts).
-_KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "count": "count"}
+_KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "count": "count", "place": "place"}
 
 # Confidence: a logistic function of the best answering sentence's score, and the share of dev abstentions that
 # were right; both fitted on the dev questions (`python -m corpus.evaluate --calibrate`), never on the check part.

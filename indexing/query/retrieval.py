@@ -12,8 +12,9 @@ here from raw evidence:
   (`TermStats`) and the pool's mean length;
 - the two are z-normalized over the pool and added (equal weights: neither is fitted);
 - **event boost** (never a filter): a passage whose record's `conference` metadata is a conference the question
-  names gains `EVENT_BOOST` standard deviations; one whose record's date or title holds the year asked about,
-  `YEAR_BOOST`.
+  names gains `EVENT_BOOST` standard deviations, and so does one whose record is dated in the month and year the
+  question names (the minutes, notice or press release of "la reunión de diciembre de 2022" are dated then); one
+  whose record's date or title holds the year asked about, `YEAR_BOOST`.
 """
 
 from __future__ import annotations
@@ -112,13 +113,16 @@ def event_boost(interpretation: Interpretation | None, c: Chunk) -> float:
 
     :param interpretation: the question's reading.
     :param c: the passage.
-    :returns: `EVENT_BOOST` when its record's `conference` is one the question names, else `YEAR_BOOST` when its
-        record's date or title holds the year asked about, else 0.
+    :returns: `EVENT_BOOST` when its record's `conference` is one the question names or its record is dated in the
+        month and year the question names, else `YEAR_BOOST` when its record's date or title holds the year asked
+        about, else 0.
     """
     event = interpretation.event if interpretation else None
     if event is None:
         return 0.0
     if event.slugs and c.conference in event.slugs:
+        return EVENT_BOOST
+    if event.year is not None and event.month is not None and (c.date or "").startswith(f"{event.year}-{event.month:02d}"):
         return EVENT_BOOST
     if event.year is not None and ((c.date or "").startswith(str(event.year)) or str(event.year) in c.title):
         return YEAR_BOOST

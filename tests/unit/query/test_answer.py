@@ -264,6 +264,49 @@ class TestSentenceChoice:
         assert _type_boost("amount", "| Reino Unido | 10 | 21 | — |", ("Donante", "2019", "2020", "2021")) == 0.0
         assert _type_boost("amount", "España comprometió EUR 50 millones.") == 0.12
 
+    def test_a_date_question_is_answered_by_a_date_it_does_not_name_the_more_precise_the_better(self) -> None:
+        from indexing.query.answer import DATE_BOOST, _type_boost, question_dates
+
+        asked = question_dates("¿Cuándo se iba a realizar la reunión técnica siguiente a la de junio de 2021?")
+        assert [(d.year, d.month, d.day) for d in asked] == [(2021, 6, None)]
+        # The question's own month restated is its constraint, not its answer.
+        assert _type_boost("date", "Reunión técnica de la mesa de cooperantes, 9 de junio de 2021.", None, asked) == 0.0
+        assert _type_boost("date", "La próxima reunión se realizará el 8 de septiembre de 2021.", None, asked) == 0.12
+        assert DATE_BOOST == 0.12
+        # A month answers less precisely than a day; a year alone is no date.
+        assert _type_boost("date", "El convenio se firmó en octubre de 2021.") == 0.06
+        assert _type_boost("date", "El convenio se firmó el 29 de octubre de 2021.") == 0.12
+        assert _type_boost("date", "El convenio se firmó el 29 de octubre.") == 0.12
+        assert _type_boost("date", "El convenio se firmó en 2021 con el BID.") == 0.0
+        # A day within the asked day is the same date; another day of the asked month is not within it.
+        day = question_dates("¿Qué se acordó en la reunión del 5 de diciembre de 2023?")
+        assert _type_boost("date", "La reunión del 5 de diciembre de 2023 se realizó en Lima.", None, day) == 0.0
+        assert _type_boost("date", "Se reunirán de nuevo el 12 de diciembre de 2023.", None, day) == 0.12
+        # A cut-off ("al …") or a deadline ("hasta el …") is not when the asked event took place, unless the question
+        # asks "¿hasta cuándo…?".
+        cutoff = "Al 30 de septiembre de 2024 se habían desembolsado DKK 18 millones."
+        assert _type_boost("date", cutoff) == 0.0
+        assert _type_boost("date", "El aporte fue desembolsado en su totalidad en febrero de 2021.") == 0.06
+        deadline = "Se ruega confirmar la asistencia hasta el 13 de febrero de 2025."
+        assert _type_boost("date", deadline) == 0.0
+        assert _type_boost("date", deadline, None, (), until=True) == 0.12
+
+    def test_the_field_of_a_notice_that_holds_the_asked_kind_of_answer_can_answer(self) -> None:
+        from indexing.query.answer import _answer_like, _type_boost, asked_field
+
+        assert asked_field("Fecha: jueves 20 de febrero de 2025", "date")
+        assert asked_field("Hora: 9:00 a 13:00", "date")
+        assert not asked_field("Fecha: por confirmar", "date")  # a date field without a date
+        assert asked_field("Lugar: Auditorio de la OPS/OMS, Los Pinos 251, La Molina", "place")
+        assert not asked_field("Lugar: Auditorio de la OPS/OMS", "date")
+        assert not asked_field("Organizan: Ministerio de Salud", "place")
+        # A label is no answer, except the field a question asks for.
+        field = "Lugar: Auditorio de la OPS/OMS, Los Pinos 251, La Molina"
+        assert not _answer_like(field, {"auditori", "ops"}, set(), "general", False)
+        assert _answer_like(field, {"auditori", "ops"}, set(), "place", False, "place")
+        assert _type_boost("place", field) == 0.12
+        assert _type_boost("place", "La reunión se realizará en Lima.") == 0.0
+
     def test_topic_coverage_reads_the_sentence_in_its_record(self) -> None:
         from indexing.query.answer import _read_passages
         from indexing.query.interpretation import interpret

@@ -93,6 +93,12 @@ def test_event_boost_uses_record_metadata_never_filters() -> None:
     assert event_boost(it, _chunk("d", "x", None, conference="bruselas-2019", date="2019-10-28")) == 0.0
     assert event_boost(interpret("¿Qué es el ACNUR?"), _chunk("e", "x", None, conference="bruselas-2023")) == 0.0
     assert event_boost(None, _chunk("f", "x", None, conference="bruselas-2023")) == 0.0
+    # A record dated in the month and year the question names is that meeting's record: as strong as its conference.
+    meeting = interpret("¿Qué se acordó en la reunión de coordinación de diciembre de 2022?")
+    assert meeting.event is not None and (meeting.event.year, meeting.event.month) == (2022, 12)
+    assert event_boost(meeting, _chunk("g", "x", None, date="2022-12-13")) == EVENT_BOOST
+    assert event_boost(meeting, _chunk("h", "x", None, date="2022-11-21")) == YEAR_BOOST
+    assert event_boost(meeting, _chunk("i", "x", None, date="2021-12-13")) == 0.0
 
 
 def test_rank_chunks_fuses_z_scores_and_boosts_the_event() -> None:
