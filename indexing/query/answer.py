@@ -569,9 +569,12 @@ class Answerer:
                     header_texts = [*header_texts[-1:], text]
                 # Overlapping chunks repeat sentences: key them by their place in the page.
                 key = (c.document_id, c.page, c.char_start + s)
-                if key in seen or not (
-                    _row_answer_like(terms, q_terms) if read else _answer_like(text, terms, q_terms, qtype, item, it.kind)
-                ):
+                answer_like = (
+                    _row_answer_like(terms, q_terms)
+                    if read
+                    else _answer_like(text, terms, q_terms, qtype, item, it.kind)
+                )
+                if key in seen or not answer_like:
                     continue
                 seen.add(key)
                 feats = {

@@ -122,7 +122,8 @@ def event_boost(interpretation: Interpretation | None, c: Chunk) -> float:
         return 0.0
     if event.slugs and c.conference in event.slugs:
         return EVENT_BOOST
-    if event.year is not None and event.month is not None and (c.date or "").startswith(f"{event.year}-{event.month:02d}"):
+    month = f"{event.year}-{event.month:02d}" if event.year is not None and event.month is not None else None
+    if month is not None and (c.date or "").startswith(month):
         return EVENT_BOOST
     if event.year is not None and ((c.date or "").startswith(str(event.year)) or str(event.year) in c.title):
         return YEAR_BOOST
