@@ -8,11 +8,13 @@ The gazetteer is `data/actors.json` (editable without code).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from indexing.commitments._data import load
 from indexing.text.gazetteer import PhraseMatcher
+from indexing.text.tokens import fold_same_length
 
 __all__ = [
     "ActorInfo",
@@ -92,6 +94,11 @@ def actor_info(name: str) -> ActorInfo | None:
     return _gazetteer()[0].get(name)
 
 
+# "Dólares" right before a country's name makes it the currency's name: "cinco millones de dólares de los Estados
+# Unidos (USD 5.000.000)", "dólares de Canadá" (the donor is named elsewhere: "el Gobierno de Qatar ha aprobado ...").
+_CURRENCY_NAME_BEFORE_RE = re.compile(r"\bdolar(?:es)?\s{1,3}(?:de\s{1,3})?(?:los\s{1,3})?$")
+
+
 def find_actors(text: str) -> list[ActorMention]:
     """Every actor named in `text`, longest alias first, accent-insensitive, on word boundaries.
 
@@ -103,6 +110,8 @@ def find_actors(text: str) -> list[ActorMention]:
     out: list[ActorMention] = []
     for hit in matcher.find(text):
         name = str(hit.value)
+        if _CURRENCY_NAME_BEFORE_RE.search(fold_same_length(text[max(0, hit.start - 24) : hit.start])):
+            continue  # "dólares de los Estados Unidos", "dólares australianos de Australia": a currency, not a donor
         if out and out[-1].canonical == name and text[out[-1].end : hit.start].strip() == "(":
             prev = out[-1]
             close = text.find(")", hit.end)

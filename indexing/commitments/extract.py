@@ -89,6 +89,7 @@ from indexing.commitments.phrases import (
     status_matcher,
 )
 from indexing.commitments.tables import (
+    EQUIVALENT_FLAG,
     HEADER_KEYS,
     SCALE_NOTE_RE,
     Unit,
@@ -515,9 +516,28 @@ def qualifier_before(text: str, start: int) -> str | None:
 # --- extraction -----------------------------------------------------------------------------------------------
 
 
+def _fold_column_equivalents(amounts: list[Amount]) -> tuple[list[Amount], dict[int, tuple[Amount, ...]]]:
+    """A table row's figures of an "Equivalente (USD)" column (flagged by `table_row`) are the amount before them
+    restated in another currency: {start of that amount: its equivalents}, never amounts of their own.
+
+    :param amounts: the row's amounts, sorted by offset.
+    :returns: (the amounts left, their equivalents).
+    """
+    kept: list[Amount] = []
+    out: dict[int, tuple[Amount, ...]] = {}
+    for a in amounts:
+        if EQUIVALENT_FLAG not in a.flags:
+            kept.append(a)
+        elif kept and a.currency and a.currency != kept[-1].currency:
+            out[kept[-1].start] = (*out.get(kept[-1].start, ()), a)
+    return kept, out
+
+
 @dataclass
 class _PageState:
     prev_actor: str | None = None  # actor of the previous unit (its commitment, or its donor mention)
+    # (header, actor) of the previous table row: a blank actor cell below it repeats that actor (a merged cell)
+    row_actor: tuple[tuple[str, ...], str] | None = None
     prev_total: bool = False
     heading_actor: str | None = None
     last_event: str | None = None
@@ -623,11 +643,19 @@ def _extract_unit(
 
     amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None
+    column_equivalents: dict[int, tuple[Amount, ...]] = {}
     if unit.header is not None:
-        row_actor, amounts = table_row(text, unit, amounts, _table_donor(unit, state))
+        above = state.row_actor[1] if state.row_actor and state.row_actor[0] == unit.header else None
+        row_actor, amounts = table_row(text, unit, amounts, _table_donor(unit, state), above)
+        state.row_actor = (unit.header, row_actor) if row_actor is not None else None
         if row_actor is None:
             amounts = []
+        amounts, column_equivalents = _fold_column_equivalents(amounts)
+    else:
+        state.row_actor = None
     amounts, equivalents = pair_equivalents(text, amounts)
+    for start, extra in column_equivalents.items():
+        equivalents[start] = (*equivalents.get(start, ()), *extra)
     sentence_event = detect_event(quote) or detect_event_by_month(quote, date)
     if sentence_event is None and "conferencia" in folded and state.last_event:
         sentence_event = state.last_event
@@ -695,6 +723,8 @@ def _extract_unit(
             or _CONVERSION_RE.search(before)
             or _PENDING_BEFORE_RE.search(before[-60:])
             or _CUMULATIVE_BEFORE_RE.search(before[-120:])
+            or _cumulative_span(before, after)
+            or (unit.header is None and _implementer_own_use(mentions, amount, zone_start, folded, s, after))
             or (skipped_previous and status_hit is None)
             or pending_column(text, unit, amount)
             or _EXCHANGE_BEFORE_RE.search(before[-50:])
@@ -1025,6 +1055,80 @@ def _unknown_item_name(text: str, mentions, amount: Amount, zone_start: int) -> 
     if any(first.startswith(k) for keys in HEADER_KEYS.values() for k in keys) or first in ("total", "subtotal"):
         return False  # "- Monto total: USD 2 millones", "- Estado: ...": a field name
     return not any(m.start(2) <= x.start < m.end(2) for x in mentions)
+
+
+# "sumó AUD 9 millones entre 2015 y 2020", "entre 2019 y 2022 alcanzó USD 30 millones": a sum over years is a
+# cumulative figure for context, not a commitment.
+_SUM_VERB_END_RE = re.compile(
+    r"\b(?:sumo|sumaron|suma|suman|totalizo|totalizaron|acumulo|acumularon|ascendio|ascendieron|alcanzo|alcanzaron)"
+    r"(?:\s{1,3}(?:a|un\s+total\s+de|en\s+total))?\s{0,3}$"
+)
+_YEAR_SPAN_RE = re.compile(r"\b(?:entre|desde)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\s{1,3}(?:y|a|hasta)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\b")
+
+
+def _cumulative_span(before: str, after: str) -> bool:
+    """Whether a sum verb states the amount over a span of years ("sumó AUD 9 millones entre 2015 y 2020").
+
+    :param before: folded text of the amount's clause before it.
+    :param after: folded text right after it.
+    """
+    if not _SUM_VERB_END_RE.search(before[-40:]):
+        return False
+    return bool(_YEAR_SPAN_RE.match(after.lstrip(" ,")) or _YEAR_SPAN_RE.search(before[-120:]))
+
+
+# What a UN agency or NGO that implements others' funds does with money it holds: receives it ("La OIM informó que
+# recibió USD 4 millones"), or allocates it ("el ACNUR destinará USD 2,3 millones a los albergues", "la agencia
+# destinará USD 600.000 de estos recursos"). Neither is a donor's commitment; its own funds ("de sus fondos propios")
+# are.
+_ALLOCATE_END_RE = re.compile(
+    r"\b(?:destinara|destinaran|destina|destinan|asignara|asignaran|invertira|invertiran|dedicara|dedicaran|utilizara|"
+    r"utilizaran|empleara|emplearan)\s{0,3}$"
+)
+_RECEIVED_FUNDS_AFTER_RE = re.compile(
+    r"\s{0,3}de\s{1,3}(?:estos|esos|dichos|tales|los|sus|aquellos)\s{1,3}(?:recursos|fondos|aportes|montos)\b"
+    r"(?!\s{1,3}propios)"
+)
+_OWN_FUNDS_RE = re.compile(r"\b(?:fondos|recursos)\s{1,3}propios\b")
+
+
+def _implementer_own_use(mentions, amount: Amount, zone_start: int, folded: str, base: int, after: str) -> bool:
+    """Whether an implementing agency receives or allocates the amount (see above): the last actor named before it
+    in its clause is an implementer with a receiving or allocating verb, or an allocating verb takes it "de estos
+    recursos".
+
+    :param mentions: the unit's actor mentions.
+    :param amount: the amount.
+    :param zone_start: start of the amount's clause (after the previous amount).
+    :param folded: the folded unit text (offset `base`).
+    :param after: folded text right after the amount.
+    """
+    between_start = max(zone_start, amount.start - _OWN_FUNDS_GAP)
+    lead = folded[between_start - base : amount.start - base]
+    if _ALLOCATE_END_RE.search(lead[-30:]) and _RECEIVED_FUNDS_AFTER_RE.match(after):
+        return True
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before or not before[-1].info.implementer or amount.start - before[-1].end > _OWN_FUNDS_GAP:
+        return False
+    between = folded[before[-1].end - base : amount.start - base]
+    if _OWN_FUNDS_RE.search(folded[before[-1].end - base : min(len(folded), amount.end - base + 60)]):
+        return False
+    if any(m.info.donor for m in mentions if before[-1].end <= m.start < amount.start):
+        return False
+    if _ALLOCATE_END_RE.search(between[-30:]):
+        return True
+    # a receipt is a donor's payment ("el ACNUR informó haber recibido SEK 60 millones" of Sweden's pledge, "recibió
+    # USD 4 millones del Gobierno de los Estados Unidos") unless it sums what came from all ("recibió un total de
+    # USD 41 millones", "USD 4 millones de sus distintos donantes")
+    tail = folded[amount.end - base : amount.end - base + 80]
+    return _receives(between) and bool(_AGGREGATE_BEFORE_RE.search(between[-40:]) or _FROM_ALL_AFTER_RE.match(tail))
+
+
+_AGGREGATE_BEFORE_RE = re.compile(r"\b(?:un\s+total\s+de|en\s+total|en\s+conjunto|en\s+suma)\s{0,3}$")
+_FROM_ALL_AFTER_RE = re.compile(
+    r"\s{0,3}(?:de|por\s+parte\s+de)\s{1,3}(?:sus|los|las|diversos|distintos|varios|diferentes)\s{1,3}"
+    r"(?:(?:diversos|distintos|varios|diferentes)\s{1,3})?(?:donantes|cooperantes|socios|financiadores|fuentes)\b"
+)
 
 
 _HOST_OWN_RE = re.compile(

@@ -22,7 +22,7 @@ previous page without its header row is read under the header and caption of the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -35,6 +35,9 @@ from indexing.text.tables import cell_spans, is_table_row
 from indexing.text.tokens import fold_same_length
 
 __all__ = [
+    "BLANK_CELL_RE",
+    "EQUIVALENT_COLUMN_RE",
+    "EQUIVALENT_FLAG",
     "HEADER_KEYS",
     "SCALE_NOTE_RE",
     "Unit",
@@ -177,7 +180,7 @@ def cell_of(text: str, unit: Unit, pos: int) -> int | None:
 
 
 def table_row(
-    text: str, unit: Unit, amounts: list[Amount], default_actor: str | None = None
+    text: str, unit: Unit, amounts: list[Amount], default_actor: str | None = None, above_actor: str | None = None
 ) -> tuple[str | None, list[Amount]]:
     """Row actor (first donor named in the actor column; `TOTAL_ACTOR` for a total row) and the row's amounts (bare
     numbers of the amount column included). Rows naming two unrelated donors in the actor column ("BID y Banco
@@ -185,6 +188,8 @@ def table_row(
 
     :param default_actor: the donor a table with no actor column belongs to (named by its heading or caption:
         "Cuadro 2. Anuncios de Dinamarca"), for rows whose first column is the conference.
+    :param above_actor: the actor of the row above in the same table: a blank (or ditto) actor cell repeats it, as
+        a merged cell does ("| Qatar | 5 | ... |" then "| | 3 | ... |": both rows are Qatar's).
     """
     cells = row_cells(text, unit)
     named = column(unit, "actor")
@@ -200,6 +205,8 @@ def table_row(
             return None, []
         return default_actor, _row_amounts(text, unit, amounts, cells, None)
     a, b = cells[col]
+    if above_actor is not None and above_actor != TOTAL_ACTOR and BLANK_CELL_RE.fullmatch(text, a, b):
+        return above_actor, _row_amounts(text, unit, [x for x in amounts if not (a <= x.start < b)], cells, col)
     # Under a header naming the source column ("Organización", "Fuente", "Fondo"), a UN agency or an NGO listed
     # there gives its own funds; in an unnamed first column it may be a channel, so only donors count.
     found = [m for m in find_actors(text[a:b]) if m.info.donor or (named is not None and m.info.can_fund)]
@@ -210,6 +217,14 @@ def table_row(
     else:
         actor = found[0].canonical
     return actor, _row_amounts(text, unit, [x for x in amounts if not (a <= x.start < b)], cells, col)
+
+
+# An empty actor cell, or one that repeats the cell above ("—", "〃", "ídem"): the row above's actor (a merged cell).
+BLANK_CELL_RE = re.compile(r"\s{0,40}(?:[-\u2013\u2014\u3003\"'.]{1,3}|[ií]dem\.?|id\.)?\s{0,40}")
+# A header cell of figures restating another column's amount in another currency: "Equivalente (USD)",
+# "Equivalente en dólares", "Contravalor en EUR". Its figures are equivalents, never amounts of their own.
+EQUIVALENT_COLUMN_RE = re.compile(r"\s{0,3}(?:equivalen\w{0,4}|contravalor|conversion)\b")
+EQUIVALENT_FLAG = "equivalente_columna"
 
 
 def _row_amounts(
@@ -233,6 +248,14 @@ def _row_amounts(
         ):
             continue
         if any(ca <= x.start < cb for x in amounts):
+            if EQUIVALENT_COLUMN_RE.match(header[i]):
+                eq_currency = currency_in(header[i]) or currency_in(unit.caption)
+                amounts[:] = [
+                    replace(x, currency=x.currency or eq_currency, flags=(*x.flags, EQUIVALENT_FLAG))
+                    if ca <= x.start < cb
+                    else x
+                    for x in amounts
+                ]
             continue
         m = BARE_NUMBER_RE.fullmatch(text, ca, cb)
         parsed = parse_number(m.group(1)) if m else None
@@ -243,6 +266,13 @@ def _row_amounts(
             value *= Decimal(10) ** 6
         else:
             value *= column_scale(header[i], fold_same_length(own_unit or unit.caption))
+        if EQUIVALENT_COLUMN_RE.match(header[i]):
+            # the same amount in the header's currency: never the row's currency column
+            eq_currency = currency_in(header[i]) or currency_in(unit.caption)
+            if eq_currency is not None:
+                end = m.end(2) if m.group(2) else m.end(1)
+                amounts.append(Amount(value, eq_currency, m.start(1), end, m.group(0).strip(), (EQUIVALENT_FLAG,)))
+            continue
         currency = (
             row_currency(text, unit)
             or currency_in(header[i])
@@ -380,7 +410,22 @@ def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | Non
         hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
         if hits:
             return str(hits[0].value), True
+    if weak is None and any(TRANCHE_CELL_RE.fullmatch(fold_same_length(text[a:b])) for a, b in cells):
+        # "| Qatar | Bruselas 2023 | Segundo tramo | 1,8 millones |": a row naming the tranche it reports is a
+        # payment made, unless the table is a schedule of payments to come
+        if not SCHEDULE_RE.search(fold_same_length(unit.caption[:300])):
+            return "desembolsado", True
     return weak
+
+
+# A cell naming a tranche of a payment: "Primer tramo", "Segundo desembolso", "Desembolso único", "Saldo final".
+TRANCHE_CELL_RE = re.compile(
+    r"\s{0,3}(?:(?:primer|primera|segundo|segunda|tercer|tercera|cuarto|cuarta|quinto|quinta|ultimo|ultima|unico|"
+    r"unica|\d{1,2}\s{0,2}[.oa]?)\s{1,3})?(?:tramo|desembolso|cuota|pago|transferencia)(?:\s{1,3}(?:unic[oa]|final|"
+    r"inicial))?\s{0,3}|\s{0,3}saldo\s{1,3}final\s{0,3}"
+)
+# A caption of payments to come, where a tranche row is planned: "Cronograma de desembolsos", "Desembolsos previstos".
+SCHEDULE_RE = re.compile(r"\b(?:cronograma|calendario|previst\w*|programad\w*|proyectad\w*|por\s+desembolsar)\b")
 
 
 def pending_column(text: str, unit: Unit, amount: Amount) -> bool:
