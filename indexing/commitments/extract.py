@@ -496,6 +496,9 @@ def pair_equivalents(text: str, amounts: list[Amount]) -> tuple[list[Amount], di
             b = amounts[j]
             between = fold_same_length(text[a.end : b.start]) if b.start - a.end <= 40 else ""
             close = _EQUIV_CLOSE_RE.match(text, b.end)
+            if between and _EQUIV_OPEN_RE.match(between) and close and b.currency == a.currency and b.value == a.value:
+                j += 1  # "cinco millones de dólares (USD 5.000.000)": the same amount restated in figures
+                continue
             if not (between and _EQUIV_OPEN_RE.match(between) and close and b.currency and a.currency != b.currency):
                 break
             equivalents[a.start] = (*equivalents.get(a.start, ()), b)
@@ -538,6 +541,8 @@ class _PageState:
     prev_actor: str | None = None  # actor of the previous unit (its commitment, or its donor mention)
     # (header, actor) of the previous table row: a blank actor cell below it repeats that actor (a merged cell)
     row_actor: tuple[tuple[str, ...], str] | None = None
+    # the donor of the last amount, kept across sentences that name no one (see `_extract_unit`)
+    carried_actor: str | None = None
     prev_total: bool = False
     heading_actor: str | None = None
     last_event: str | None = None
@@ -677,6 +682,10 @@ def _extract_unit(
             the_event, event_explicit = event, event is not None
     if not amounts:
         if unit.header is None:
+            # "Los acuerdos fueron suscritos el 2 de octubre." names no one: the donor just named stays in scope for
+            # a stage of its pledge in the next sentence ("El primer tramo de la donación, por USD 2 millones, ...")
+            neutral = not mentions and not is_heading
+            state.carried_actor = (state.prev_actor or state.carried_actor) if neutral else None
             state.prev_actor = (
                 donors[0].canonical if is_heading and donors else donors[-1].canonical if donors else None
             )
@@ -871,6 +880,7 @@ def _extract_unit(
     if unit.header is not None:
         results = _merge_row_stages(results)
     compromisos = [c for c in results if c.kind == "compromiso"]
+    state.carried_actor = None
     if compromisos:
         state.prev_total = compromisos[-1].is_total
         state.prev_actor = None if state.prev_total else compromisos[-1].actor
@@ -1131,6 +1141,14 @@ _FROM_ALL_AFTER_RE = re.compile(
 )
 
 
+# A stage of a pledge already named: "el primer tramo", "el segundo desembolso", "de la donación", "del préstamo".
+_DEFINITE_STAGE_RE = re.compile(
+    r"\b(?:(?:primer|segundo|tercer|cuarto|quinto|ultimo|nuevo)\s{1,3}(?:tramo|desembolso|pago)|"
+    r"(?:de|del)\s{1,3}(?:la|el|dicha|dicho|esta|este|esa|ese)?\s{0,3}(?:donacion|aporte|contribucion|prestamo|"
+    r"compromiso|convenio|acuerdo))\b"
+)
+
+
 _HOST_OWN_RE = re.compile(
     r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara|invirtio|invierte|invertira|"
     r"gasto|gastara)\b"
@@ -1274,6 +1292,8 @@ def _choose_actor(
             return None, False
         if state.prev_actor:
             return state.prev_actor, False
+        if state.carried_actor and _DEFINITE_STAGE_RE.search(folded[zone_start - base : amount.start - base]):
+            return state.carried_actor, False
         if state.heading_actor:
             return state.heading_actor, False
     subjects = [m for m in following if roles[id(m)] == "subject"]
