@@ -38,17 +38,19 @@ class ActorInfo:
     parent: str | None = None
     host: bool = False
     implementer: bool = False
+    south_south: bool = False  # a host that also gives South–South cooperation (México through the AMEXCID)
 
     @property
     def donor(self) -> bool:
-        """True for actors that can pledge: not a host country, not an implementing UN agency, not a collective."""
-        return not (self.host or self.implementer or self.type == "colectivo")
+        """True for actors that can pledge: not a host country (unless it gives South–South cooperation), not an
+        implementing UN agency, not a collective."""
+        return not ((self.host and not self.south_south) or self.implementer or self.type == "colectivo")
 
     @property
     def can_fund(self) -> bool:
         """True for actors that can give funds of their own: donors, and implementing agencies and NGOs when a
         record says so (the subject of a funding verb, the source column of a table)."""
-        return not (self.host or self.type == "colectivo")
+        return not ((self.host and not self.south_south) or self.type == "colectivo")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def _gazetteer() -> tuple[dict[str, ActorInfo], PhraseMatcher, PhraseMatcher]:
             entry.get("parent"),
             bool(entry.get("host", False)),
             bool(entry.get("implementer", False)),
+            bool(entry.get("south_south", False)),
         )
         infos[info.name] = info
         phrases.append((info.name, info.name))

@@ -130,7 +130,7 @@ _BULLET_RE = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z]\)
 _TABLE_SEP_RE = re.compile(r"^[\s|:\-]+$")
 # "Las donaciones de Alemania y Francia suman EUR 28 millones": a sum of several donors, marked as a total.
 _SUM_BEFORE_RE = re.compile(
-    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,140}$"
+    r"\b(?:suman|sumaron|sumarian|totalizan|totalizaron|en\s+conjunto|entre\s+ambos)\b[^.;]{0,200}$"
 )
 _FIELD_RE = re.compile(r"\W{0,3}[^\W\d_]{2,25}(?:\s[^\W\d_]{1,15}){0,2}\s{0,2}:\s")
 _NUMBERED_CAPTION_RE = re.compile(r"\s*(?:cuadro|tabla|table|anexo)\s+\d")
@@ -348,7 +348,7 @@ _HYPOTHETICAL_AFTER_RE = re.compile(
 # Consejo": an offer conditional on a later decision, read to the end of the amount's clause.
 _CONDITIONAL_AFTER_RE = re.compile(
     r"^[^.;]{0,100}?\b(?:que\s+dependera|dependera\s+de|dependiendo\s+de|condicionad[oa]s?\s+a|"
-    r"sujet[oa]s?\s+a\s+(?:la\s+)?aprobacion)\b"
+    r"sujet[oa]s?\s+a\s+(?:la\s+)?(?:aprobacion|confirmacion)|a\s+ser\s+confirmad[oa]s?|pendientes?\s+de\s+confirmacion)\b"
 )
 # "Queda un saldo pendiente de CAD 6,2 millones", "el desembolso acumulado ... alcanza EUR 41 millones": what is
 # still due, or the sum of years of payments, is not a stage of one commitment.
@@ -733,6 +733,7 @@ def _extract_unit(
             or _PENDING_BEFORE_RE.search(before[-60:])
             or _CUMULATIVE_BEFORE_RE.search(before[-120:])
             or _cumulative_span(before, after)
+            or _PROJECT_COST_BEFORE_RE.search(before[-60:])
             or (unit.header is None and _implementer_own_use(mentions, amount, zone_start, folded, s, after))
             or (skipped_previous and status_hit is None)
             or pending_column(text, unit, amount)
@@ -1149,6 +1150,64 @@ _DEFINITE_STAGE_RE = re.compile(
 )
 
 
+# "el total anunciado en la conferencia asciende a", "el total de los anuncios ascendió a": the conference's total,
+# whoever reports it.
+_EVENT_TOTAL_BEFORE_RE = re.compile(
+    r"\bel\s{1,3}total\s{1,3}(?:anunciado|comprometido|recaudado|movilizado|de\s{1,3}(?:los\s{1,3})?(?:anuncios|compromisos|aportes))"
+    r"\b[^.;]{0,60}\b(?:asciende|ascendio|alcanza|alcanzo|suma|sumo|llega|llego|es|fue)\b[^.;]{0,12}$"
+)
+_RECEPTION_RE = re.compile(r"\b(?:recepcion|recibi\w*|recibid[oa]s?)\b")
+
+
+def _implementer_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: int) -> bool:
+    """Whether an implementing agency, the last actor named before `amount` in its clause, states it received it
+    ("La OPS confirmó la recepción de US$ 2 millones", "El PMA informó que recibió alimentos por US$ 3 millones"):
+    the payment of the donor in scope."""
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before or not before[-1].info.implementer or amount.start - before[-1].end > _OWN_FUNDS_GAP:
+        return False
+    between = folded[before[-1].end - base : amount.start - base]
+    return bool(_RECEPTION_RE.search(between)) and not _GIVING_RE.search(between)
+
+
+_NGO_GIVING_RE = re.compile(
+    r"\b(?:anuncio|anunciaron|comprometio|comprometieron|aporto|aportara|aporta|dono|donara|ofrecio|otorgo|"
+    r"desembolso|financio|financiara)\b"
+)
+
+
+def _giving_ngo(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int):
+    """The NGO or foundation that is the subject of a giving verb right before `amount` ("Save the Children anunció
+    alrededor de US$ 1,2 millones", "HIAS comprometió USD 750.000"): it gives its own funds. None otherwise."""
+    before = [m for m in mentions if zone_start <= m.start and m.end <= amount.start]
+    if not before:
+        return None
+    m = before[-1]
+    if m.info.type not in ("ong", "fundación") or amount.start - m.end > 60:
+        return None
+    between = folded[m.end - base : amount.start - base]
+    if _RECEPTION_RE.search(between):
+        return None
+    # its own verb right after its name ("Save the Children anunció", "HIAS (ONG) ha comprometido"), whatever role
+    # a preceding "para" gave the name
+    verb = _NGO_VERB_FIRST_RE.match(between)
+    if verb is None and not (roles[id(m)] == "subject" and _NGO_GIVING_RE.search(between)):
+        return None
+    return m
+
+
+_NGO_VERB_FIRST_RE = re.compile(
+    r"\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}(?:ya\s{1,3})?(?:ha\s{1,3}|han\s{1,3}|tambien\s{1,3})?"
+    r"(?:anuncio|anunciaron|comprometio|comprometieron|aporto|aportara|aporta|dono|donara|ofrecio|otorgo|desembolso|"
+    r"financio|financiara|anunciado|comprometido|aportado|donado|desembolsado)\b"
+)
+
+
+# "El proyecto tiene un costo total de US$ 200.000: el Uruguay aporta US$ 120.000 y el Perú ...": the cost of a
+# project its contributors share, not anyone's commitment.
+_PROJECT_COST_BEFORE_RE = re.compile(r"\b(?:costo|coste|presupuesto)\s{1,3}(?:total\s{1,3})?(?:de|es\s+de|asciende\s+a)\s{0,3}$")
+
+
 _HOST_OWN_RE = re.compile(
     r"\b(?:contrapartida|aportara|aporta|aporto|financiara|financia|cofinanciara|invirtio|invierte|invertira|"
     r"gasto|gastara)\b"
@@ -1198,7 +1257,14 @@ def _host_receipt(mentions, amount: Amount, zone_start: int, folded: str, base: 
     if not before or not before[-1].info.host or amount.start - before[-1].end > _OWN_FUNDS_GAP:
         return False
     between = folded[before[-1].end - base : amount.start - base]
+    if before[-1].info.south_south:
+        # "el Uruguay aporta US$ 120.000" to a project in the Perú is South–South cooperation; what it receives, or
+        # spends of its own budget or as a counterpart, is not
+        return bool(_RECEIPT_RE.search(between) or _SOUTH_SOUTH_OWN_RE.search(between))
     return bool(_RECEIPT_RE.search(between) or _HOST_OWN_RE.search(between))
+
+
+_SOUTH_SOUTH_OWN_RE = re.compile(r"\b(?:contrapartida|presupuesto|presupuestal|gasto|gastara|invirtio|invierte)\b")
 
 
 def _own_funds_subject(mentions, roles, amount: Amount, zone_start: int, folded: str, base: int) -> str | None:
@@ -1235,7 +1301,9 @@ def _choose_actor(
     subject_unknown: bool = False,
 ) -> tuple[str | None, bool]:
     """(actor, is_total) governing `amount`; see the module docstring for the order of the rules."""
-    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 180) - base : amount.start - base]):
+    if _EVENT_TOTAL_BEFORE_RE.search(folded[max(zone_start, amount.start - 120) - base : amount.start - base]):
+        return TOTAL_ACTOR, True  # "la Comisión Europea informó que el total anunciado en la conferencia asciende a"
+    if _SUM_BEFORE_RE.search(folded[max(zone_start, amount.start - 240) - base : amount.start - base]):
         named = {rollup_name(m.canonical) for m in mentions if zone_start <= m.start and m.end <= amount.start
                  and m.info.can_fund}
         if len(named) >= 2:
@@ -1259,8 +1327,18 @@ def _choose_actor(
     in_zone = [m for m in preceding if m.start >= zone_start]
     if in_zone and _receives(folded[in_zone[-1].end - base : amount.start - base]):
         return None, False  # "El fondo multidonante recibió en 2022 más de USD 11 millones de ocho países"
+    ngo = _giving_ngo(mentions, roles, amount, zone_start, folded, base)
+    if ngo is not None and (not in_zone or ngo.start > in_zone[-1].end):
+        return ngo.canonical, False  # "Save the Children anunció alrededor de US$ 1,2 millones"
     if in_zone:
-        return in_zone[-1].canonical, False
+        # "La Embajada de México informó que la AMEXCID ... firmaron", "La AUCI y la APCI firmaron ... al que el
+        # Uruguay aporta": a country and its agency in one clause name one donor, the country
+        first = len(in_zone) - 1
+        while first > 0 and same_family(in_zone[first - 1].canonical, in_zone[-1].canonical):
+            first -= 1
+        top = rollup_name(in_zone[-1].canonical)
+        country = next((m for m in in_zone[first:] if m.canonical == top), None)
+        return (country or in_zone[-1]).canonical, False
     following = [m for m in mentions if amount.end <= m.start < zone_end and m.info.donor]
     agents = [m for m in following if roles[id(m)] == "agent"]
     if len({m.canonical for m in agents}) == 1:
@@ -1271,6 +1349,9 @@ def _choose_actor(
     own = None if donors else _own_funds_subject(mentions, roles, amount, zone_start, folded, base)
     if not donors and budget and own is None:
         return None, False  # a host institution spending its own budget, not a donor's commitment
+    if not donors and _implementer_receipt(mentions, amount, zone_start, folded, base):
+        # "La OPS confirmó la recepción de US$ 2 millones": the payment of the donor just named, not the agency's
+        return state.prev_actor or state.carried_actor, False
     if not donors:
         if state.prev_total or strong_total:
             if _received_from_no_one(mentions, amount, zone_start, folded, base) or _host_subject(
