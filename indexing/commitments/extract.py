@@ -332,7 +332,11 @@ _HYPOTHETICAL_BEFORE_RE = re.compile(
     r"(?:disposicion|dispuest[oa]s?)\s+a\s+(?:financiar|aportar|contribuir|movilizar|otorgar|destinar|conceder|prestar))\b"
 )
 # "de € 1,5 millones, se encuentra en trámite": an amount still being processed is not a commitment stage yet.
-_PENDING_AFTER_RE = re.compile(r"^[^.;|]{0,40}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar)\b")
+# "el acuerdo de US$ 2 millones ... se firmará en Doha en los próximos días": a signature to come is no stage yet.
+_PENDING_AFTER_RE = re.compile(
+    r"^[^.;|]{0,60}?\b(?:se\s+encuentra\s+en\s+tramite|esta\s+en\s+tramite|por\s+firmar|se\s+firmara|se\s+firmaran|"
+    r"se\s+suscribira|se\s+suscribiran)\b"
+)
 # "El Banco Mundial y el BID presentaron de manera conjunta ...": a joint statement has no single actor.
 _JOINT_RE = re.compile(r"\b(?:de\s+manera\s+conjunta|en\s+forma\s+conjunta|conjuntamente)\b")
 # "1 USD = S/ 3,71", "tipo de cambio de S/ 3,98 por euro": a rate, not money given.
@@ -636,6 +640,13 @@ def _extract_unit(
     folded = fold_same_length(quote)
     mentions = [ActorMention(m.canonical, m.start + s, m.end + s, m.surface, m.info) for m in find_actors(quote)]
     roles = _roles(folded, mentions, s)
+    for k, m in enumerate(mentions):
+        if m.info.type in ("ong", "fundación") and _NGO_VERB_FIRST_RE.match(folded, m.end - s, min(len(folded), m.end - s + 90)):
+            # "HIAS comprometió además USD 150.000 ..., de los cuales ejecutó USD 95.000": an NGO or foundation giving
+            # its own funds is the donor of its clause
+            giver = replace(m, info=replace(m.info, implementer=False))
+            roles[id(giver)] = "subject"
+            mentions[k] = giver
     donors = [m for m in mentions if m.info.donor and roles[id(m)] in ("subject", "agent", "counterpart")]
     is_heading = len(quote.split()) <= 7 and not find_amounts(quote) and unit.header is None
     # "Proyecto: Integración local en Arequipa", "Estado: comprometido": a field of a record block ("Cooperante:
@@ -1100,6 +1111,7 @@ _RECEIVED_FUNDS_AFTER_RE = re.compile(
     r"\s{0,3}de\s{1,3}(?:estos|esos|dichos|tales|los|sus|aquellos)\s{1,3}(?:recursos|fondos|aportes|montos)\b"
     r"(?!\s{1,3}propios)"
 )
+_FUTURE_RECEIPT_RE = re.compile(r"\b(?:recibira|recibiran|preve\s+recibir|prevé\s+recibir|espera\s+recibir)\b")
 _OWN_FUNDS_RE = re.compile(r"\b(?:fondos|recursos)\s{1,3}propios\b")
 
 
@@ -1122,6 +1134,8 @@ def _implementer_own_use(mentions, amount: Amount, zone_start: int, folded: str,
     if not before or not before[-1].info.implementer or amount.start - before[-1].end > _OWN_FUNDS_GAP:
         return False
     between = folded[before[-1].end - base : amount.start - base]
+    if _FUTURE_RECEIPT_RE.search(between):
+        return True  # "de ese monto, el ACNUR recibirá US$ 3 millones": a share still to come
     if _OWN_FUNDS_RE.search(folded[before[-1].end - base : min(len(folded), amount.end - base + 60)]):
         return False
     if any(m.info.donor for m in mentions if before[-1].end <= m.start < amount.start):
@@ -1197,9 +1211,9 @@ def _giving_ngo(mentions, roles, amount: Amount, zone_start: int, folded: str, b
 
 
 _NGO_VERB_FIRST_RE = re.compile(
-    r"\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}(?:ya\s{1,3})?(?:ha\s{1,3}|han\s{1,3}|tambien\s{1,3})?"
+    r"\s{0,3}(?:\([^()]{0,40}\)\s{0,3})?,?\s{0,3}(?:ya\s{1,3})?(?:ha\s{1,3}|han\s{1,3}|tambien\s{1,3}|asimismo\s{1,3})?"
     r"(?:anuncio|anunciaron|comprometio|comprometieron|aporto|aportara|aporta|dono|donara|ofrecio|otorgo|desembolso|"
-    r"financio|financiara|anunciado|comprometido|aportado|donado|desembolsado)\b"
+    r"financio|financiara|anunciado|comprometido|aportado|donado|desembolsado)\b(?:\s{1,3}(?:ademas|tambien|asimismo)\b)?"
 )
 
 

@@ -315,7 +315,7 @@ def column_scale(header_cell: str, caption: str) -> Decimal:
 
 
 _TOTAL_CELL_RE = re.compile(r"\s*(?:total|totales|suma|subtotal)\b")
-CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\ben|\()\s+|\(")
+CURRENCY_CUE_RE = re.compile(r"(?:\bmillones\s+de|\bmiles\s+de|\ben|\()\s+|\(")
 
 
 @lru_cache(maxsize=512)
