@@ -89,6 +89,7 @@ from indexing.commitments.phrases import (
     status_matcher,
 )
 from indexing.commitments.tables import (
+    BLANK_CELL_RE,
     EQUIVALENT_FLAG,
     HEADER_KEYS,
     SCALE_NOTE_RE,
@@ -523,6 +524,39 @@ def qualifier_before(text: str, start: int) -> str | None:
 # --- extraction -----------------------------------------------------------------------------------------------
 
 
+# A pledge restated at a new amount: "elevó su compromiso a EUR 1,6 millones", "el aporte se reducía a US$ 7
+# millones", "elevado desde EUR 1 millón a EUR 1,6 millones", "lo confirmó a inicios de 2022 por US$ 400.000". The
+# stage is flagged so linking can join it to the pledge it revises (`indexing.commitments.link`).
+REVISED_FLAG = "monto_revisado"
+_REVISION_BEFORE_RE = re.compile(
+    r"\b(?:elevo|elevaron|elevado|elevada|aumento|aumentaron|aumentado|aumentada|amplio|ampliaron|ampliado|ampliada|"
+    r"incremento|incrementaron|incrementado|incrementada|redujo|redujeron|reducido|reducida|reducia|reduce|reviso|"
+    r"revisado|revisada|ajusto|ajustado|ajustada)\b(?:(?!\.\s)[^;\n]){0,80}?\ba\s{1,3}$"
+    r"|\bconfirm(?:o|aron|ado|ada)\b(?:(?!\.\s)[^;\n]){0,60}?\bpor\s{1,3}$"
+)
+
+
+def _revises(text: str, unit_start: int, amount: Amount) -> bool:
+    """Whether the words before `amount` (within its unit, at most 110 characters) restate a pledge at a new
+    amount (see `_REVISION_BEFORE_RE`)."""
+    before = fold_same_length(text[max(unit_start, amount.start - 110) : amount.start])
+    return _REVISION_BEFORE_RE.search(before) is not None
+
+
+def _blank_actor_cell(text: str, unit: Unit) -> bool:
+    """Whether a table row's actor cell (the donor column, else the first) is blank or a ditto mark."""
+    cells = row_cells(text, unit)
+    col = column(unit, "actor") or 0
+    return col < len(cells) and BLANK_CELL_RE.fullmatch(text, *cells[col]) is not None
+
+
+def _blank_event_cell(text: str, unit: Unit) -> bool:
+    """Whether a table row's "Conferencia" cell is blank or a ditto mark (a cell merged with the one above)."""
+    cells = row_cells(text, unit)
+    col = column(unit, "event")
+    return col is not None and col < len(cells) and BLANK_CELL_RE.fullmatch(text, *cells[col]) is not None
+
+
 def _fold_column_equivalents(amounts: list[Amount]) -> tuple[list[Amount], dict[int, tuple[Amount, ...]]]:
     """A table row's figures of an "Equivalente (USD)" column (flagged by `table_row`) are the amount before them
     restated in another currency: {start of that amount: its equivalents}, never amounts of their own.
@@ -544,7 +578,7 @@ def _fold_column_equivalents(amounts: list[Amount]) -> tuple[list[Amount], dict[
 class _PageState:
     prev_actor: str | None = None  # actor of the previous unit (its commitment, or its donor mention)
     # (header, actor) of the previous table row: a blank actor cell below it repeats that actor (a merged cell)
-    row_actor: tuple[tuple[str, ...], str] | None = None
+    row_actor: tuple[tuple[str, ...], str, str | None] | None = None  # with the row's stated conference
     # the donor of the last amount, kept across sentences that name no one (see `_extract_unit`)
     carried_actor: str | None = None
     prev_total: bool = False
@@ -659,11 +693,13 @@ def _extract_unit(
 
     amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None
+    merged_row: tuple[tuple[str, ...], str, str | None] | None = None
     column_equivalents: dict[int, tuple[Amount, ...]] = {}
     if unit.header is not None:
-        above = state.row_actor[1] if state.row_actor and state.row_actor[0] == unit.header else None
+        above_row = state.row_actor if state.row_actor and state.row_actor[0] == unit.header else None
+        above = above_row[1] if above_row else None
         row_actor, amounts = table_row(text, unit, amounts, _table_donor(unit, state), above)
-        state.row_actor = (unit.header, row_actor) if row_actor is not None else None
+        merged_row = above_row if above_row and row_actor == above and _blank_actor_cell(text, unit) else None
         if row_actor is None:
             amounts = []
         amounts, column_equivalents = _fold_column_equivalents(amounts)
@@ -687,10 +723,16 @@ def _extract_unit(
         row_event = table_event(text, unit)
         if row_event:
             the_event, event_explicit = row_event, True
+        elif merged_row is not None and merged_row[2] is not None and _blank_event_cell(text, unit):
+            # "| | | Primer desembolso | 1,4 millones |" under "| Qatar (QFFD) | Bruselas 2023 | ...": the merged cells
+            # of the row above (donor and conference) are this row's too
+            the_event, event_explicit = merged_row[2], True
         elif column(unit, "event") is not None:
             # a blank "Conferencia" cell ("| Total | | 5.950 |"): the row is of no one conference, not the last
             # conference of the rows above
             the_event, event_explicit = event, event is not None
+    if unit.header is not None:
+        state.row_actor = (unit.header, row_actor, the_event if event_explicit else None) if row_actor else None
     if not amounts:
         if unit.header is None:
             # "Los acuerdos fueron suscritos el 2 de octubre." names no one: the donor just named stays in scope for
@@ -870,7 +912,7 @@ def _extract_unit(
                 status_explicit=explicit,
                 actor_rollup=None if is_total else rollup_name(actor),
                 amount_text=amount.text,
-                flags=amount.flags,
+                flags=(*amount.flags, REVISED_FLAG) if _revises(text, s, amount) else amount.flags,
                 equivalents=tuple(
                     Equivalent(float(x.value), x.currency) for x in equivalents.get(amount.start, ()) if x.currency
                 ),

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from indexing.commitments.actors import actor_info, rollup_name
 from indexing.commitments.dedup import instruments_compatible, recipients_conflict
-from indexing.commitments.extract import event_date
+from indexing.commitments.extract import REVISED_FLAG, event_date
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment
 
 __all__ = ["Chain", "link_commitments"]
@@ -59,7 +59,11 @@ class Chain:
 
     @property
     def pledged(self) -> float | None:
-        """Amount pledged or signed (largest non-disbursement stage), or None if only disbursements are known."""
+        """Amount pledged or signed (largest non-disbursement stage; the latest revised amount when the pledge was
+        raised or reduced), or None if only disbursements are known."""
+        revised = [c.amount for c in self.stages if c.status not in DISBURSED and REVISED_FLAG in c.flags]
+        if revised:
+            return revised[-1]
         amounts = [c.amount for c in self.stages if c.status not in DISBURSED]
         return max(amounts) if amounts else None
 
@@ -117,16 +121,62 @@ def _headroom(chain: Chain, anchor: float) -> float:
     return max([1.01, *(_HEADROOM.get(q or "", 1.01) for q in qualifiers)])
 
 
+# How far (characters, same page) the revised amount may stand from the pledge it revises: the same sentence or the
+# next ("Qatar anunció US$ 10 millones. ... el aporte se reducía a US$ 7 millones").
+_REVISION_REACH = 600
+
+
+def _distance(a: Commitment, b: Commitment) -> int | None:
+    """Characters between the nearest sources of `a` and `b` on one page of one record (0 when they overlap), or
+    None when no two are on the same page."""
+    gaps = [
+        max(0, max(x.char_start, y.char_start) - min(x.char_end, y.char_end))
+        for x in a.sources
+        for y in b.sources
+        if x.document_id == y.document_id and x.page == y.page
+    ]
+    return min(gaps) if gaps else None
+
+
+def _near(a: Commitment, b: Commitment) -> bool:
+    """Whether a source of `a` and one of `b` are on the same page of one record, at most `_REVISION_REACH` apart."""
+    gap = _distance(a, b)
+    return gap is not None and gap <= _REVISION_REACH
+
+
+def _revision_gap(chain: Chain, c: Commitment) -> int:
+    """How far `c` stands from the nearest pledge stage of the chain it revises (the pledge named closest to the new
+    amount is the one revised); a large number when it revises none."""
+    if not _revises(chain, c):
+        return 1 << 30
+    gaps = [_distance(s, c) for s in chain.stages if s.status not in DISBURSED]
+    return min(g for g in gaps if g is not None)
+
+
+def _revises(chain: Chain, c: Commitment) -> bool:
+    """Whether `c` restates the chain's pledge at a new amount: flagged as revised ("elevó su compromiso a ...")
+    next to one of the chain's pledge stages (the pledge it revises, named in the same or the previous sentence)."""
+    return REVISED_FLAG in c.flags and any(s.status not in DISBURSED and _near(s, c) for s in chain.stages)
+
+
 def _fits(chain: Chain, c: Commitment) -> bool:
     # Same actor family: guaranteed by the caller, which only offers chains of c's family (`_ChainIndex`).
     if chain.currency != c.currency:
         return False
+    if c.status not in DISBURSED and _revises(chain, c):
+        return _compatible(chain, c)  # the pledge raised or reduced: a new amount, no equality asked
     anchor = chain.pledged
     if c.status in DISBURSED:
         if anchor is not None and c.amount > anchor * _headroom(chain, anchor):
             return False
     elif anchor is not None and not _close(anchor, c.amount) or anchor is None and c.amount < chain.disbursed * 0.99:
         return False
+    return _compatible(chain, c)
+
+
+def _compatible(chain: Chain, c: Commitment) -> bool:
+    """Actor, recipient, instrument, conference and dates of `c` agree with every stage of the chain."""
+    anchor = chain.pledged
     for s in chain.stages:
         if not _same_actor(s.actor, c.actor):
             return False
@@ -181,7 +231,7 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     instrument = any(s.instrument != "unknown" and s.instrument == c.instrument for s in chain.stages)
     gap = abs((chain.pledged or chain.disbursed) - c.amount)
     equal = chain.pledged is not None and _close(chain.pledged, c.amount)
-    return (same_unit, exact, equal, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+    return (-_revision_gap(chain, c), same_unit, exact, equal, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
 
 
 def _evidence(chain: Chain, c: Commitment) -> bool:
@@ -226,6 +276,10 @@ class _ChainIndex:
             hits = [pos for _, pos in self.by_pledge[lo:hi]]
         return sorted(hits + self.no_pledge)
 
+    def everyone(self) -> list[int]:
+        """Every chain of the index, in chain order (for a revised pledge, whose amount is new)."""
+        return sorted([pos for _, pos in self.by_pledge] + self.no_pledge)
+
     def add(self, pos: int, pledged: float | None) -> None:
         if pledged is None:
             self.no_pledge.append(pos)
@@ -265,7 +319,8 @@ def link_commitments(commitments: list[Commitment]) -> list[Chain]:
         if family is None:
             family = families[c.actor] = rollup_name(c.actor)
         index = indexes.setdefault((family, c.currency), _ChainIndex())
-        fitting = [pos for pos in index.candidates(c) if _fits(chains[pos], c)]
+        candidates = index.everyone() if REVISED_FLAG in c.flags else index.candidates(c)
+        fitting = [pos for pos in candidates if _fits(chains[pos], c)]
         if c.status in DISBURSED and (len(fitting) > 1 or any(chains[pos].pledged is None for pos in fitting)):
             # several pledges of this donor could have been paid: only one the record ties it to, else its own
             fitting = [pos for pos in fitting if _evidence(chains[pos], c)]
