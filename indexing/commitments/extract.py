@@ -1007,6 +1007,12 @@ def _distributive_actors(donors, roles, amount: Amount, zone_start: int, folded:
     return names if len(names) >= 2 else []
 
 
+_PAID_PART_BEFORE_RE = re.compile(
+    r"\b(?:ejecuto|ejecutaron|ejecutado|ejecutados|desembolso|desembolsaron|desembolsado|desembolsados|transfirio|"
+    r"transfirieron|transferido|transferidos|pago|pagaron|pagado|pagados)\b[^.;]{0,25}$"
+)
+
+
 def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, near: bool) -> bool:
     """Whether `amount` is a part of an amount already stated, by sector, tranche or channel ("Del total, CAD 7
     millones se destinan a protección y CAD 5 millones a integración"): the breakdown marker opens the unit or the
@@ -1014,6 +1020,8 @@ def _is_breakdown(text: str, unit_start: int, zone_start: int, amount: Amount, n
     Perú", "De ese total, CAD 30 millones se asignarán al ACNUR y a la OIM") stays: `near` says so."""
     if near:
         return False  # an allocation to a country or an agency is a commitment to it
+    if _PAID_PART_BEFORE_RE.search(fold_same_length(text[max(zone_start, amount.start - 50) : amount.start])):
+        return False  # "de los cuales ejecutó USD 95.000": the part paid out is a stage of the pledge, not a share
     head = fold_same_length(text[unit_start : min(amount.start, unit_start + 120)])
     if _BREAKDOWN_BEFORE_RE.search(head):
         return True
