@@ -674,11 +674,12 @@ def _extract_unit(
     folded = fold_same_length(quote)
     mentions = [ActorMention(m.canonical, m.start + s, m.end + s, m.surface, m.info) for m in find_actors(quote)]
     roles = _roles(folded, mentions, s)
-    for k, m in enumerate(mentions):
-        if m.info.type in ("ong", "fundación") and _NGO_VERB_FIRST_RE.match(folded, m.end - s, min(len(folded), m.end - s + 90)):
+    for k, mention in enumerate(mentions):
+        tail = (mention.end - s, min(len(folded), mention.end - s + 90))
+        if mention.info.type in ("ong", "fundación") and _NGO_VERB_FIRST_RE.match(folded, *tail):
             # "HIAS comprometió además USD 150.000 ..., de los cuales ejecutó USD 95.000": an NGO or foundation giving
             # its own funds is the donor of its clause
-            giver = replace(m, info=replace(m.info, implementer=False))
+            giver = replace(mention, info=replace(mention.info, implementer=False))
             roles[id(giver)] = "subject"
             mentions[k] = giver
     donors = [m for m in mentions if m.info.donor and roles[id(m)] in ("subject", "agent", "counterpart")]
@@ -1135,7 +1136,9 @@ _SUM_VERB_END_RE = re.compile(
     r"\b(?:sumo|sumaron|suma|suman|totalizo|totalizaron|acumulo|acumularon|ascendio|ascendieron|alcanzo|alcanzaron)"
     r"(?:\s{1,3}(?:a|un\s+total\s+de|en\s+total))?\s{0,3}$"
 )
-_YEAR_SPAN_RE = re.compile(r"\b(?:entre|desde)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\s{1,3}(?:y|a|hasta)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\b")
+_YEAR_SPAN_RE = re.compile(
+    r"\b(?:entre|desde)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\s{1,3}(?:y|a|hasta)\s{1,3}(?:el\s{1,3})?(?:19|20)\d\d\b"
+)
 
 
 def _cumulative_span(before: str, after: str) -> bool:
@@ -1269,7 +1272,9 @@ _NGO_VERB_FIRST_RE = re.compile(
 
 # "El proyecto tiene un costo total de US$ 200.000: el Uruguay aporta US$ 120.000 y el Perú ...": the cost of a
 # project its contributors share, not anyone's commitment.
-_PROJECT_COST_BEFORE_RE = re.compile(r"\b(?:costo|coste|presupuesto)\s{1,3}(?:total\s{1,3})?(?:de|es\s+de|asciende\s+a)\s{0,3}$")
+_PROJECT_COST_BEFORE_RE = re.compile(
+    r"\b(?:costo|coste|presupuesto)\s{1,3}(?:total\s{1,3})?(?:de|es\s+de|asciende\s+a)\s{0,3}$"
+)
 
 
 _HOST_OWN_RE = re.compile(

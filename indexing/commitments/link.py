@@ -231,7 +231,9 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     instrument = any(s.instrument != "unknown" and s.instrument == c.instrument for s in chain.stages)
     gap = abs((chain.pledged or chain.disbursed) - c.amount)
     equal = chain.pledged is not None and _close(chain.pledged, c.amount)
-    return (-_revision_gap(chain, c), same_unit, exact, equal, signed and c.status in DISBURSED, shared, recipient, instrument, -gap)
+    paid_after_signature = signed and c.status in DISBURSED
+    revision = -_revision_gap(chain, c)
+    return (revision, same_unit, exact, equal, paid_after_signature, shared, recipient, instrument, -gap)
 
 
 def _evidence(chain: Chain, c: Commitment) -> bool:

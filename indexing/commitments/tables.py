@@ -410,11 +410,14 @@ def cell_status(text: str, unit: Unit, amount: Amount) -> tuple[str, bool] | Non
         hits = [h for h in status_matcher().find(text[cells[col][0] : cells[col][1]]) if h.value is not None]
         if hits:
             return str(hits[0].value), True
-    if weak is None and any(TRANCHE_CELL_RE.fullmatch(fold_same_length(text[a:b])) for a, b in cells):
-        # "| Qatar | Bruselas 2023 | Segundo tramo | 1,8 millones |": a row naming the tranche it reports is a
-        # payment made, unless the table is a schedule of payments to come
-        if not SCHEDULE_RE.search(fold_same_length(unit.caption[:300])):
-            return "desembolsado", True
+    # "| Qatar | Bruselas 2023 | Segundo tramo | 1,8 millones |": a row naming the tranche it reports is a payment
+    # made, unless the table is a schedule of payments to come
+    if (
+        weak is None
+        and any(TRANCHE_CELL_RE.fullmatch(fold_same_length(text[a:b])) for a, b in cells)
+        and not SCHEDULE_RE.search(fold_same_length(unit.caption[:300]))
+    ):
+        return "desembolsado", True
     return weak
 
 

@@ -52,7 +52,9 @@ def test_an_equivalent_column_gives_equivalents_not_entries() -> None:
         "| Qatar | 5 millones | USD | — | Firmado |\n"
     )
     found = extract(text)
-    assert [(c.actor, c.amount, c.currency, c.status, [(e.amount, e.currency) for e in c.equivalents]) for c in found] == [
+    assert [
+        (c.actor, c.amount, c.currency, c.status, [(e.amount, e.currency) for e in c.equivalents]) for c in found
+    ] == [
         ("Polonia", 1.6e6, "EUR", "comprometido", [(1.75e6, "USD")]),
         ("Australia", 3.6e6, "AUD", "ejecutado", [(2.7e6, "USD")]),
         ("Qatar", 5e6, "USD", "firmado", []),
@@ -67,17 +69,24 @@ def test_tranche_rows_are_disbursements_unless_the_table_is_a_schedule() -> None
     )
     assert rows(paid) == [("Bélgica", 2e6, "EUR", "desembolsado", False)]
     assert rows(planned) == [("Bélgica", 2e6, "EUR", "comprometido", False)]
-    assert [bool(TRANCHE_CELL_RE.fullmatch(c)) for c in (" primer tramo ", "desembolso unico", "saldo final", "salud")] == [
-        True, True, True, False
-    ]
+    assert [
+        bool(TRANCHE_CELL_RE.fullmatch(c)) for c in (" primer tramo ", "desembolso unico", "saldo final", "salud")
+    ] == [True, True, True, False]
 
 
 def test_blank_and_equivalent_cell_patterns() -> None:
     assert [bool(BLANK_CELL_RE.fullmatch(c)) for c in ("", "  ", " — ", ' " ', "ídem", "Qatar")] == [
-        True, True, True, True, True, False
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
     ]
     assert [bool(EQUIVALENT_COLUMN_RE.match(c)) for c in ("equivalente (usd)", "equivalencia en eur", "monto")] == [
-        True, True, False
+        True,
+        True,
+        False,
     ]
 
 
@@ -145,7 +154,10 @@ def test_an_agency_share_still_to_come_and_a_signature_to_come_are_no_entries() 
         "para albergues."
     )
     assert rows(text) == [("Qatar", 8e6, "USD", "anunciado", False)]
-    text = "La Embajada de Qatar anunció que el acuerdo de US$ 2 millones con la OPS se firmará en Doha en los próximos días."
+    text = (
+        "La Embajada de Qatar anunció que el acuerdo de US$ 2 millones con la OPS se firmará en Doha en los próximos "
+        "días."
+    )
     assert extract(text) == []
 
 
@@ -160,7 +172,8 @@ def test_south_south_donors_give_but_their_counterparts_and_budgets_are_not_pled
     assert rows("México, a través de la AMEXCID, anunció MXN 20 millones para la regularización migratoria.") == [
         ("México", 2e7, "MXN", "anunciado", False)
     ]
-    assert extract("El Uruguay informó que invirtió US$ 3 millones de su presupuesto en la atención de migrantes.") == []
+    text = "El Uruguay informó que invirtió US$ 3 millones de su presupuesto en la atención de migrantes."
+    assert extract(text) == []
 
 
 def test_a_country_and_its_agency_in_one_clause_name_the_country() -> None:
@@ -181,7 +194,10 @@ def test_ngos_and_foundations_giving_their_own_funds_are_donors() -> None:
         ("Save the Children", 1.2e6, "USD", "anunciado", False),
     ]
     text = "HIAS comprometió además USD 150.000 para Tumbes, de los cuales ejecutó USD 95.000 a la fecha de corte."
-    assert rows(text) == [("HIAS", 150000.0, "USD", "comprometido", False), ("HIAS", 95000.0, "USD", "ejecutado", False)]
+    assert rows(text) == [
+        ("HIAS", 150000.0, "USD", "comprometido", False),
+        ("HIAS", 95000.0, "USD", "ejecutado", False),
+    ]
 
 
 def test_an_amount_to_be_confirmed_is_no_entry() -> None:
@@ -228,7 +244,10 @@ def test_a_revised_pledge_joins_the_pledge_named_next_to_it_and_counts_at_its_ne
     [chain] = link_commitments([paid, table, raised, restated, old])
     assert (chain.pledged, chain.disbursed, chain.disbursement_status) == (1.6e6, 1.6e6, "desembolsado")
     assert [(s.amount, s.status) for s in chain.stages] == [
-        (1e6, "anunciado"), (1e6, "anunciado"), (1.6e6, "comprometido"), (1.6e6, "comprometido"),
+        (1e6, "anunciado"),
+        (1e6, "anunciado"),
+        (1.6e6, "comprometido"),
+        (1.6e6, "comprometido"),
         (1.6e6, "desembolsado"),
     ]
 
