@@ -53,7 +53,12 @@ DOC_TYPES |= {"memorando"}
 FILTER_KEYS = {"conference", "doc_type", "date_from", "date_to"}
 STATUSES = {"anunciado", "comprometido", "firmado", "desembolsado", "ejecutado"}
 QUALIFIERS = {"más de", "alrededor de", "hasta"}
-NUMBER_WORDS = {50_000_000: "cincuenta millones", 15_000_000: "quince millones"}
+NUMBER_WORDS = {
+    50_000_000: "cincuenta millones",
+    15_000_000: "quince millones",
+    40_000_000: "cuarenta millones",
+    1_000_000: "un millón",
+}
 _MILLION_WORDS = dict(enumerate(["dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"], start=2))
 # "table" and "two_column": answered only by a table row on a later page, or by the right column of a page.
 QUESTION_TYPES = {"amount", "count", "date", "place", "entities", "explanation", "yesno", "table", "two_column"}
