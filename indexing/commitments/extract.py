@@ -536,6 +536,31 @@ _REVISION_BEFORE_RE = re.compile(
 )
 
 
+# A pledge the record says is new: "anunció un nuevo aporte de US$ 2 millones", "adicional a lo anunciado en las
+# conferencias". It is not a restatement of an older pledge of the same amount.
+NEW_FLAG = "compromiso_nuevo"
+_NEW_BEFORE_RE = re.compile(
+    r"\b(?:nuevo|nueva|nuevos|nuevas)\s{1,3}(?:aporte|compromiso|contribucion|donacion|anuncio|prestamo)s?\b"
+    r"[^.;]{0,40}$"
+)
+_NEW_AFTER_RE = re.compile(
+    r"^[^.;]{0,120}?\badicional(?:es)?\s{1,3}a\s{1,3}(?:lo|los|las)\s{1,3}(?:anunciad|comprometid)"
+)
+
+
+def _stage_flags(text: str, unit_start: int, unit_end: int, amount: Amount) -> tuple[str, ...]:
+    """The amount's flags, with `REVISED_FLAG` for a pledge restated at a new amount and `NEW_FLAG` for a pledge the
+    record calls new."""
+    flags = list(amount.flags)
+    if _revises(text, unit_start, amount):
+        flags.append(REVISED_FLAG)
+    before = fold_same_length(text[max(unit_start, amount.start - 60) : amount.start])
+    after = fold_same_length(text[amount.end : min(unit_end, amount.end + 160)])
+    if _NEW_BEFORE_RE.search(before) or _NEW_AFTER_RE.match(after):
+        flags.append(NEW_FLAG)
+    return tuple(flags)
+
+
 def _revises(text: str, unit_start: int, amount: Amount) -> bool:
     """Whether the words before `amount` (within its unit, at most 110 characters) restate a pledge at a new
     amount (see `_REVISION_BEFORE_RE`)."""
@@ -913,7 +938,7 @@ def _extract_unit(
                 status_explicit=explicit,
                 actor_rollup=None if is_total else rollup_name(actor),
                 amount_text=amount.text,
-                flags=(*amount.flags, REVISED_FLAG) if _revises(text, s, amount) else amount.flags,
+                flags=_stage_flags(text, s, e, amount),
                 equivalents=tuple(
                     Equivalent(float(x.value), x.currency) for x in equivalents.get(amount.start, ()) if x.currency
                 ),

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from indexing.commitments.actors import actor_info, rollup_name
 from indexing.commitments.dedup import instruments_compatible, recipients_conflict
-from indexing.commitments.extract import REVISED_FLAG, event_date
+from indexing.commitments.extract import NEW_FLAG, REVISED_FLAG, event_date
 from indexing.commitments.model import PLEDGE_STATUSES, STATUS_ORDER, Commitment
 
 __all__ = ["Chain", "link_commitments"]
@@ -165,6 +165,8 @@ def _fits(chain: Chain, c: Commitment) -> bool:
         return False
     if c.status not in DISBURSED and _revises(chain, c):
         return _compatible(chain, c)  # the pledge raised or reduced: a new amount, no equality asked
+    if NEW_FLAG in c.flags and not any(_near(s, c) for s in chain.stages):
+        return False  # "un nuevo aporte de US$ 2 millones": not an older pledge of that amount restated
     anchor = chain.pledged
     if c.status in DISBURSED:
         if anchor is not None and c.amount > anchor * _headroom(chain, anchor):
@@ -233,7 +235,11 @@ def _score(chain: Chain, c: Commitment) -> tuple:
     equal = chain.pledged is not None and _close(chain.pledged, c.amount)
     paid_after_signature = signed and c.status in DISBURSED
     revision = -_revision_gap(chain, c)
-    return (revision, same_unit, exact, equal, paid_after_signature, shared, recipient, instrument, -gap)
+    # in one record, the stage written closest to `c` ("Qatar anunció US$ 10 millones ... se habían desembolsado
+    # US$ 4 millones"): a report states a pledge and then what came of it
+    gaps = [g for g in (_distance(s, c) for s in chain.stages) if g is not None]
+    closest = -min(gaps) if gaps else -(1 << 30)
+    return (revision, same_unit, exact, equal, paid_after_signature, shared, closest, recipient, instrument, -gap)
 
 
 def _evidence(chain: Chain, c: Commitment) -> bool:

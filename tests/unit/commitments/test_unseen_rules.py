@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from indexing.commitments.actors import actor_info, find_actors
-from indexing.commitments.extract import REVISED_FLAG
+from indexing.commitments.extract import NEW_FLAG, REVISED_FLAG
 from indexing.commitments.link import link_commitments
 from indexing.commitments.tables import BLANK_CELL_RE, EQUIVALENT_COLUMN_RE, TRANCHE_CELL_RE
 
@@ -257,3 +257,25 @@ def test_a_revised_amount_far_from_any_pledge_of_the_donor_stays_apart() -> None
     far = replace(commitment("Polonia", 1.6e6, document_id="acta", date="2024-05-16", start=120), flags=(REVISED_FLAG,))
     other_record = commitment("Polonia", 1e6, status="anunciado", document_id="acta", date="2024-05-16", start=5000)
     assert len(link_commitments([old, far, other_record])) == 2
+
+
+def test_a_pledge_called_new_does_not_restate_an_older_pledge_of_the_same_amount() -> None:
+    text = "Qatar anunció un nuevo aporte de US$ 2 millones para un programa de salud mental de la OPS."
+    [c] = extract(text)
+    assert (c.amount, NEW_FLAG in c.flags) == (2e6, True)
+    text = "Qatar firmó un acuerdo de US$ 2 millones, adicional a lo anunciado en las conferencias."
+    assert [NEW_FLAG in c.flags for c in extract(text)] == [True]
+    old = commitment("Qatar", 2e6, "USD", status="anunciado", document_id="nota2019", date="2019-10-30")
+    new = replace(
+        commitment("Qatar", 2e6, "USD", status="anunciado", document_id="acta2024", date="2024-05-16"),
+        flags=(NEW_FLAG,),
+    )
+    assert [len(ch.stages) for ch in link_commitments([old, new])] == [1, 1]
+
+
+def test_a_payment_joins_the_pledge_written_closest_to_it_in_the_record() -> None:
+    covid = commitment("Qatar", 5e6, "USD", document_id="informe", date="2024-12-16", start=0)
+    education = commitment("Qatar", 7e6, "USD", document_id="informe", date="2024-12-16", start=900)
+    paid = commitment("Qatar", 4e6, "USD", status="desembolsado", document_id="informe", date="2024-12-16", start=1000)
+    chains = link_commitments([covid, education, paid])
+    assert sorted((ch.pledged, ch.disbursed) for ch in chains) == [(5e6, 0.0), (7e6, 4e6)]
