@@ -715,7 +715,9 @@ def _extract_unit(
     if other_field and not find_amounts(quote):
         return []
     if is_heading:
-        state.heading_actor = donors[0].canonical if donors else None
+        # "# HIAS" over "Comprometió USD 150.000 de fondos propios ...": an NGO or foundation heading its own section
+        givers = [m for m in mentions if m.info.type in ("ong", "fundación")]
+        state.heading_actor = donors[0].canonical if donors else givers[0].canonical if len(givers) == 1 else None
 
     amounts = [replace(a, start=a.start + s, end=a.end + s) for a in find_amounts(quote) if not _is_unit_statement(a)]
     row_actor = None

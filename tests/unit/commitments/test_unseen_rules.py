@@ -279,3 +279,11 @@ def test_a_payment_joins_the_pledge_written_closest_to_it_in_the_record() -> Non
     paid = commitment("Qatar", 4e6, "USD", status="desembolsado", document_id="informe", date="2024-12-16", start=1000)
     chains = link_commitments([covid, education, paid])
     assert sorted((ch.pledged, ch.disbursed) for ch in chains) == [(5e6, 0.0), (7e6, 4e6)]
+
+
+def test_an_ngo_heading_its_section_gives_the_pledge_below_it() -> None:
+    text = (
+        "HIAS\n\nComprometió USD 150.000 de fondos propios para orientación legal en Tumbes durante el segundo "
+        "semestre de 2024."
+    )
+    assert rows(text) == [("HIAS", 150000.0, "USD", "comprometido", False)]
