@@ -596,6 +596,9 @@ def _fold_column_equivalents(amounts: list[Amount]) -> tuple[list[Amount], dict[
             kept.append(a)
         elif kept and a.currency and a.currency != kept[-1].currency:
             out[kept[-1].start] = (*out.get(kept[-1].start, ()), a)
+        elif not kept:
+            # "| Total | | | 56,05 millones |": a row stating its figure only in the equivalent column states it there
+            kept.append(replace(a, flags=tuple(f for f in a.flags if f != EQUIVALENT_FLAG)))
     return kept, out
 
 

@@ -287,3 +287,15 @@ def test_an_ngo_heading_its_section_gives_the_pledge_below_it() -> None:
         "semestre de 2024."
     )
     assert rows(text) == [("HIAS", 150000.0, "USD", "comprometido", False)]
+
+
+def test_a_total_row_stated_only_in_the_equivalent_column_is_a_total_in_that_currency() -> None:
+    text = (
+        "| Cooperante | Monto comprometido | Moneda | Equivalente (USD) | Estado |\n"
+        "| Polonia | 1,6 millones | EUR | 1,75 millones | Comprometido |\n"
+        "| Total | | | 56,05 millones | |\n"
+    )
+    assert rows(text) == [
+        ("Polonia", 1.6e6, "EUR", "comprometido", False),
+        ("Comunidad internacional", 56.05e6, "USD", "comprometido", True),
+    ]
