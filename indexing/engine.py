@@ -195,16 +195,18 @@ class Engine:
         )
 
     def _sources_fit(self, it: Interpretation, answer: Answer, chunks: list[Chunk]) -> bool:
-        """Whether one of a register answer's source sentences passes the evidence check, read in its passage
-        (the retrieved chunk that holds it, else the sentence alone) and its record's title, date and conference:
-        the register is derived from the records, so its answer must satisfy the same constraints.
+        """Whether the first source sentence of a register answer, the one it leads with (its record is the one the
+        question is most about), passes the evidence check, read in its passage (the retrieved chunk that holds
+        it, else the sentence alone) and its record's title, date and conference: the register is derived from the
+        records, so its answer must satisfy the same constraints, and a fitting entry quoted further down does not
+        vouch for a first one that gives the money to the region.
 
         :param it: the question's interpretation.
         :param answer: the register's answer.
         :param chunks: the chunks retrieved for the question.
-        :returns: True when some source sentence satisfies every constraint.
+        :returns: True when the answer has a first source and it satisfies every constraint.
         """
-        for c in answer.citations:
+        for c in answer.citations[:1]:
             chunk = next(
                 (
                     ch
@@ -223,9 +225,9 @@ class Engine:
                 doc.date if doc else None,
                 doc.conference if doc else None,
             )
-            if check_sentence(it, c.quote, ctx).ok:
-                return True
-        return False
+            if not check_sentence(it, c.quote, ctx).ok:
+                return False
+        return bool(answer.citations)
 
     def upload(
         self,

@@ -96,7 +96,10 @@ _ANNOUNCED_RE = re.compile(
     r"previst[ao]s?\s+para|programad[ao]s?\s+para)\b"
 )
 _CANCELLED_RE = re.compile(r"\b(?:cancelad[oa]s?|suspendid[oa]s?|postergad[oa]s?|aplazad[oa]s?|no\s+se\s+realiz\w*)\b")
-_CANCEL_Q_RE = re.compile(r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*)\b")
+# A question about a planned meeting: its fate ("¿por qué se canceló…?", "¿qué pasó con la sesión prevista…?").
+_CANCEL_Q_RE = re.compile(
+    r"\b(?:cancel\w*|suspend\w*|posterg\w*|aplaz\w*|iba\s+a|estaba\s+previst\w*|previst[ao]s?|programad[ao]s?)\b"
+)
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,]\d+)*")
 # The value is stated as not known yet ("la parte destinada al Perú aún no ha sido precisada").
 _UNKNOWN_VALUE_RE = re.compile(
@@ -215,6 +218,8 @@ def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bo
     """A recipient other than the Perú (the archive's own country, implied by its records), or the Perú when the
     question asks for its part of a larger total, must be named in the sentence, the sentence before it or the
     record's title."""
+    if it.recipient is not None and it.kind == "amount" and _elsewhere_only(it.recipient, sentence):
+        return False  # "para Colombia", "en los países de acogida": not what went to the recipient asked about
     if it.recipient is None or (it.recipient == _HOME_RECIPIENT and not it.share):
         return True
     if it.share:
@@ -228,6 +233,34 @@ def _recipient_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bo
         any(m.canonical == it.recipient for m in find_actors(text)) or _names_by_adjective(it.recipient, text)
         for text in (sentence, ctx.before, ctx.title)
     )
+
+
+# Where an amount goes when it is not one country's: the region or the host countries as a whole.
+_REGION_RE = re.compile(
+    r"\b(?:regional(?:es)?|la\s+region|paises\s+(?:de\s+acogida|andinos|receptores|de\s+la\s+region)|"
+    r"comunidades\s+de\s+acogida\s+de\s+la\s+region)\b"
+)
+
+
+def _elsewhere_only(recipient: str, sentence: str) -> bool:
+    """Whether a sentence sends its money elsewhere than the recipient the question names: it names host countries
+    and none is the recipient ("para Colombia y el Ecuador" for "¿cuánto … al Perú?"), or, naming no host country,
+    it gives one of its amounts to the region or the host countries as a whole ("US$ 400 millones para programas …
+    en los países de acogida"), which says nothing of the recipient's part.
+
+    :param recipient: the canonical recipient of the question ("Perú").
+    :param sentence: the candidate sentence.
+    :returns: True when the sentence's destination excludes the recipient.
+    """
+    if _names_by_adjective(recipient, sentence):
+        return False
+    hosts = {m.canonical for m in find_actors(sentence) if m.info.host}
+    if hosts:
+        return recipient not in hosts
+    for a in find_amounts(sentence):
+        if a.currency and _REGION_RE.search(value_windows(sentence, a.start, a.end)[1]):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)
@@ -465,18 +498,24 @@ def _ordinal_stated(ordinal: str, sentence: str, ctx: SentenceContext, planned: 
     base = fold_same_length(ordinal).lower().rstrip("ao")  # "tercer", "segund" (never "según")
     forms = {base, base + "a", base + "o"}
     texts = [sentence, ctx.title]
-    texts += [
-        ctx.chunk[a:b]
-        for a, b in split_sentences(ctx.chunk)
-        if not _ANNOUNCED_RE.search(fold_same_length(ctx.chunk[a:b]).lower())
-    ]
+    texts += [ctx.chunk[a:b] for a, b in split_sentences(ctx.chunk) if not _announces(ctx.chunk[a:b])]
     for text in texts:
         folded = fold_same_length(text).lower()
-        if text is sentence and _ANNOUNCED_RE.search(folded) and not planned:
+        if text is sentence and _announces(text) and not planned:
             continue
         if forms & set(re.findall(r"\w+", folded)):
             return True
     return False
+
+
+# A verb in the future tense ("presentarán", "se realizará", "habrá"): Spanish futures end in an accented -rá(n).
+_FUTURE_RE = re.compile(r"\b[^\W\d_]+r[áÁ]n?\b")
+
+
+def _announces(text: str) -> bool:
+    """Whether a sentence announces or schedules what it names ("la próxima reunión se realizará…", "presentarán el
+    plan en la tercera sesión"): an announcement word or a verb in the future tense."""
+    return bool(_ANNOUNCED_RE.search(fold_same_length(text).lower()) or _FUTURE_RE.search(text))
 
 
 def _date_matches(ev: Event, iso: str) -> bool:
@@ -600,6 +639,14 @@ _NEED_RE = re.compile(
     r"\b(?:requier\w*|requerid\w*|requerimientos?|necesit\w*|necesidad\w*|busca\w*\s+financiamiento|sin\s+financiamiento|"
     r"por\s+financiar|brecha|deficit|falta\w*)\b"
 )
+# What something costs or is worth ("el costo de la vacunación", "valorada en", "de su presupuesto institucional"):
+# answers a question about a cost, a budget or a value, not one about a requirement or a gap.
+_WORTH_RE = re.compile(r"\b(?:cost\w*|cuesta\w*|presupuest\w*|valor\w*|valoriz\w*)\b")
+# A question about a requirement, a gap or what is still missing ("¿cuánto requiere…?", "¿qué brecha…?").
+_REQUIREMENT_Q_RE = re.compile(
+    r"\b(?:requier\w*|requerid\w*|requerimiento\w*|necesit\w*|necesidad\w*|brecha|deficit|falt\w*|busca\w*|"
+    r"pendiente\w*|saldo\w*)\b"
+)
 # A value stated as planned, possible or under negotiation, not as what took place ("podría ampliar el aporte en EUR 1
 # millón", "una segunda operación, que se realizaría por USD 100 millones", "el segundo tramo, de CAD 4 millones, se
 # efectuará en 2024").
@@ -659,10 +706,40 @@ def _need_value(sentence: str, start: int, end: int) -> bool:
     return bool(_NEED_RE.search(before) or _NEED_RE.search(after))
 
 
+def _stated_as_asked_need(it: Interpretation, sentence: str, start: int, end: int) -> bool:
+    """For a question about what is needed, costs or is worth, whether the value at [start, end) is stated so: a
+    requirement or a gap ("requiere", "una brecha de") for a question about one, that or a cost, a budget or a value
+    ("valorada en", "el costo de") for a question about those. An amount an actor gave or announced answers neither.
+
+    :param it: the question's interpretation (`need` True).
+    :param sentence: the candidate sentence.
+    :param start: the value's first offset.
+    :param end: the offset after it.
+    :returns: True when the value is stated as the kind of need asked for.
+    """
+    before, after = value_windows(sentence, start, end, reach=120)
+    if _NEED_RE.search(before) or _NEED_RE.search(after):
+        return True
+    if _REQUIREMENT_Q_RE.search(fold_same_length(it.question).lower()):
+        return False
+    return bool(_WORTH_RE.search(before) or _WORTH_RE.search(after))
+
+
 def _disbursed_value(sentence: str, start: int, end: int) -> bool:
     """Whether the value at [start, end) is stated as disbursed, transferred or executed ("desembolsó EUR 600.000")."""
     before, after = value_windows(sentence, start, end)
     return bool(_DISBURSED_RE.search(before[-40:]) or _DISBURSED_RE.search(after[:30]))
+
+
+_SIGNED_RE = re.compile(r"\b(?:suscri\w*|firm[oóae]\w*)")
+
+
+def _signed_value(sentence: str, start: int, end: int) -> bool:
+    """Whether the value at [start, end) is stated as the amount of an agreement signed ("la KOICA suscribió el
+    convenio de USD 800.000", "convenio de EUR 12 millones firmado el 22 de marzo"): a later stage than the
+    announcement."""
+    before, after = value_windows(sentence, start, end)
+    return bool(_SIGNED_RE.search(before[-40:]) or _SIGNED_RE.search(after[:30]))
 
 
 def _modal_value(sentence: str, start: int, end: int) -> bool:
@@ -711,6 +788,19 @@ def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> b
     return any(any(ch.isdigit() for ch in row[i]) for i in columns)
 
 
+_CURRENCY_WORDS = {
+    "euro": re.compile(r"\beur(?:o|os)?\b|€"),
+    "dolar": re.compile(r"\bdolar(?:es)?\b|\busd\b|us\$"),
+    "sol": re.compile(r"\bsol(?:es)?\b|\bpen\b|s/"),
+}
+
+
+def _currencies_named(text: str) -> set[str]:
+    """The currencies a text names by word, code or sign ("frente al euro", "S/ 3,74 por dólar")."""
+    folded = fold_same_length(text).lower()
+    return {name for name, pattern in _CURRENCY_WORDS.items() if pattern.search(folded)}
+
+
 def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if not _event_cell_ok(it, sentence, ctx):
@@ -735,10 +825,14 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
                 continue  # the premise, or another actor's amount
             if not table and not it.need and _need_value(sentence, a.start, a.end):
                 continue  # what is required or still sought is not what an actor gave
+            if not table and it.need and not _stated_as_asked_need(it, sentence, a.start, a.end):
+                continue  # what an actor gave is not what is required, missing or worth
             if not table and it.realised and _modal_value(sentence, a.start, a.end):
                 continue  # planned, possible or under negotiation: not what took place
-            if not table and it.pledge and _disbursed_value(sentence, a.start, a.end):
-                continue  # "¿qué aporte anunció…?": a disbursement of an earlier pledge is not a new one
+            if not table and it.pledge and (
+                _disbursed_value(sentence, a.start, a.end) or _signed_value(sentence, a.start, a.end)
+            ):
+                continue  # "¿qué aporte anunció…?": a disbursement or a signature of an earlier pledge is not one
             amounts.append(a)
         if any(a.currency or a.scale for a in amounts):
             return True
@@ -746,6 +840,8 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if kind == "count":
         if it.measure and not set(it.measure) <= set(content_terms(sentence)):
             return False  # "¿cuál es la tasa de interés…?": the sentence must be about that rate
+        if it.measure and not _currencies_named(it.question) <= _currencies_named(sentence):
+            return False  # "el tipo de cambio del sol frente al euro" is not the one "por dólar"
         if it.count_of == "%":
             return bool(_PERCENT_RE.search(sentence))
         if not _numbers(sentence):

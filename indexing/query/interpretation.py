@@ -28,6 +28,7 @@ __all__ = ["KINDS", "NOT_NAMES", "Event", "Interpretation", "interpret"]
 
 KINDS = ("amount", "count", "date", "place", "entities", "yesno", "explanation")
 
+_HOME = "Perú"  # the archive's own country: implied by its records as the recipient
 _MONTHS_BY_NUMBER = {n: name for name, n in MONTHS.items() if name != "setiembre"}
 
 # Kind patterns over the folded, lower-cased question (accents removed, same length).
@@ -48,7 +49,8 @@ _AMOUNT_RE = re.compile(
     r"\b(?:cuant[oa]|cuantos\s+(?:millones|dolares|euros)|monto|montos|cifra|suma|importe|aporte|aportes|"
     r"cantidad(?!\s+de\b)|"
     r"financiamiento|contribucion|presupuesto|deficit|brecha|balance\s+financiero|valor|que\s+parte|recaudo|"
-    r"ofrecio|desembols\w*|nivel\s+de\s+ejecucion|cuanto\s+dinero)\b"
+    r"ofrecio|desembols\w*|nivel\s+de\s+ejecucion|cuanto\s+dinero|prestamos?|donacion(?:es)?|donativos?|creditos?|"
+    r"ofrecimientos?|aportacion(?:es)?)\b"
 )
 _STRONG_AMOUNT_RE = re.compile(r"cuant|que\s+parte|ofrecio|recaudo|nivel\s+de\s+ejecucion")
 # A question word right before a money noun, at most two words between, none "de": "qué aporte", "cuál es el
@@ -59,7 +61,7 @@ _GOVERNED_RE = re.compile(
 _OPENER_RE = re.compile(r"(?:que|cual|cuales)\s+(\w+)")
 _WHY_RE = re.compile(r"\b(?:por\s+que|como(?!\s+se\s+llama)|que\s+quiere\s+decir|para\s+que)\b")
 _INTERROGATIVE_RE = re.compile(r"\b(?:que|cual|cuales|como|donde|cuando|quien|quienes|cuant[oa]s?|por\s+que)\b")
-_DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|entreg\w*)\b")
+_DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|transferid\w*|entreg\w*)\b")
 # A question about what was announced or pledged, not what was disbursed of it.
 _PLEDGE_Q_RE = re.compile(r"\b(?:anunci\w*|compromet\w*|comprometi\w*|ofreci\w*|prometi\w*|nuevo\s+aporte)\b")
 # A question about what is needed (a requirement, a gap, a cost, a budget), not about what an actor gave.
@@ -301,6 +303,8 @@ def _kind(folded: str) -> str:
     if strong:
         found.append((strong[0].start(), 5, "amount"))
     elif amounts and not found:
+        if not _INTERROGATIVE_RE.search(head[:40]) and not head.startswith("en la"):
+            return "yesno"  # "¿Piensa Irlanda anunciar nuevos aportes?": no question word asks for the amount
         opener = _OPENER_RE.match(head)
         if not opener or _AMOUNT_RE.fullmatch(opener.group(1)):
             return "amount"
@@ -422,6 +426,10 @@ def interpret(question: str) -> Interpretation:
                 previous_host_end = m.end
             elif _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
                 recipient = m.canonical
+            elif recipient is None and m.canonical != _HOME and not _IN_EVENT_NAME_RE.search(before):
+                # "¿Cuánto recibió el Ecuador…?": a host country other than the archive's own is where the money
+                # went, however the question names it.
+                recipient = m.canonical
             continue
         if _IN_EVENT_NAME_RE.search(before) or convener:
             hosts.append(m.surface)
@@ -480,5 +488,12 @@ def interpret(question: str) -> Interpretation:
         need=bool(NEED_Q_RE.search(folded)),
         realised=not _PLANNED_Q_RE.search(question),
         channels=tuple(channels),
-        pledge=kind == "amount" and bool(_PLEDGE_Q_RE.search(folded)) and not _DISBURSED_RE.search(folded),
+        # What an actor gave at a pledging conference is what it announced there ("¿cuál fue la contribución de
+        # Noruega en Bruselas 2023?"), not a later disbursement or signature.
+        pledge=kind == "amount"
+        and not _DISBURSED_RE.search(folded)
+        and (
+            bool(_PLEDGE_Q_RE.search(folded))
+            or bool(event is not None and event.slugs and not event.meeting and not NEED_Q_RE.search(folded))
+        ),
     )
