@@ -217,6 +217,15 @@ class Engine:
                 ),
                 None,
             )
+            if chunk is None:  # not retrieved for the question: its passage is still where the sentence is read
+                chunk = next(
+                    (
+                        ch
+                        for ch in self.store.document_chunks(c.document_id)
+                        if ch.page == c.page and ch.char_start <= c.char_start < ch.char_end
+                    ),
+                    None,
+                )
             doc = self.store.get_document(c.document_id)
             ctx = SentenceContext(
                 chunk.text if chunk else c.quote,

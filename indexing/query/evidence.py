@@ -330,7 +330,7 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     # 2025" at a meeting of 2024), not another meeting.
     meeting_record = bool(ev.meeting and ev.month and ctx.date and _date_matches(ev, ctx.date))
     if allowed and it.kind != "date" and not is_table_line(sentence) and not meeting_record:
-        years = {int(y) for y in YEAR_RE.findall(sentence)}
+        years = _dating_years(sentence, bool(ev.slugs and ctx.conference in ev.slugs))
         if years and not years & allowed:
             return False  # the sentence is about another year
         if ev.month and ev.year and _other_month_only(ev.year, ev.month, sentence):
@@ -387,6 +387,25 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
     return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def _dating_years(sentence: str, conference_record: bool) -> set[int]:
+    """The years that date what a sentence states: all its years; in a record of the asked conference (its
+    `conference` metadata), only those next to one of its money amounts ("EUR 30 millones, que se suma a la
+    asistencia ya movilizada desde 2018" is the conference's amount; "en 2020 desembolsó EUR 5 millones" is not).
+
+    :param sentence: the candidate sentence.
+    :param conference_record: the sentence's record is about the asked conference.
+    :returns: the years, as integers.
+    """
+    if not conference_record:
+        return {int(y) for y in YEAR_RE.findall(sentence)}
+    years: set[int] = set()
+    for a in find_amounts(sentence):
+        if a.currency:
+            before, after = value_windows(sentence, a.start, a.end)
+            years.update(int(y) for y in YEAR_RE.findall(f"{before[-40:]} {after[:40]}"))
+    return years
 
 
 def _before_event(iso: str, ev: Event) -> bool:
@@ -805,8 +824,11 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     kind = it.kind
     if not _event_cell_ok(it, sentence, ctx):
         return False  # the row's cell for the asked conference or year is empty ("—", "Sin anuncio")
-    if kind in ("amount", "count") and _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower()):
-        return False  # the sentence says the value is not known
+    # The sentence says the value is not known ("la parte destinada al Perú aún no ha sido precisada"): for an amount,
+    # only the part of a recipient is; the amount it states for the region is still known.
+    unknown = _UNKNOWN_VALUE_RE.search(fold_same_length(sentence).lower())
+    if unknown and (kind == "count" or (kind == "amount" and (it.share or it.recipient is not None))):
+        return False
     if kind == "amount" and it.disbursement:
         # "¿cuánto desembolsó…?": a disbursed or executed amount, not the pledge; a table row's column header says it.
         where = ctx.chunk if is_table_line(sentence) else sentence

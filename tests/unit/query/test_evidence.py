@@ -584,3 +584,87 @@ def test_a_balance_still_to_be_transferred_is_not_what_was_given() -> None:
     protocol = interpret("¿Qué protocolo se comprometió a publicar la Defensoría del Pueblo en junio de 2024?")
     s = "La Defensoría del Pueblo se comprometió a publicar en junio de 2024 un protocolo de atención a la niñez."
     assert check_sentence(protocol, s, ctx(s, date="2024-04-11")).ok
+
+
+def test_a_gap_question_needs_a_gap_not_a_given_amount() -> None:
+    it = interpret("¿Qué brecha de financiamiento estimó Migraciones para el periodo 2025-2026?")
+    given = "Migraciones recibió EUR 2 millones de la Unión Europea para el periodo 2025-2026."
+    worth = "Migraciones recibió equipos valorizados en US$ 180.000 para el periodo 2025-2026."
+    gap = "Migraciones estimó una brecha de financiamiento de S/ 50 millones para el periodo 2025-2026."
+    assert check_sentence(it, given, ctx(given)).missing == ("value",)
+    assert check_sentence(it, worth, ctx(worth)).missing == ("value",)  # a value is not a gap
+    assert check_sentence(it, gap, ctx(gap)).ok
+
+
+def test_a_value_question_takes_a_cost_or_a_value() -> None:
+    it = interpret("¿Qué valor tiene la cartera de proyectos de la OIM?")
+    assert it.need
+    worth = "La OIM presentó su cartera de proyectos, valorada en US$ 18 millones."
+    given = "La OIM recibió US$ 18 millones para su cartera de proyectos."
+    assert check_sentence(it, worth, ctx(worth)).ok
+    assert check_sentence(it, given, ctx(given)).missing == ("value",)
+
+
+def test_an_asked_recipient_excludes_money_sent_elsewhere() -> None:
+    it = interpret("¿Cuánto aportó la CAF al Perú en la conferencia de Bruselas de 2023?")
+    region = "La CAF comprometió USD 400 millones para programas de inclusión en los países de acogida."
+    other = "La CAF comprometió USD 40 millones para Colombia."
+    peru = "La CAF comprometió USD 40 millones para Colombia y el Perú."
+    plain = "La CAF comprometió USD 40 millones para la inclusión de migrantes."
+    c = ctx(conference="bruselas-2023")
+    assert check_sentence(it, region, replace(c, chunk=region)).missing == ("recipient",)
+    assert check_sentence(it, other, replace(c, chunk=other)).missing == ("recipient",)
+    assert check_sentence(it, peru, replace(c, chunk=peru)).ok
+    assert check_sentence(it, plain, replace(c, chunk=plain)).ok
+
+
+def test_a_pledge_question_is_not_answered_by_a_signed_amount() -> None:
+    it = interpret("¿Cuánto anunció la República de Corea en la conferencia de Bruselas de 2023?")
+    signed = "Con la República de Corea, la KOICA suscribió el convenio de USD 800.000 para medios de vida."
+    pledged = "La República de Corea anunció USD 1,5 millones para medios de vida."
+    c = ctx(conference="bruselas-2023")
+    assert check_sentence(it, signed, replace(c, chunk=signed)).missing == ("value",)
+    assert check_sentence(it, pledged, replace(c, chunk=pledged)).ok
+
+
+def test_an_ordinal_meeting_named_in_the_future_is_only_announced() -> None:
+    it = interpret("¿Qué acuerdos se adoptaron en la tercera sesión del grupo de cooperantes?")
+    future = "- La CAF y el Ministerio de la Producción presentarán el plan de trabajo en la tercera sesión."
+    held = "En la tercera sesión, celebrada el 10 de octubre, se acordó publicar la matriz."
+    title = "Acta de la segunda sesión del grupo de cooperantes"
+    assert check_sentence(it, future, ctx(future, title=title, date="2024-06-13")).missing == ("event",)
+    assert check_sentence(it, held, ctx(held, date="2024-10-10")).ok
+
+
+def test_a_question_about_a_planned_meeting_is_answered_by_its_notice() -> None:
+    it = interpret("¿Qué pasó con la tercera sesión del grupo de cooperantes prevista en Trujillo?")
+    s = "La tercera sesión del grupo, prevista para el 10 de octubre de 2024 en Trujillo, queda postergada."
+    assert check_sentence(it, s, ctx(s, date="2024-10-01")).ok
+
+
+def test_a_rate_names_the_currencies_asked() -> None:
+    it = interpret("¿Cuál era el tipo de cambio oficial del sol frente al euro en 2023?")
+    dollar = "Los montos en soles se convirtieron al tipo de cambio promedio de S/ 3,74 por dólar en 2023."
+    euro = "El tipo de cambio oficial de 2023 fue de S/ 4,05 por euro."
+    assert check_sentence(it, dollar, ctx(dollar)).missing == ("value",)
+    assert check_sentence(it, euro, ctx(euro)).ok
+
+
+def test_an_unknown_part_for_a_recipient_leaves_the_regional_amount_known() -> None:
+    s = "El Reino Unido comprometió GBP 5 millones para la región, con una asignación para el Perú aún por definir."
+    c = ctx(s, conference="bruselas-2023")
+    assert check_sentence(interpret("¿Cuánto anunció el Reino Unido en la conferencia de Bruselas de 2023?"), s, c).ok
+    peru = interpret("¿Cuánto anunció el Reino Unido para el Perú en la conferencia de Bruselas de 2023?")
+    assert check_sentence(peru, s, c).missing == ("value",)  # the Perú's part is the one not known
+
+
+def test_in_a_record_of_the_conference_only_a_year_dating_the_amount_is_another_event() -> None:
+    it = interpret("¿Qué nuevo aporte hizo la Comisión Europea en la conferencia de Bruselas de 2019?")
+    s = (
+        "4. La Comisión Europea confirmó una contribución adicional de EUR 30 millones, que se suma a la asistencia "
+        "humanitaria y de desarrollo ya movilizada por la Unión Europea desde 2018."
+    )
+    later = "La Comisión Europea anunció en 2020 EUR 60 millones."
+    assert check_sentence(it, s, ctx(s, conference="bruselas-2019")).ok
+    assert check_sentence(it, s, ctx(s)).missing == ("event",)  # elsewhere the sentence's years date it
+    assert check_sentence(it, later, ctx(later, conference="bruselas-2019")).missing == ("event",)

@@ -179,3 +179,34 @@ def test_a_bare_money_noun_does_not_make_an_amount_question() -> None:
     assert interpret("¿Qué estados de desembolso distingue el informe de la APCI?").kind == "explanation"
     assert interpret("¿Qué aporte anunció Italia en 2021?").kind == "amount"
     assert interpret("¿Cuál es el monto del convenio?").kind == "amount"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("¿Piensa Irlanda anunciar nuevos aportes durante 2024?", "yesno"),
+        ("¿Qué préstamo concedió la CAF al Perú en 2022?", "amount"),
+        ("¿Cuál fue el ofrecimiento de Luxemburgo en la conferencia de donantes de Canadá?", "amount"),
+        ("¿Qué donativo hizo Australia al ACNUR?", "amount"),
+    ],
+)
+def test_money_nouns_and_questions_without_a_question_word(question: str, kind: str) -> None:
+    assert interpret(question).kind == kind
+
+
+def test_a_contribution_at_a_conference_is_a_pledge() -> None:
+    it = interpret("¿Cuál fue la contribución de Noruega en la conferencia de Bruselas de 2023?")
+    assert (it.kind, it.pledge, it.disbursement) == ("amount", True, False)
+    # A need, a disbursement or a meeting is not a pledge.
+    assert interpret("¿Qué valor tenía la cartera del Perú para la conferencia de Bruselas de 2023?").pledge is False
+    assert interpret("¿Cuánto desembolsó Noruega de lo que anunció en Bruselas en 2023?").pledge is False
+
+
+def test_a_transfer_asks_a_disbursement_not_the_pledge() -> None:
+    it = interpret("Al 30 de septiembre de 2024, ¿cuánto había transferido Irlanda de su aporte anunciado en Bruselas?")
+    assert (it.disbursement, it.pledge) == (True, False)
+
+
+def test_a_host_country_named_without_a_preposition_is_the_recipient() -> None:
+    assert interpret("¿Cuánto recibió el Ecuador de la conferencia de Canadá?").recipient == "Ecuador"
+    assert interpret("¿Cuánto recibió el Perú de la conferencia de Canadá?").recipient is None
