@@ -52,11 +52,19 @@ def _institution(it: Interpretation) -> str | None:
     return None
 
 
-def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> str:
+def _events_list(names: tuple[str, ...]) -> str:
+    """ "la Conferencia de Bruselas 2019 y la Conferencia de Bruselas 2023"."""
+    items = [f"la {n}" if n.startswith("Conferencia") else n for n in names]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" y {items[-1]}"
+
+
+def not_found_message(it: Interpretation, missing: tuple[str, ...] | None, elsewhere: tuple[str, ...] = ()) -> str:
     """The abstention message.
 
     :param it: the question's interpretation.
     :param missing: what the closest candidate sentence missed (None: no passage came close at all).
+    :param elsewhere: the conferences where passages satisfying everything but the event state it ("Conferencia
+        de Bruselas 2019"): what does exist, said when the event is what is missing.
     :returns: e.g. "Ningún registro indica un aporte de Noruega en la reunión de coordinación del 13 de diciembre
         de 2022. Los pasajes más cercanos mencionan a Noruega, pero no en la reunión de coordinación del 13 de
         diciembre de 2022."
@@ -85,7 +93,11 @@ def not_found_message(it: Interpretation, missing: tuple[str, ...] | None) -> st
         tail = f"Los pasajes más cercanos no indican {what}." if it.share else f"No hay pasajes {what}."
     elif "event" in missing and event:
         about = f"mencionan a {_actors(it)}" if it.actors else "tratan del tema"
-        tail = f"Los pasajes más cercanos {about}, pero no {'el' if bare_day else 'en'} {event}."
+        if elsewhere:
+            where = _events_list(elsewhere)
+            tail = f"Los pasajes más cercanos {about} en {where}, no {'el' if bare_day else 'en'} {event}."
+        else:
+            tail = f"Los pasajes más cercanos {about}, pero no {'el' if bare_day else 'en'} {event}."
     elif "value" in missing and it.kind in _VALUE_MISSING:
         tail = f"Hay pasajes sobre el tema, pero {_VALUE_MISSING[it.kind]}."
     elif "passage" in missing:

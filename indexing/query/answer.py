@@ -15,11 +15,12 @@ from functools import lru_cache
 import numpy as np
 
 from indexing.commitments.actors import find_actors, same_family
+from indexing.commitments.extract import detect_event
 from indexing.embedders import EmbeddingBackend
 from indexing.query.abstention import not_found_message
 from indexing.query.evidence import ENTITY_NAME_RE as _ENTITY_RE
 from indexing.query.evidence import Check, SentenceContext, asks_cause, check_sentence, states_cause
-from indexing.query.interpretation import Interpretation, interpret
+from indexing.query.interpretation import Interpretation, conference_names, interpret
 from indexing.query.retrieval import SentenceVectors
 from indexing.term_stats import TermStats
 from indexing.text.amounts import has_amount
@@ -522,7 +523,7 @@ class Answerer:
             related.append(c)
         return Answer(
             False,
-            not_found_message(it, missing),
+            not_found_message(it, missing, _elsewhere(close)),
             [],
             summary,
             confidence=ABSTENTION_CONFIDENCE,
@@ -644,6 +645,28 @@ def _answering(cands: list[_Candidate], n: int) -> list[_Candidate]:
         seen.add(key)
         out.append(c)
     return out
+
+
+def _elsewhere(close: list[_Candidate], limit: int = 3) -> tuple[str, ...]:
+    """The conferences where candidates that miss only the event state the asked value: the sentence's own
+    conference, else its record's. What an abstention says does exist ("… mencionan a Noruega en la Conferencia de
+    Bruselas 2023, no en la reunión de seguimiento…").
+
+    :param close: candidates, closest first.
+    :param limit: at most this many conferences.
+    :returns: conference names, closest first, without repeats.
+    """
+    names = dict(conference_names())
+    out: list[str] = []
+    for c in close:
+        if len(out) >= limit:
+            break
+        if c.check.missing != ("event",):
+            continue
+        name = detect_event(c.text) or names.get(c.chunk.conference or "")
+        if name and name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def _names_actor(it: Interpretation, text: str) -> bool:

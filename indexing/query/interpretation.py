@@ -24,7 +24,7 @@ from indexing.text.amounts import find_amounts
 from indexing.text.dates import MONTHS, YEAR_RE, find_dates
 from indexing.text.tokens import content_terms, fold_same_length
 
-__all__ = ["KINDS", "NOT_NAMES", "Event", "Interpretation", "interpret"]
+__all__ = ["KINDS", "NOT_NAMES", "Event", "Interpretation", "conference_names", "interpret"]
 
 KINDS = ("amount", "count", "date", "place", "entities", "yesno", "explanation")
 
@@ -274,6 +274,11 @@ def _conferences() -> tuple[tuple[str, str, str, str], ...]:
         place = re.sub(r"^Conferencia de |\s*\d{4}$", "", e["name"])
         out.append((e["slug"], e["name"], fold_same_length(place).lower(), e["year"]))
     return tuple(out)
+
+
+def conference_names() -> tuple[tuple[str, str], ...]:
+    """(slug, name) of each known conference ("bruselas-2019", "Conferencia de Bruselas 2019")."""
+    return tuple((slug, name) for slug, name, _, _ in _conferences())
 
 
 def _kind(folded: str) -> str:

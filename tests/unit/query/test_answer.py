@@ -104,6 +104,19 @@ class TestAnswerer:
         )
         assert len(ans.related) == 3
 
+    def test_abstention_says_at_which_conference_the_actor_s_amount_is(self) -> None:
+        c = chunk("En la Conferencia de Bruselas 2023, España comprometió EUR 50 millones para la integración.")
+        a = Answerer(FakeBackend(), min_dense=0.0, min_coverage=0.0, min_key_coverage=0.0)
+        q = "¿Cuánto comprometió España en la conferencia de Bruselas de 2019?"
+        ans = a.answer(q, FakeBackend()._vec("España"), [c])
+        assert ans.found is False
+        assert ans.answer == (
+            "Ningún registro indica un aporte de España en la Conferencia de Bruselas 2019. Los pasajes más cercanos "
+            "mencionan a España en la Conferencia de Bruselas 2023, no en la Conferencia de Bruselas 2019. Vea los "
+            "pasajes relacionados."
+        )
+        assert [r.quote for r in ans.related] == [c.text]
+
     def test_abstains_with_no_chunks(self) -> None:
         ans = self.answerer().answer("¿Cuánto comprometió España?", FakeBackend()._vec("España"), [])
         assert ans.found is False

@@ -668,3 +668,13 @@ def test_in_a_record_of_the_conference_only_a_year_dating_the_amount_is_another_
     assert check_sentence(it, s, ctx(s, conference="bruselas-2019")).ok
     assert check_sentence(it, s, ctx(s)).missing == ("event",)  # elsewhere the sentence's years date it
     assert check_sentence(it, later, ctx(later, conference="bruselas-2019")).missing == ("event",)
+
+
+def test_message_says_where_the_value_does_exist() -> None:
+    assert not_found_message(
+        NORWAY_MEETING, ("event",), ("Conferencia de Bruselas 2019", "Conferencia de Bruselas 2023")
+    ) == (
+        "Ningún registro indica un aporte de Noruega en la reunión de coordinación del 13 de diciembre de 2022. "
+        "Los pasajes más cercanos mencionan a Noruega en la Conferencia de Bruselas 2019 y la Conferencia de "
+        "Bruselas 2023, no en la reunión de coordinación del 13 de diciembre de 2022. Vea los pasajes relacionados."
+    )
