@@ -671,8 +671,17 @@ _REQUIREMENT_Q_RE = re.compile(
 # efectuará en 2024").
 _MODAL_RE = re.compile(
     r"\b(?:podrian?|podran?|se\s+preve|preve|previst[oa]s?|estudian?|evaluaran?|negocian?|en\s+negociacion|"
-    r"si\s+se\s+aprueba\w*|sujet[oa]s?\s+a|se\s+(?:realizaria|efectuara|transferira|desembolsara|firmara|destinara)|"
-    r"realizaria|efectuara|transferira|transferiran|desembolsara|desembolsaran|destinara|destinaran|aportara|aportaran)\b"
+    r"si\s+se\s+aprueba\w*|sujet[oa]s?\s+a)\b"
+)
+# A verb in the conditional ("aprobaría", "se realizaría"), read in the accented text: Spanish conditionals end in
+# -ría(n); the nouns that do too are not verbs.
+_CONDITIONAL_RE = re.compile(r"\b[^\W\d_]+r[íÍ]an?\b")
+_RIA_NOUNS = frozenset(
+    re.split(
+        r"\s+",
+        "cancilleria secretaria tesoreria ingenieria consejeria asesoria auditoria consultoria defensoria mayoria "
+        "minoria categoria contraloria procuraduria relatoria veeduria galeria bateria loteria libreria rectoria",
+    )
 )
 # An apposition after a noun ("el segundo tramo, de CAD 4 millones, se efectuará", "el saldo, EUR 1,2 millones, se
 # transferirá"): the verb comes after it.
@@ -761,14 +770,30 @@ def _signed_value(sentence: str, start: int, end: int) -> bool:
     return bool(_SIGNED_RE.search(before[-40:]) or _SIGNED_RE.search(after[:30]))
 
 
-def _modal_value(sentence: str, start: int, end: int) -> bool:
-    """Whether the value at [start, end) is stated as planned, possible or under negotiation. A relative clause after
-    it ("…, que será canalizado por el ACNUR") says what will happen to a value already given: it does not count."""
+def _modal_value(sentence: str, start: int, end: int, pledge: bool = False) -> bool:
+    """Whether the value at [start, end) is stated as planned, possible or under negotiation: a word of possibility
+    ("podría", "sujeto a"), a verb in the conditional ("aprobaría") or, unless the question asks what was pledged
+    (a pledge is a promise: "Italia aportará EUR 2,5 millones" is what it announced), in the future ("se efectuará",
+    "atenderá"). A relative clause after it ("…, que será canalizado por el ACNUR") says what will happen to a value
+    already given: it does not count.
+
+    :param sentence: the candidate sentence.
+    :param start: the value's first offset.
+    :param end: the offset after it.
+    :param pledge: the question asks what was announced or pledged.
+    :returns: True when the value is not stated as what took place."""
     before, after = value_windows(sentence, start, end)
     for rel in (", que ", ",que "):
         if rel in after:
             after = after[: after.index(rel)]
-    return bool(_MODAL_RE.search(before) or _MODAL_RE.search(after))
+    if _MODAL_RE.search(before) or _MODAL_RE.search(after):
+        return True
+    # The windows are folded in place: the same offsets in the sentence keep its accents.
+    text = f"{sentence[start - len(before) : start]} {sentence[end : end + len(after)]}"
+    conditional = any(
+        fold_same_length(m.group()).lower() not in _RIA_NOUNS for m in _CONDITIONAL_RE.finditer(text)
+    )
+    return conditional or (not pledge and bool(_FUTURE_RE.search(text)))
 
 
 def _event_cell_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
@@ -849,7 +874,7 @@ def _value_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
                 continue  # what is required or still sought is not what an actor gave
             if not table and it.need and not _stated_as_asked_need(it, sentence, a.start, a.end):
                 continue  # what an actor gave is not what is required, missing or worth
-            if not table and it.realised and _modal_value(sentence, a.start, a.end):
+            if not table and it.realised and _modal_value(sentence, a.start, a.end, it.pledge):
                 continue  # planned, possible or under negotiation: not what took place
             if not table and it.pledge and (
                 _disbursed_value(sentence, a.start, a.end) or _signed_value(sentence, a.start, a.end)

@@ -160,6 +160,15 @@ class TestRegister:
             (2, mesa_id, 3, SUIZA_ROW),
         ]
 
+    def test_register_answer_whose_source_gives_the_money_to_the_region_is_not_the_recipient_s(
+        self, client: TestClient, mesa_id: str
+    ) -> None:
+        q = "¿Cuánto comprometió Noruega al Perú en la Conferencia de Bruselas 2023?"
+        answer = client.post("/v1/ask", json={"question": q}).json()
+        assert answer["found"] is False
+        assert "registro de compromisos" not in answer["answer"]
+        assert answer["interpretation"]["recipient"] == "Perú"
+
 
 class TestSharedRecords:
     def test_spain_in_brussels_is_answered_from_the_register(self, client: TestClient, doc_ids: dict[str, str]) -> None:

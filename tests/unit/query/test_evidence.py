@@ -678,3 +678,27 @@ def test_message_says_where_the_value_does_exist() -> None:
         "Los pasajes más cercanos mencionan a Noruega en la Conferencia de Bruselas 2019 y la Conferencia de "
         "Bruselas 2023, no en la reunión de coordinación del 13 de diciembre de 2022. Vea los pasajes relacionados."
     )
+
+
+def test_a_pledge_is_a_promise_a_future_verb_states_it() -> None:
+    it = interpret("¿Qué aporte anunció Italia en la conferencia organizada por Canadá en 2021?")
+    s = "Italia aportará EUR 2,5 millones en donaciones a través de la AICS."
+    maybe = "Italia podría aportar EUR 2,5 millones en donaciones a través de la AICS."
+    assert check_sentence(it, s, ctx(s, conference="canada-2021")).ok
+    assert check_sentence(it, maybe, ctx(maybe, conference="canada-2021")).missing == ("value",)
+
+
+def test_a_future_or_conditional_value_does_not_state_what_took_place() -> None:
+    paid = interpret("¿Cuánto desembolsó Canadá en 2024?")
+    s = "Canadá desembolsará CAD 4 millones en 2024."
+    assert check_sentence(paid, s, ctx(s)).missing == ("value",)
+    it = interpret("¿Cuánta cooperación no reembolsable recibió el BID para el Perú en 2021?")
+    would = "En 2021 el BID aprobaría una cooperación técnica no reembolsable de USD 12,3 millones."
+    office = "En 2021 la Cancillería recibió del BID una cooperación técnica no reembolsable de USD 12,3 millones."
+    assert check_sentence(it, would, ctx(would)).missing == ("value",)
+    assert check_sentence(it, office, ctx(office)).ok
+    count = interpret("¿Cuántas personas atendió el programa de la OIM en 2023?")
+    future = "El programa de la OIM atenderá a 5.000 personas en 2023."
+    past = "El programa de la OIM atendió a 5.000 personas en 2023."
+    assert check_sentence(count, future, ctx(future)).missing == ("value",)
+    assert check_sentence(count, past, ctx(past)).ok
