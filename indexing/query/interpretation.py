@@ -345,9 +345,10 @@ def _event(question: str, folded: str) -> Event | None:
     dated = bool(year or month or day or ordinal)
     if meeting_m is not None and "conferencia" not in folded[: meeting_m.start()][-60:] and dated:
         return Event((), meeting_m.group("kind"), meeting_m.group("kind"), year, month, day, ordinal=ordinal)
-    # A conference by its place ("en Bruselas"), its host ("organizada por Canadá") or by "conferencia ... 2020".
-    slugs = []
-    for slug, _, place, cyear in confs:
+    # A conference by its place ("en Bruselas"), its host ("organizada por Canadá") or by "conferencia ... 2020";
+    # by its place in the series, its month or its format when the question gives no year.
+    slugs = [] if year is not None else _conference_without_year(folded, month)
+    for slug, _, place, cyear in () if slugs else confs:
         for m in re.finditer(rf"\b{re.escape(place)}\b", folded):
             if year is not None and str(year) != cyear:
                 continue
@@ -372,6 +373,46 @@ def _event(question: str, folded: str) -> Event | None:
     if year or month:
         return Event((), "", meeting, year, month, day, ordinal=ordinal)
     return None
+
+
+# "la tercera conferencia", "la segunda conferencia de Bruselas"; "la conferencia virtual"; "la conferencia de mayo".
+_ORDINAL_CONFERENCE_RE = re.compile(
+    r"\b(?P<ordinal>primer[ao]?|segund[ao]|tercer[ao]?|cuart[ao])\s+conferencia\b(?P<rest>[^?.]{0,60})"
+)
+_ORDINAL_NUMBER = {"prim": 1, "segu": 2, "terc": 3, "cuar": 4}
+_CONFERENCE_MONTH_RE = re.compile(r"\bconferencia\b[^?.]{0,40}?\bde\s+([a-z]+)\b")
+# The conferences held online (2020, convened by Spain and the EU; 2021, by Canada).
+_ONLINE_CONFERENCES = frozenset(["conferencia-2020", "canada-2021"])
+_VIRTUAL_RE = re.compile(r"\bconferencia\s+(?:\w+\s+){0,3}?virtual\b|\bconferencia\b[^?.]{0,40}\ben\s+linea\b")
+
+
+def _conference_without_year(folded: str, month: int | None) -> list[str]:
+    """The known conferences a question names without a year: by its place in the series ("la tercera conferencia":
+    the third by date; "la segunda conferencia de Bruselas": the second held there), by its month ("la conferencia
+    de mayo", when one conference was held that month) or by its format ("la conferencia virtual": those held
+    online).
+
+    :param folded: the folded, lower-cased question.
+    :param month: the month the question names, if any.
+    :returns: conference slugs, in date order.
+    """
+    events = sorted(load("events")["events"], key=lambda e: e["date"])
+    m = _ORDINAL_CONFERENCE_RE.search(folded)
+    if m:
+        n = _ORDINAL_NUMBER[m.group("ordinal")[:4]]
+        places = [p for s, _, p, _ in _conferences() if re.search(rf"\b{re.escape(p)}\b", m.group("rest"))]
+        series = [e for e in events if not places or any(p in fold_same_length(e["name"]).lower() for p in places)]
+        return [series[n - 1]["slug"]] if n <= len(series) else []
+    if month is None:
+        named = _CONFERENCE_MONTH_RE.search(folded)
+        month = MONTHS.get(named.group(1)) if named else None
+    if month is not None and "conferencia" in folded:
+        same = [e["slug"] for e in events if int(e["date"][5:7]) == month]
+        if len(same) == 1:
+            return same
+    if _VIRTUAL_RE.search(folded):
+        return [e["slug"] for e in events if e["slug"] in _ONLINE_CONFERENCES]
+    return []
 
 
 def _count_of(folded: str) -> str | None:
