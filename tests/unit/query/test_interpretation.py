@@ -210,3 +210,19 @@ def test_a_transfer_asks_a_disbursement_not_the_pledge() -> None:
 def test_a_host_country_named_without_a_preposition_is_the_recipient() -> None:
     assert interpret("¿Cuánto recibió el Ecuador de la conferencia de Canadá?").recipient == "Ecuador"
     assert interpret("¿Cuánto recibió el Perú de la conferencia de Canadá?").recipient is None
+
+
+@pytest.mark.parametrize(
+    ("question", "slugs"),
+    [
+        ("¿Cuánto comprometió Italia en la tercera conferencia?", ("canada-2021",)),
+        ("¿Cuánto comprometió Noruega en la primera conferencia?", ("bruselas-2019",)),
+        ("¿Cuánto comprometió Noruega en la segunda conferencia de Bruselas?", ("bruselas-2023",)),
+        ("¿Cuánto anunció Francia en la conferencia de mayo?", ("conferencia-2020",)),
+        ("¿De cuánto fue el ofrecimiento de Suecia en la conferencia virtual?", ("conferencia-2020", "canada-2021")),
+        ("¿Cuánto anunció Francia en la conferencia de marzo de 2023?", ("bruselas-2023",)),
+    ],
+)
+def test_a_conference_named_without_its_year(question: str, slugs: tuple[str, ...]) -> None:
+    event = interpret(question).event
+    assert event is not None and event.slugs == slugs
