@@ -115,6 +115,7 @@ _HOST_OF_EVENT_RE = re.compile(
     r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
 )
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
+_MEETING_NAMED_RE = re.compile(r"\b(?:reunion\w*|sesion\w*|mesa|taller\w*|encuentro\w*|visita\w*)\b")
 _MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 # First words of an institution's name: a question naming one asks about it as about an actor.
 INSTITUTION_HEADS = frozenset(
@@ -184,9 +185,18 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             return False
     here = _present_actors(sentence, fold_same_length(sentence).lower(), question_absent)
 
+    # A host country asked about as a giver ("¿Cuánto anunció México…?"): the other host countries that give are
+    # its rivals too (not the Perú, whose records these are).
+    asked_host = any(_is_host(a) for a in it.actors)
+
     def other_donors(names: list[str]) -> list[str]:
         # Donors the question does not ask about: another asked actor is no rival ("ONU Mujeres y Australia").
-        return [n for n in names if _is_donor(n) and not any(same_family(n, a) for a in it.actors)]
+        return [
+            n
+            for n in names
+            if (_is_donor(n) or (asked_host and _is_host(n) and n != _HOME_RECIPIENT))
+            and not any(same_family(n, a) for a in it.actors)
+        ]
 
     # When or where an event was is read in its record: an actor that names the event ("la reunión del Minsa y la
     # OPS") may be anywhere in the passage.
@@ -278,6 +288,13 @@ def _names_by_adjective(canonical: str, text: str) -> bool:
     return bool(adjectives) and any(w in adjectives for w in re.findall(r"\w+", fold_same_length(text).lower()))
 
 
+def _is_host(name: str) -> bool:
+    from indexing.commitments.actors import actor_info
+
+    info = actor_info(name)
+    return info is not None and info.host
+
+
 def _is_donor(name: str) -> bool:
     from indexing.commitments.actors import actor_info
 
@@ -311,6 +328,17 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     planned = it.kind in ("date", "place") or bool(_CANCEL_Q_RE.search(folded_question))
     if ev.ordinal and not _ordinal_stated(ev.ordinal, sentence, ctx, planned):
         return False  # "la tercera reunión": only announced, or another meeting of the series
+    # An amount at a meeting that is no conference: a sentence that sets its amount at a conference, naming no
+    # meeting, states what was announced there ("En la conferencia de Canadá de 2021 Qatar anunció US$ 10 millones"
+    # is not what Qatar announced at the Mesa's first meeting).
+    if (
+        it.kind == "amount"
+        and ev.meeting
+        and not ev.slugs
+        and detect_event(sentence)
+        and not _MEETING_NAMED_RE.search(folded_sentence)
+    ):
+        return False
     # A conference no known one is: a sentence or passage about a known conference is about another one.
     if ev.unknown_conference and (detect_event(sentence) or detect_event(ctx.chunk)):
         return False
@@ -988,6 +1016,36 @@ def _institution_present(phrase: str, sentence: str, before: str, question_absen
     return False
 
 
+_MEETING_NOUN_RE = re.compile(r"\b(reunion|sesion|taller|encuentro|visita|conferencia|cumbre)\b")
+# The first verb after a meeting's noun: a future (-rá, -rán) or a preterite (-ó, -aron, -ieron).
+_TENSE_RE = re.compile(r"\b[^\W\d_]+(?:r[áÁ]n?|[óÓ]|aron|ieron)\b")
+
+
+def _meeting_only_announced(it: Interpretation, sentence: str) -> bool:
+    """Whether a sentence only announces the kind of meeting a question asks what happened at: the first verb after
+    the meeting's noun is in the future ("En el taller se presentarán los resultados…" does not say which were
+    presented). A preterite first ("En la reunión se acordó que la APCI enviará…") states what took place. Questions
+    about a meeting's date, place or fate, or about what will happen, are answered by its announcement.
+
+    :param it: the question's interpretation.
+    :param sentence: the candidate sentence.
+    :returns: True when the sentence only announces the meeting asked about.
+    """
+    folded_q = fold_same_length(it.question).lower()
+    if not it.realised or it.kind in ("date", "place") or _CANCEL_Q_RE.search(folded_q):
+        return False
+    asked = set(_MEETING_NOUN_RE.findall(folded_q))
+    if not asked:
+        return False
+    for m in _MEETING_NOUN_RE.finditer(fold_same_length(sentence).lower()):
+        if m.group(1) not in asked:
+            continue
+        verb = _TENSE_RE.search(sentence, m.end(), m.end() + 50)
+        if verb is not None and fold_same_length(verb.group()).lower().endswith(("ra", "ran")):
+            return True
+    return False
+
+
 def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> Check:
     """Check one candidate sentence against the question's constraints.
 
@@ -1001,7 +1059,7 @@ def check_sentence(it: Interpretation, sentence: str, ctx: SentenceContext) -> C
         missing.append("actor")
     if not _recipient_ok(it, sentence, ctx):
         missing.append("recipient")
-    if not _event_ok(it, sentence, ctx):
+    if not _event_ok(it, sentence, ctx) or _meeting_only_announced(it, sentence):
         missing.append("event")
     if not _value_ok(it, sentence, ctx):
         missing.append("value")

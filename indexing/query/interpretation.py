@@ -50,7 +50,7 @@ _AMOUNT_RE = re.compile(
     r"cantidad(?!\s+de\b)|"
     r"financiamiento|contribucion|presupuesto|deficit|brecha|balance\s+financiero|valor|que\s+parte|recaudo|"
     r"ofrecio|desembols\w*|nivel\s+de\s+ejecucion|cuanto\s+dinero|prestamos?|donacion(?:es)?|donativos?|creditos?|"
-    r"ofrecimientos?|aportacion(?:es)?)\b"
+    r"ofrecimientos?|aportacion(?:es)?|recursos|fondos)\b"
 )
 _STRONG_AMOUNT_RE = re.compile(r"cuant|que\s+parte|ofrecio|recaudo|nivel\s+de\s+ejecucion")
 # A question word right before a money noun, at most two words between, none "de": "qué aporte", "cuál es el
@@ -59,7 +59,11 @@ _GOVERNED_RE = re.compile(
     r"\b(?:que|cual|cuales|cuanto|cuanta|cuantos|cuantas)\s+(?:(?!de\b)\w+\s+){0,2}$"
 )
 _OPENER_RE = re.compile(r"(?:que|cual|cuales)\s+(\w+)")
-_WHY_RE = re.compile(r"\b(?:por\s+que|como(?!\s+se\s+llama)|que\s+quiere\s+decir|para\s+que)\b")
+# "¿Por qué…?" asks a cause, not "¿por qué monto…?" (an amount).
+_WHY_RE = re.compile(
+    r"\b(?:por\s+que(?!\s+(?:montos?|cantidad|cifra|suma|importe|valor)\b)|"
+    r"como(?!\s+se\s+llama)|que\s+quiere\s+decir|para\s+que)\b"
+)
 _INTERROGATIVE_RE = re.compile(r"\b(?:que|cual|cuales|como|donde|cuando|quien|quienes|cuant[oa]s?|por\s+que)\b")
 _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|transferid\w*|entreg\w*)\b")
 # A question about what was announced or pledged, not what was disbursed of it.
@@ -80,7 +84,7 @@ _PLANNED_Q_RE = re.compile(
 # A meeting: the kind of meeting and what follows it up to the question's end or next clause.
 _MEETING_RE = re.compile(
     r"\b(?P<kind>reunion\s+(?:de\s+)?(?:seguimiento|coordinacion|bilateral)|reunion|sesion|mesa\s+intersectorial|"
-    r"mesa\s+de\s+cooperantes|visita\s+tecnica|visita|taller|encuentro|cumbre)\b"
+    r"mesa\s+de\s+(?:cooperantes|donantes|cooperacion)|visita\s+tecnica|visita|taller|encuentro|cumbre)\b"
 )
 # "la segunda reunión", "la tercera sesión": which meeting of a series.
 _ORDINAL_MEETING_RE = re.compile(
@@ -100,6 +104,8 @@ _CHANNEL_Q_RE = re.compile(
     r"\b(?:a|al|para|con|hacia|a\s+traves\s+de|por\s+medio\s+de|canalizad[ao]s?\s+por)\s+"
     r"(?:(?:el|la|los|las)\s+)?(?:(?:programa|proyecto|fondo|plan|acuerdo|convenio)\s+(?:de\s+(?:la\s+|el\s+|los\s+)?|del\s+))?$"
 )
+# A question about what a country received, not what it gave.
+_RECEIVE_Q_RE = re.compile(r"\b(?:recib\w*|ingres\w*|benefici\w*|se\s+destin\w*|llego\s+a|captad\w*|capto)\b")
 _RECIPIENT_RE = re.compile(r"\b(?:para|al|a|en)\s+(?:el\s+|la\s+)?$")
 # Meeting words that may name the conference itself ("la reunión de Bruselas").
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre"])
@@ -460,6 +466,7 @@ def interpret(question: str) -> Interpretation:
     hosts: list[str] = []
     channels: list[str] = []
     previous_host_end = -1  # end of the last host or convener named, to read "convocada por España y la UE"
+    previous_recipient_end = -1  # end of the last recipient named, to read "para Colombia y el Ecuador"
     for m in find_actors(question):
         spans.append((m.start, m.end))
         before = folded[max(0, m.start - 60) : m.start]
@@ -470,13 +477,20 @@ def interpret(question: str) -> Interpretation:
             if convener:
                 hosts.append(m.surface)
                 previous_host_end = m.end
-            elif _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]):
-                recipient = m.canonical
-            elif recipient is None and m.canonical != _HOME and not _IN_EVENT_NAME_RE.search(before):
-                # "¿Cuánto recibió el Ecuador…?": a host country other than the archive's own is where the money
-                # went, however the question names it.
-                recipient = m.canonical
-            continue
+                continue
+            if _RECIPIENT_RE.search(folded[max(0, m.start - 12) : m.start]) or (
+                previous_recipient_end >= 0 and _AND_RE.match(folded[previous_recipient_end : m.start])
+            ):
+                recipient = recipient or m.canonical  # "para Colombia y el Ecuador": where the money went
+                previous_recipient_end = m.end
+                continue
+            if m.canonical == _HOME or _IN_EVENT_NAME_RE.search(before):
+                continue  # the archive's own country, or a conference's host ("la conferencia de México")
+            if _RECEIVE_Q_RE.search(folded):
+                recipient = recipient or m.canonical  # "¿Cuánto recibió el Ecuador…?"
+                continue
+            # "¿Cuánto anunció México…?", "¿qué parte … ha desembolsado el Uruguay?": a host country that gives is
+            # the actor asked about, as any donor.
         if _IN_EVENT_NAME_RE.search(before) or convener:
             hosts.append(m.surface)
             previous_host_end = m.end

@@ -702,3 +702,26 @@ def test_a_future_or_conditional_value_does_not_state_what_took_place() -> None:
     past = "El programa de la OIM atendió a 5.000 personas en 2023."
     assert check_sentence(count, future, ctx(future)).missing == ("value",)
     assert check_sentence(count, past, ctx(past)).ok
+
+
+def test_a_host_country_asked_as_giver_has_the_other_givers_as_rivals() -> None:
+    it = interpret("¿Cuánto comprometió la Argentina en la Conferencia de Solidaridad de Bruselas de 2019?")
+    mexico = "México, por medio de la AMEXCID, comprometió US$ 1,5 millones para fortalecer los sistemas de asilo."
+    qatar = "Qatar anunció US$ 2 millones para la atención primaria de salud."
+    own = "La Argentina comprometió US$ 500.000 para la regularización de personas venezolanas."
+    title = "Nota de prensa: los donantes emergentes en Bruselas (Argentina, México y Qatar)"
+    c = ctx(title=title, conference="bruselas-2019")
+    assert check_sentence(it, mexico, replace(c, chunk=mexico)).missing == ("actor",)
+    assert check_sentence(it, qatar, replace(c, chunk=qatar)).missing == ("actor", "value")
+    assert check_sentence(it, own, replace(c, chunk=own)).ok
+
+
+def test_a_meeting_only_announced_does_not_say_what_happened_at_it() -> None:
+    it = interpret("¿Qué resultados del convenio con México se presentaron en el taller Sur-Sur?")
+    announced = "En el taller Sur-Sur se presentarán los resultados del convenio financiado por México."
+    held = "En el taller Sur-Sur se presentaron los resultados del convenio financiado por México."
+    assert check_sentence(it, announced, ctx(announced)).missing == ("event",)
+    assert check_sentence(it, held, ctx(held)).ok
+    minutes = interpret("¿Qué se acordó en la reunión con México?")
+    agreed = "En la reunión se acordó que México enviará el informe de ejecución del convenio."
+    assert check_sentence(minutes, agreed, ctx(agreed)).ok

@@ -226,3 +226,13 @@ def test_a_host_country_named_without_a_preposition_is_the_recipient() -> None:
 def test_a_conference_named_without_its_year(question: str, slugs: tuple[str, ...]) -> None:
     event = interpret(question).event
     assert event is not None and event.slugs == slugs
+
+
+def test_a_host_country_that_gives_is_an_actor_one_that_receives_the_recipient() -> None:
+    assert interpret("¿Cuánto anunció México en la conferencia de Bruselas de 2023?").actors == ("México",)
+    it = interpret("¿Qué parte de su ofrecimiento de Bruselas 2023 ha desembolsado el Uruguay?")
+    assert (it.actors, it.recipient) == (("Uruguay",), None)
+    it = interpret("¿Cuánto anunció España para Colombia y el Ecuador?")
+    assert (it.actors, it.recipient) == (("España",), "Colombia")
+    assert interpret("¿Cuánto recibió el Ecuador de la conferencia de Canadá?").actors == ()
+    assert interpret("¿Cuánto destinó el Perú de su presupuesto en 2023?").actors == ()
