@@ -115,6 +115,11 @@ _HOST_OF_EVENT_RE = re.compile(
     r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
 )
 _GENERIC_MEETINGS = frozenset(["reunion", "encuentro", "cumbre", "sesion"])
+# A sum of many actors' amounts: never the amount of an actor its context names.
+_TOTAL_RE = re.compile(
+    r"\b(?:en\s+conjunto|en\s+total|el\s+total|un\s+total|totaliz\w*|moviliz(?:o|aron|ado)|reuni(?:o|eron)|"
+    r"recaud\w*|sumaron|suman|la\s+comunidad\s+internacional|los\s+donantes)\b"
+)
 _MEETING_NAMED_RE = re.compile(r"\b(?:reunion\w*|sesion\w*|mesa|taller\w*|encuentro\w*|visita\w*)\b")
 _MEETING_WORDS = frozenset(content_terms("reunión sesión encuentro"))
 # First words of an institution's name: a question naming one asks about it as about an actor.
@@ -215,6 +220,8 @@ def _actor_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
             if any(same_family(n, actor) for n in names) and not other_donors(names):
                 found = True
                 break
+        if found and _TOTAL_RE.search(fold_same_length(sentence).lower()):
+            found = False  # "la conferencia movilizó EUR 120 millones": a total, not the actor of the title's
         if not found and event_kind:
             found = any(same_family(m.canonical, actor) for m in find_actors(ctx.chunk))
         if not found:

@@ -725,3 +725,12 @@ def test_a_meeting_only_announced_does_not_say_what_happened_at_it() -> None:
     minutes = interpret("¿Qué se acordó en la reunión con México?")
     agreed = "En la reunión se acordó que México enviará el informe de ejecución del convenio."
     assert check_sentence(minutes, agreed, ctx(agreed)).ok
+
+
+def test_a_total_is_not_the_amount_of_the_actor_of_the_title() -> None:
+    it = interpret("¿Cuánto comprometió la Argentina en la Conferencia de Solidaridad de Bruselas de 2019?")
+    total = "Los copresidentes informaron que la conferencia movilizó más de EUR 120 millones en nuevos anuncios."
+    own = "El aporte asciende a US$ 500.000 para la regularización de personas venezolanas."
+    c = ctx(title="Nota de la Embajada de la Argentina", conference="bruselas-2019")
+    assert check_sentence(it, total, replace(c, chunk=total)).missing == ("actor",)
+    assert check_sentence(it, own, replace(c, chunk=own)).ok
