@@ -384,6 +384,9 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
 
         confs = {s: (n, place, year) for s, n, place, year in _conferences()}
         names = {confs[s][0] for s in ev.slugs if s in confs}
+        in_cells = _conferences_in_cells(sentence) if is_table_line(sentence) else set()
+        if in_cells:
+            return bool(in_cells & set(ev.slugs))  # the row's conference column ("| Canadá 2021 |") says which
         if named and named not in names:
             return False  # the sentence is about another conference
         if named in names or (ctx.conference in ev.slugs):
@@ -422,6 +425,31 @@ def _event_ok(it: Interpretation, sentence: str, ctx: SentenceContext) -> bool:
     if _date_in(ev.year, ev.month, ev.day, f"{sentence}\n{stated}\n{ctx.title}"):
         return True
     return bool(ctx.date) and _date_matches(ev, ctx.date or "")
+
+
+def _conferences_in_cells(row: str) -> set[str]:
+    """The known conferences a table row's cells name as "Place Year" ("| Bruselas 2023 |", "| Canadá 2021 |",
+    "| Conferencia 2020 |"): the row's conference column.
+
+    :param row: a table row ("|" cells).
+    :returns: conference slugs.
+    """
+    from indexing.query.interpretation import _conferences
+
+    out = set()
+    for cell in table_row(row).cells:
+        m = _PLACE_YEAR_CELL_RE.match(fold_same_length(cell).lower().strip())
+        if not m:
+            continue
+        for slug, _, place, year in _conferences():
+            if year == m.group(2) and (
+                m.group(1) == place or (m.group(1) in ("conferencia", "donantes") and place == "donantes")
+            ):
+                out.add(slug)
+    return out
+
+
+_PLACE_YEAR_CELL_RE = re.compile(r"^(?:conferencia\s+de\s+)?([a-z]+)\s+((?:19|20)\d\d)$")
 
 
 def _dating_years(sentence: str, conference_record: bool) -> set[int]:
@@ -1023,6 +1051,8 @@ def _institution_present(phrase: str, sentence: str, before: str, question_absen
     return False
 
 
+# A call to a meeting, in the present ("convocan al taller", "se convoca a la reunión").
+_CONVOKE_RE = re.compile(r"\b(?:convoca|convocan|se\s+convoca)\b")
 _MEETING_NOUN_RE = re.compile(r"\b(reunion|sesion|taller|encuentro|visita|conferencia|cumbre)\b")
 # The first verb after a meeting's noun: a future (-rá, -rán) or a preterite (-ó, -aron, -ieron).
 _TENSE_RE = re.compile(r"\b[^\W\d_]+(?:r[áÁ]n?|[óÓ]|aron|ieron)\b")
@@ -1044,9 +1074,12 @@ def _meeting_only_announced(it: Interpretation, sentence: str) -> bool:
     asked = set(_MEETING_NOUN_RE.findall(folded_q))
     if not asked:
         return False
-    for m in _MEETING_NOUN_RE.finditer(fold_same_length(sentence).lower()):
+    folded = fold_same_length(sentence).lower()
+    for m in _MEETING_NOUN_RE.finditer(folded):
         if m.group(1) not in asked:
             continue
+        if _CONVOKE_RE.search(folded, max(0, m.start() - 40), m.start()):
+            return True  # "… convocan al taller regional …": a call to it
         verb = _TENSE_RE.search(sentence, m.end(), m.end() + 50)
         if verb is not None and fold_same_length(verb.group()).lower().endswith(("ra", "ran")):
             return True

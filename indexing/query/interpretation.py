@@ -345,6 +345,12 @@ def _event(question: str, folded: str) -> Event | None:
     # A specific meeting held at a conference ("la reunión bilateral con Corea en Bruselas en 2023") keeps its kind:
     # what happened at the conference is not what happened at that meeting.
     at_conference = meeting if meeting and meeting not in _GENERIC_MEETINGS else None
+    if named and meeting_m is not None and not re.search(r"\b(?:conferencia|cumbre)\b", folded):
+        place = next(p for _, n, p, _ in confs if n == named)
+        if place == "donantes" or not re.search(rf"\b{re.escape(place)}\b", folded):
+            # "la segunda reunión de la Mesa de donantes no tradicionales de 2023": a body's meeting, not the
+            # conference its words and year would name.
+            named = None
     if named:
         slug = next(s for s, n, _, _ in confs if n == named)
         return Event((slug,), named, at_conference, year, month, day)

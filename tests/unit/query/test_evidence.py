@@ -734,3 +734,23 @@ def test_a_total_is_not_the_amount_of_the_actor_of_the_title() -> None:
     c = ctx(title="Nota de la Embajada de la Argentina", conference="bruselas-2019")
     assert check_sentence(it, total, replace(c, chunk=total)).missing == ("actor",)
     assert check_sentence(it, own, replace(c, chunk=own)).ok
+
+
+def test_a_row_s_conference_column_says_which_conference() -> None:
+    it = interpret("¿Cuánto anunciaron los Emiratos Árabes Unidos en la Conferencia de Bruselas de 2019?")
+    other = "| Emiratos Árabes Unidos | Canadá 2021 | AED | 11 | Desembolsado |"
+    asked = "| Emiratos Árabes Unidos | Bruselas 2019 | AED | 7 | Desembolsado |"
+    header = "| Donante | Conferencia | Moneda | Monto (millones) | Estado |"
+    assert check_sentence(it, other, ctx(f"{header}\n{other}")).missing == ("event",)
+    assert check_sentence(it, asked, ctx(f"{header}\n{asked}")).ok
+
+
+def test_a_call_to_a_meeting_is_only_its_announcement() -> None:
+    it = interpret("¿Qué resultados del convenio con México se presentaron en el taller Sur-Sur?")
+    s = "La APCI y la AMEXCID de México convocan al taller regional de cooperación Sur-Sur sobre regularización."
+    assert check_sentence(it, s, ctx(s)).missing == ("event",)
+
+
+def test_a_body_s_meeting_is_not_the_conference_its_words_would_name() -> None:
+    it = interpret("¿Qué aportes anunciaron los donantes en la segunda reunión de la Mesa de donantes de 2023?")
+    assert it.event is not None and (it.event.slugs, it.event.ordinal, it.event.year) == ((), "segunda", 2023)
