@@ -610,12 +610,12 @@ _KIND_TO_TYPE = {"amount": "amount", "date": "date", "entities": "entities", "co
 
 # Confidence: a logistic function of the best answering sentence's score, and the share of dev abstentions that
 # were right; both fitted on the dev questions (`python -m corpus.evaluate --calibrate`), never on the check part.
-# Shares are Laplace-smoothed ((right + 1) / (n + 2)): 74 of 76 dev abstentions right (0.96) is not certainty.
+# Shares are Laplace-smoothed ((right + 1) / (n + 2)): 90 of 96 dev abstentions right (0.93) is not certainty.
 CONFIDENCE_SLOPE = 1.75
-CONFIDENCE_MIDPOINT = 2.4
-ABSTENTION_CONFIDENCE = 0.96
-# Share of dev register answers citing a record that answers (21 of 30, smoothed).
-REGISTER_CONFIDENCE = 0.69
+CONFIDENCE_MIDPOINT = 2.45
+ABSTENTION_CONFIDENCE = 0.93
+# Share of dev register answers citing a record that answers (35 of 40, smoothed).
+REGISTER_CONFIDENCE = 0.86
 
 
 def answer_confidence(score: float) -> float:
