@@ -109,7 +109,8 @@ _UNKNOWN_VALUE_RE = re.compile(
 )
 _HOME_RECIPIENT = "Perú"
 _DISBURSED_RE = re.compile(
-    r"\b(?:desembols\w*|ejecutad[oa]s?|ha\s+ejecutado|han\s+ejecutado|transferid[oa]s?|transfiri\w*|entregad[oa]s?)"
+    r"\b(?:desembols\w*|ejecutad[oa]s?|ha\s+ejecutado|han\s+ejecutado|transferid[oa]s?|transfiri\w*|transferir\w*|"
+    r"entregad[oa]s?)"
 )
 _HOST_OF_EVENT_RE = re.compile(
     r"\b(?:conferencia|cumbre)\s+(?:internacional\s+)?(?:de|en)\s+$|\borganizad[ao]\s+por\s+(?:el\s+)?$"
@@ -466,8 +467,8 @@ def _dating_years(sentence: str, conference_record: bool) -> set[int]:
     years: set[int] = set()
     for a in find_amounts(sentence):
         if a.currency:
-            before, after = value_windows(sentence, a.start, a.end)
-            years.update(int(y) for y in YEAR_RE.findall(f"{before[-40:]} {after[:40]}"))
+            before, after = value_windows(sentence, a.start, a.end, reach=120)
+            years.update(int(y) for y in YEAR_RE.findall(f"{before} {after[:40]}"))
     return years
 
 

@@ -68,6 +68,10 @@ _INTERROGATIVE_RE = re.compile(r"\b(?:que|cual|cuales|como|donde|cuando|quien|qu
 _DISBURSED_RE = re.compile(r"\b(?:desembols\w*|ejecut\w*|transfiri\w*|transferid\w*|entreg\w*)\b")
 # A question about what was announced or pledged, not what was disbursed of it.
 _PLEDGE_Q_RE = re.compile(r"\b(?:anunci\w*|compromet\w*|comprometi\w*|ofreci\w*|prometi\w*|nuevo\s+aporte)\b")
+# What an actor did after a conference ("¿qué destinó Austria … tras la conferencia…?"), not what it announced there.
+_AFTER_EVENT_RE = re.compile(
+    r"\b(?:tras|despues\s+de|luego\s+de|a\s+raiz\s+de|a\s+partir\s+de)\s+(?:la|el)\s+(?:conferencia|cumbre)\b"
+)
 # A question about what is needed (a requirement, a gap, a cost, a budget), not about what an actor gave.
 NEED_Q_RE = re.compile(
     r"\b(?:requier\w*|requerid\w*|requerimiento\w*|necesit\w*|necesidad\w*|brecha|deficit|falt\w*|cost\w*|"
@@ -560,6 +564,12 @@ def interpret(question: str) -> Interpretation:
         and not _DISBURSED_RE.search(folded)
         and (
             bool(_PLEDGE_Q_RE.search(folded))
-            or bool(event is not None and event.slugs and not event.meeting and not NEED_Q_RE.search(folded))
+            or bool(
+                event is not None
+                and event.slugs
+                and not event.meeting
+                and not NEED_Q_RE.search(folded)
+                and not _AFTER_EVENT_RE.search(folded)
+            )
         ),
     )

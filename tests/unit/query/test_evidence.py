@@ -754,3 +754,16 @@ def test_a_call_to_a_meeting_is_only_its_announcement() -> None:
 def test_a_body_s_meeting_is_not_the_conference_its_words_would_name() -> None:
     it = interpret("¿Qué aportes anunciaron los donantes en la segunda reunión de la Mesa de donantes de 2023?")
     assert it.event is not None and (it.event.slugs, it.event.ordinal, it.event.year) == ((), "segunda", 2023)
+
+
+def test_a_future_transfer_of_a_balance_is_not_a_new_pledge() -> None:
+    it = interpret("¿Qué nuevo aporte anunció Francia en la segunda sesión del grupo de integración, en junio de 2024?")
+    s = "El saldo del convenio de Francia, EUR 1,2 millones, se transferirá en 2025."
+    title = "Acta de la segunda sesión del grupo de integración"
+    assert check_sentence(it, s, ctx(s, title=title, date="2024-06-13")).missing == ("value",)
+
+
+def test_in_a_record_of_the_conference_a_year_in_the_amount_s_clause_dates_it() -> None:
+    it = interpret("¿Cuánto destinará Estados Unidos al Perú de los US$ 171 millones anunciados en Bruselas en 2023?")
+    s = "En el año fiscal 2022, los Estados Unidos destinaron al Perú US$ 52,3 millones de asistencia humanitaria."
+    assert "event" in check_sentence(it, s, ctx(s, conference="bruselas-2023")).missing

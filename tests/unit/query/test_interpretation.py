@@ -236,3 +236,8 @@ def test_a_host_country_that_gives_is_an_actor_one_that_receives_the_recipient()
     assert (it.actors, it.recipient) == (("España",), "Colombia")
     assert interpret("¿Cuánto recibió el Ecuador de la conferencia de Canadá?").actors == ()
     assert interpret("¿Cuánto destinó el Perú de su presupuesto en 2023?").actors == ()
+
+
+def test_what_an_actor_did_after_a_conference_is_not_its_pledge() -> None:
+    it = interpret("¿Qué monto destinó Austria a medios de vida en el Perú tras la conferencia de Bruselas de 2023?")
+    assert (it.kind, it.pledge) == ("amount", False)
