@@ -27,8 +27,8 @@ from collections import Counter
 from typing import Any
 
 from pypdf import PageObject
-from pypdf._text_extraction import _layout_mode
 from pypdf._text_extraction import _has_text_operator as has_text_operator
+from pypdf._text_extraction import _layout_mode
 from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 
 __all__ = ["column_lines", "column_text", "page_text"]
