@@ -33,10 +33,14 @@ PDFIUM_LOCK = threading.Lock()
 # A page is blank when fewer than this share of its pixels is darker than _INK_LEVEL.
 _INK_LEVEL = 128
 _MIN_INK_SHARE = 0.0005
+# Rows of pixels counted at a time (the count stops at the first band that makes the page inked).
+_INK_BAND = 256
 # Skew search: ±_MAX_SKEW degrees in _SKEW_STEP steps, on a copy scaled to _SKEW_WIDTH pixels.
 _MAX_SKEW = 3.0
 _SKEW_STEP = 0.1
 _SKEW_WIDTH = 1000
+# Coarse pass of the skew search: every _SKEW_COARSE-th candidate, then the candidates around the best one.
+_SKEW_COARSE = 4
 # Below this estimated skew (degrees) the page is read as it is.
 _MIN_SKEW = 0.15
 
@@ -161,15 +165,24 @@ def has_ink(image: Image.Image) -> bool:
     :returns: True when at least 0.05 % of its pixels are dark.
     """
     pixels = np.asarray(image)
-    return float(np.count_nonzero(pixels < _INK_LEVEL)) >= _MIN_INK_SHARE * pixels.size
+    needed = _MIN_INK_SHARE * pixels.size
+    found = 0
+    # Band by band, stopping once there is enough ink: a page of text has it within its first bands.
+    for start in range(0, pixels.shape[0], _INK_BAND):
+        found += int(np.count_nonzero(pixels[start : start + _INK_BAND] < _INK_LEVEL))
+        if found >= needed:
+            return True
+    return found >= needed
 
 
 def estimate_skew(image: Image.Image) -> float:
     """The small rotation of a scanned page, in degrees (counter-clockwise positive, as `Image.rotate`).
 
     Projection-profile search: the page is rotated by each candidate angle and the one whose row sums of ink vary
-    most (text lines aligned with the pixel rows) wins. Linear in the pixels per candidate; on a copy scaled to
-    1000 pixels wide.
+    most (text lines aligned with the pixel rows) wins. Coarse to fine, on a copy scaled to 1000 pixels wide: every
+    `_SKEW_COARSE`-th candidate first, then every candidate within `_SKEW_COARSE` - 1 steps of the best of those
+    (the profile's peak is about a line height over the page width wide, ~0.9 degree at that width, wider than the
+    coarse step); at most 22 rotations instead of 61, each linear in the pixels.
 
     :param image: a grayscale page image.
     :returns: the angle that makes text lines horizontal when applied with `Image.rotate`, in [-3, 3].
@@ -177,15 +190,30 @@ def estimate_skew(image: Image.Image) -> float:
     scale = _SKEW_WIDTH / image.width
     small = image.resize((_SKEW_WIDTH, max(1, round(image.height * scale))), Image.Resampling.BILINEAR)
     ink = Image.fromarray(np.where(np.asarray(small) < _INK_LEVEL, 255, 0).astype(np.uint8))
-    best_angle, best_score = 0.0, -1.0
     steps = round(_MAX_SKEW / _SKEW_STEP)
-    for i in range(-steps, steps + 1):
-        angle = i * _SKEW_STEP
-        rows = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST), dtype=np.float32).sum(axis=1)
-        score = float(np.var(rows))
-        if score > best_score:
-            best_angle, best_score = angle, score
-    return round(best_angle, 2)
+    scores: dict[int, float] = {}
+
+    def score(i: int) -> float:
+        if i not in scores:
+            rotated = ink.rotate(i * _SKEW_STEP, resample=Image.Resampling.NEAREST)
+            scores[i] = float(np.var(np.asarray(rotated, dtype=np.float32).sum(axis=1)))
+        return scores[i]
+
+    coarse = list(range(-steps, steps + 1, _SKEW_COARSE))
+    if coarse[-1] != steps:
+        coarse.append(steps)
+    best, best_score = coarse[0], -1.0
+    for i in coarse:
+        if score(i) > best_score:
+            best, best_score = i, score(i)
+    for i in range(max(-steps, best - _SKEW_COARSE + 1), min(steps, best + _SKEW_COARSE - 1) + 1):
+        score(i)
+    # The first of the highest in ascending angle order, as a search over every candidate would pick.
+    best, best_score = 0, -1.0
+    for i in sorted(scores):
+        if scores[i] > best_score:
+            best, best_score = i, scores[i]
+    return round(best * _SKEW_STEP, 2)
 
 
 def deskew(image: Image.Image) -> tuple[Image.Image, float]:
@@ -211,8 +239,10 @@ def read_image(image: Image.Image, config: OcrConfig, skew: float = 0.0) -> OcrR
     :raises OcrFailed: Tesseract exited with an error.
     """
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
-        src, base = Path(tmp) / "page.png", Path(tmp) / "out"
-        image.save(src, "PNG")
+        src, base = Path(tmp) / "page.bmp", Path(tmp) / "out"
+        # Uncompressed: a PNG's compression costs more CPU (~0.2 s for an A4 page at 300 dpi) than writing and
+        # reading the bitmap as it is, and Tesseract reads the very same pixels.
+        image.save(src, "BMP")
         cmd = [config.command, str(src), str(base), "-l", config.language, "--dpi", str(config.dpi), "txt", "tsv"]
         try:
             done = subprocess.run(

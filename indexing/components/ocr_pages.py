@@ -48,8 +48,17 @@ def ocr_progress(progress: Progress | None) -> Iterator[None]:
         _reporting.progress = previous
 
 
-def _word_chars(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+def _word_chars(text: str, enough: int | None = None) -> int:
+    """The letters and digits of `text`; with `enough`, counted until there are that many (then `enough`)."""
+    if enough is None:
+        return sum(1 for c in text if c.isalnum())
+    n = 0
+    for c in text:
+        if c.isalnum():
+            n += 1
+            if n >= enough:
+                break
+    return n
 
 
 @component
@@ -221,8 +230,10 @@ class OcrPages:
         names: dict[str, str] = {}
         for page in pages:
             record = str(page.meta.get(DOCUMENT_ID) or page.meta.get(FILENAME) or "")
-            chars[record] = chars.get(record, 0) + _word_chars(page.content or "")
             names[record] = str(page.meta.get(FILENAME) or "El PDF")
+            so_far = chars.get(record, 0)
+            if so_far < self.min_text_chars:  # enough is enough: the rest of a long record is not counted
+                chars[record] = so_far + _word_chars(page.content or "", self.min_text_chars - so_far)
         for record, n in chars.items():
             if n < self.min_text_chars:
                 raise NoText(

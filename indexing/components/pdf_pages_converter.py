@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from indexing.components.decoding import strip_undecodable
-from indexing.components.pdf_columns import column_text
+from indexing.components.pdf_columns import page_text
 from indexing.constants import FILENAME, NEEDS_OCR, PAGE, PAGES, PDF_TITLE, SOURCE_KIND
 from indexing.errors import CorruptPdf, EncryptedPdf, TooManyPages
 
@@ -43,10 +43,10 @@ class PdfPagesConverter:
     Each page Document carries the ByteStream's meta plus `page` (1-based), `pages` (total), `pdf_title` (the
     PDF's /Title, stripped, or None) and `source_kind` = "pdf". Text comes from pypdf's `extract_text()` (default
     mode), without lone surrogates and other code points that are not text (a broken character map yields them); a
-    two-column page is read column by column (`indexing.components.pdf_columns`). A page whose text layer holds no
-    letter or digit (a scan, or a blank page) keeps that text and is marked for OCR: `meta["needs_ocr"]` = True and
-    `blob` = the PDF's ByteStream, which `OcrPages` renders; nothing is decided here about whether the page is blank,
-    scanned or readable.
+    two-column page is read column by column (`indexing.components.pdf_columns`), each page's content stream parsed
+    once for both readings. A page whose text layer holds no letter or digit (a scan, or a blank page) keeps that
+    text and is marked for OCR: `meta["needs_ocr"]` = True and `blob` = the PDF's ByteStream, which `OcrPages`
+    renders; nothing is decided here about whether the page is blank, scanned or readable.
 
     ### Usage example
 
@@ -159,7 +159,7 @@ class PdfPagesConverter:
         texts: list[str] = []
         try:
             for page in reader.pages:
-                texts.append(strip_undecodable(column_text(page) or page.extract_text() or ""))
+                texts.append(strip_undecodable(page_text(page) or ""))
         except Exception as exc:  # damaged content streams surface here, not when opening
             raise CorruptPdf(f"No se puede extraer el texto de la página {len(texts) + 1} de {name} ({exc}).") from exc
         return texts

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from haystack import Document
 from haystack.dataclasses import ByteStream
+from PIL import Image
 
 from corpus.ocr_eval import character_accuracy, edit_distance
 from indexing.components.ocr_pages import OcrPages, ocr_progress
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.errors import NoText, NoTextLayer, OcrTimeout
-from indexing.ocr import estimate_skew, render_page
+from indexing.ocr import estimate_skew, has_ink, render_page
 from tests.factories import join_pdfs, make_pdf, make_scan_pdf, make_scanned_pdf
 
 NOTICE = (
@@ -30,6 +32,18 @@ LETTER = (
     "fronterizo de Tumbes y Tacna, y contarán con personal técnico de la OIM para el mantenimiento de los equipos."
 )
 MISSING = "/nonexistent/bin/tesseract"
+
+
+def _exhaustive_skew(image: Image.Image) -> float:
+    """The projection-profile search over every candidate angle (what `estimate_skew` did before coarse to fine)."""
+    small = image.resize((1000, max(1, round(image.height * 1000 / image.width))), Image.Resampling.BILINEAR)
+    ink = Image.fromarray(np.where(np.asarray(small) < 128, 255, 0).astype(np.uint8))
+    best_angle, best_score = 0.0, -1.0
+    for i in range(-30, 31):
+        rows = np.asarray(ink.rotate(i * 0.1, resample=Image.Resampling.NEAREST), dtype=np.float32).sum(axis=1)
+        if float(np.var(rows)) > best_score:
+            best_angle, best_score = i * 0.1, float(np.var(rows))
+    return round(best_angle, 2)
 
 
 def pages_of(data: bytes, ocr: OcrPages | None = None, name: str = "aviso.pdf") -> list[Document]:
@@ -58,6 +72,23 @@ class TestOcrPages:
         image = render_page(make_scan_pdf(LETTER, rotate=1.5, noisy=True, seed=3), 0, 300)
         assert abs(estimate_skew(image) - -1.5) <= 0.1
         assert estimate_skew(render_page(make_scan_pdf(LETTER), 0, 300)) == 0.0
+
+    def test_ink_is_counted_over_the_whole_page_until_there_is_enough(self) -> None:
+        pixels = np.full((3000, 2000), 255, dtype=np.uint8)
+        assert has_ink(Image.fromarray(pixels)) is False
+        pixels[2990:, :299] = 0  # 2,990 dark pixels in the last rows: under 0.05 % of 6 million (3,000)
+        assert has_ink(Image.fromarray(pixels)) is False
+        pixels[2989, :10] = 0  # 3,000: inked
+        assert has_ink(Image.fromarray(pixels)) is True
+        pixels[2989, :10] = 127
+        assert has_ink(Image.fromarray(pixels)) is True
+        pixels[2989, :10] = 128  # not dark
+        assert has_ink(Image.fromarray(pixels)) is False
+
+    @pytest.mark.parametrize("rotate", [-2.9, -1.7, -0.6, 0.4, 1.1, 2.6])
+    def test_coarse_to_fine_skew_search_finds_the_exhaustive_search_angle(self, rotate: float) -> None:
+        image = render_page(make_scan_pdf(LETTER, rotate=rotate, noisy=True, seed=5), 0, 200)
+        assert estimate_skew(image) == _exhaustive_skew(image)
 
     def test_ocr_not_installed_is_needs_ocr_with_how_to_install(self) -> None:
         with pytest.raises(NoTextLayer) as excinfo:

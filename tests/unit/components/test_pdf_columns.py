@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from haystack.dataclasses import ByteStream
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from corpus.make_pdfs import parse_source, render
-from indexing.components.pdf_columns import column_lines
+from indexing.components.pdf_columns import column_lines, column_text, page_text
 from indexing.components.pdf_pages_converter import PdfPagesConverter
 from indexing.components.spanish_cleaner import SpanishDocumentCleaner
 from indexing.text.tables import find_tables, link_pages
@@ -157,3 +159,39 @@ class TestGeneratedTableReport:
             ("Luxemburgo", "Seguridad alimentaria", "1,2", "EUR", "Desembolsado"),
         ]
         assert all(texts[1][r.start : r.end] == r.text for r in second[0].rows)
+
+
+def _public_reading(path: Path) -> list[str]:
+    """Each page as the converter read it before `page_text`: layout mode and, without a gutter, default mode."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [column_text(p) or p.extract_text() for p in PdfReader(path).pages]
+
+
+class TestOneParsePerPage:
+    def test_each_page_content_stream_is_parsed_once(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        one = pdf(tmp_path, TABLE_REPORT)
+        (tmp_path / "dos.pdf").write_bytes(pdf(tmp_path, TWO_COLUMNS.format(order="across")))
+        calls: list[int] = []
+        parse = ContentStream._parse_content_stream
+
+        def counting(self: ContentStream, stream: Any) -> None:
+            calls.append(1)
+            parse(self, stream)
+
+        monkeypatch.setattr(ContentStream, "_parse_content_stream", counting)
+        assert len(page_texts(one)) == 2
+        assert len(calls) == 2
+        calls.clear()
+        assert page_texts((tmp_path / "dos.pdf").read_bytes()) == ["\n".join(READ) + "\n"]
+        assert len(calls) == 1
+
+    @pytest.mark.parametrize("part", ["records", "holdout/records"])
+    def test_corpus_pages_read_as_the_two_public_extractions(self, part: str) -> None:
+        paths = sorted((ROOT / "corpus" / part).glob("*.pdf"))
+        assert paths
+        for path in paths:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                texts = [page_text(p) for p in PdfReader(path).pages]
+            assert texts == _public_reading(path), path.name
