@@ -113,6 +113,21 @@ def _read(r: Any, score: float = 0.0) -> _Point:
 
 
 @dataclass(frozen=True)
+class HnswBuild:
+    """HNSW build parameters of a new chunks shard (`HNSW_M`, `HNSW_EF_CONSTRUCT`; Qdrant's defaults 16 / 100).
+
+    Edge persists them in the shard's config when it is created, and a shard loaded later keeps them whatever the
+    settings say: changing them takes effect on a new data directory (a restore, a re-ingest, `reset`).
+    `full_scan_kb`: a filtered search whose filter matches fewer points than this many KB of vectors (estimated
+    from the payload indexes) is exact over the matching points instead of a filtered HNSW walk.
+    """
+
+    m: int = 16
+    ef_construct: int = 100
+    full_scan_kb: int = 10_000
+
+
+@dataclass(frozen=True)
 class EdgeIndexInfo:
     """The chunks shard's index: passages, vectors indexed (dense and sparse; the dense ones once HNSW is built) and
     whether a build waits for an idle moment."""
@@ -148,13 +163,23 @@ class _EdgeClient:
     :param root: folder of the shards.
     :param exact_below: passages below which the chunks are searched exactly (no HNSW build).
     :param hnsw_ef: HNSW search breadth.
+    :param hnsw: HNSW build parameters of a chunks shard created here (an existing shard keeps its own).
     :param idle_s: seconds without a read or a write before a pending HNSW build starts in the background.
     """
 
-    def __init__(self, root: Path, *, exact_below: int, hnsw_ef: int, idle_s: float = OPTIMIZE_IDLE_S) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        exact_below: int,
+        hnsw_ef: int,
+        hnsw: HnswBuild | None = None,
+        idle_s: float = OPTIMIZE_IDLE_S,
+    ) -> None:
         self.root = root
         self.exact_below = exact_below
         self.hnsw_ef = hnsw_ef
+        self.hnsw = hnsw or HnswBuild()
         self.idle_s = idle_s
         self._shards: dict[str, E.EdgeShard] = {}
         # Collections whose writes may have left segments for the optimizer; guarded by `_idle`.
@@ -226,8 +251,16 @@ class _EdgeClient:
         path = self._dir(name)
         if path.exists():  # a shard folder without its sidecar: a creation that did not finish
             shutil.rmtree(path)
+        hnsw = (
+            E.HnswIndexConfig(
+                m=self.hnsw.m, ef_construct=self.hnsw.ef_construct, full_scan_threshold=self.hnsw.full_scan_kb
+            )
+            if dense
+            else None
+        )
         shard = E.EdgeShard.create(
-            str(path), E.EdgeConfig(vectors=dense or None, sparse_vectors=sparse or None, optimizers=optimizers)
+            str(path),
+            E.EdgeConfig(vectors=dense or None, sparse_vectors=sparse or None, hnsw_config=hnsw, optimizers=optimizers),
         )
         self._shards[name] = shard
         # The sidecar is written last: a collection exists once it is there.
@@ -443,6 +476,7 @@ class EdgeStore(QdrantClientStore):
     :param prefix: aggregate name prefix.
     :param exact_below: passages below which searches are exact (no HNSW).
     :param hnsw_ef: HNSW search breadth above it.
+    :param hnsw: HNSW build parameters of a chunks shard created by this store (an existing one keeps its own).
     :param optimize_idle_s: seconds without a read or a write before a pending HNSW build starts.
     :raises StoreLocked: another process holds this folder.
     """
@@ -454,6 +488,7 @@ class EdgeStore(QdrantClientStore):
         prefix: str = "compromisos",
         exact_below: int = 20_000,
         hnsw_ef: int = 128,
+        hnsw: HnswBuild | None = None,
         optimize_idle_s: float = OPTIMIZE_IDLE_S,
     ) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -469,7 +504,7 @@ class EdgeStore(QdrantClientStore):
             ) from exc
         self._init_names(prefix, embedded=True, state_file=path / STATE_FILE)
         self.client = _EdgeClient(  # type: ignore[assignment]
-            path, exact_below=exact_below, hnsw_ef=hnsw_ef, idle_s=optimize_idle_s
+            path, exact_below=exact_below, hnsw_ef=hnsw_ef, hnsw=hnsw, idle_s=optimize_idle_s
         )
 
     @property
@@ -493,4 +528,4 @@ class EdgeStore(QdrantClientStore):
             self._lock_file.close()
 
 
-__all__ = ["OPTIMIZE_IDLE_S", "EdgeIndexInfo", "EdgeStore"]
+__all__ = ["OPTIMIZE_IDLE_S", "EdgeIndexInfo", "EdgeStore", "HnswBuild"]
