@@ -447,6 +447,21 @@ class _EdgeClient:
             pending = collection in self._pending
         return EdgeIndexInfo(info.points_count, info.indexed_vectors_count, pending)
 
+    def hnsw_build(self, collection: str) -> HnswBuild | None:
+        """The HNSW build parameters the shard persisted at its creation (`edge_config.json`), which its builds use.
+
+        :param collection: the chunks collection.
+        :returns: None when it does not exist or records none (Edge's defaults then).
+        """
+        try:
+            config = json.loads((self._dir(collection) / "edge_config.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        hnsw = config.get("hnsw_config")
+        if not hnsw:
+            return None
+        return HnswBuild(int(hnsw["m"]), int(hnsw["ef_construct"]), int(hnsw["full_scan_threshold"]))
+
     def wait_optimized(self, collection: str) -> None:
         """Run the pending HNSW builds now, in this thread (after a running one); return when none is left.
 
@@ -519,6 +534,10 @@ class EdgeStore(QdrantClientStore):
     def index_info(self) -> EdgeIndexInfo:
         """The chunks' index: passages, indexed vectors and whether an HNSW build is pending (tests, diagnostics)."""
         return self.client.index_info(self.chunks)  # type: ignore[attr-defined,no-any-return]
+
+    def hnsw_build(self) -> HnswBuild | None:
+        """The HNSW build parameters of the chunks shard, fixed when it was created (None: no chunks shard)."""
+        return self.client.hnsw_build(self.chunks)  # type: ignore[attr-defined,no-any-return]
 
     def close(self) -> None:
         try:
