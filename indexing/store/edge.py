@@ -182,6 +182,8 @@ class _EdgeClient:
         self.hnsw = hnsw or HnswBuild()
         self.idle_s = idle_s
         self._shards: dict[str, E.EdgeShard] = {}
+        # Payload indexes asked for on shards not loaded yet: checked (and created if missing) at their first load.
+        self._indexes: dict[str, dict[str, Any]] = {}
         # Collections whose writes may have left segments for the optimizer; guarded by `_idle`.
         self._pending: set[str] = set()
         self._activity = time.monotonic()
@@ -210,6 +212,12 @@ class _EdgeClient:
                 raise KeyError(f"EdgeStore: no collection {name}")
             shard = E.EdgeShard.load(str(self._dir(name)))
             self._shards[name] = shard
+            wanted = self._indexes.pop(name, {})
+            if wanted:
+                have = shard.info().payload_schema
+                for field, schema in wanted.items():
+                    if field not in have:
+                        shard.update(E.UpdateOperation.create_field_index(field, schema))
             if name.endswith("_chunks"):
                 # A build left pending by the last run (closed before it was idle) is scheduled again.
                 self._mark_pending(name, shard)
@@ -273,6 +281,7 @@ class _EdgeClient:
             with self._idle:
                 self._pending.discard(name)
             shard = self._shards.pop(name, None)
+            self._indexes.pop(name, None)
             if shard is not None:
                 shard.close()
             self._sidecar(name).unlink(missing_ok=True)
@@ -284,7 +293,13 @@ class _EdgeClient:
             qm.PayloadSchemaType.INTEGER: E.PayloadSchemaType.Integer,
             qm.PayloadSchemaType.FLOAT: E.PayloadSchemaType.Float,
         }[field_schema]
-        shard = self._shard(collection)
+        shard = self._shards.get(collection)
+        if shard is None:
+            # Not loaded: at its first load (an open need not load every shard just to check its indexes).
+            if not self.collection_exists(collection):
+                raise KeyError(f"EdgeStore: no collection {collection}")
+            self._indexes.setdefault(collection, {})[field_name] = schema
+            return
         if field_name not in shard.info().payload_schema:
             shard.update(E.UpdateOperation.create_field_index(field_name, schema))
 

@@ -469,9 +469,18 @@ class QdrantClientStore:
         return {(p.payload or {})["id"] for p in self._scroll(self.documents, None, payload=["id"])}
 
     def _unlisted(self, document_ids: set[str]) -> set[str]:
-        """Those of `document_ids` that have no active registry entry."""
+        """Those of `document_ids` that have no active registry entry.
+
+        Embedded, the listed records are the ones the term statistics count (added at each commit point, removed
+        with each registry entry, rebuilt from the registry after a crash), so they are read from memory, without
+        a registry read (nor loading the registry shard on the first search after an open); not after a write
+        failed half-way in this process (`_dirty`: an entry may be listed that they do not count yet), nor on a
+        server, where other processes write.
+        """
         if not document_ids:
             return set()
+        if self.embedded and not self._dirty and self._stats is not None:
+            return {d for d in document_ids if d not in self._stats}
         got = self.client.retrieve(
             self.documents, ids=[_uuid("doc", d) for d in sorted(document_ids)], with_payload=["id", "state"]
         )
