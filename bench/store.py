@@ -387,7 +387,7 @@ def reopen_child(data_dir: Path, engine: str, embedder: str, dim: int, query: li
     store.close()
     spans = {
         f"reopen_{name}_s": b - a
-        for name, a, b in zip(("open", "collections", "recover", "first_search"), marks, marks[1:], strict=True)
+        for name, a, b in zip(("open", "collections", "recover", "first_search"), marks, marks[1:], strict=False)
     }
     return {"reopen_s": marks[-1] - marks[0], "rss_mb": rss, **spans, "reopen_second_search_s": second}
 
