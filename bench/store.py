@@ -345,7 +345,7 @@ def exact_top10(archive: Archive, *, filtered: bool = False) -> list[set[int]]:
 class Hnsw:
     """The HNSW settings of a run: search breadths to measure (the first is the headline) and build parameters."""
 
-    efs: tuple[int, ...] = (128,)
+    efs: tuple[int, ...] = (256,)
     m: int = 16
     ef_construct: int = 100
 
@@ -652,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--local-max-s", type=float, default=600.0, help="skip local mode above this estimate")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "compromisos-bench-store")
-    parser.add_argument("--ef", default="128", help="HNSW_EF values to search with, the first is the headline")
+    parser.add_argument("--ef", default="256", help="HNSW_EF values to search with, the first is the headline")
     parser.add_argument("--hnsw-m", type=int, default=16, help="HNSW_M of the Edge store built")
     parser.add_argument("--ef-construct", type=int, default=100, help="HNSW_EF_CONSTRUCT of the Edge store built")
     parser.add_argument("--noise", type=float, default=1.0, help="scale of the noise added to each passage")

@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     exact_search_below: int = Field(
         default=20_000, ge=1, description="Passages below which Edge searches exactly; above it HNSW is built."
     )
-    hnsw_ef: int = Field(default=128, ge=4, le=4096, description="HNSW search breadth (Edge and a server).")
+    hnsw_ef: int = Field(
+        default=256, ge=4, le=4096, description="Edge HNSW search breadth (a search setting: a restart may change it)."
+    )
     hnsw_m: int = Field(
         default=16,
         ge=4,

@@ -517,7 +517,7 @@ class EdgeStore(QdrantClientStore):
         path: Path,
         prefix: str = "compromisos",
         exact_below: int = 20_000,
-        hnsw_ef: int = 128,
+        hnsw_ef: int = 256,
         hnsw: HnswBuild | None = None,
         optimize_idle_s: float = OPTIMIZE_IDLE_S,
     ) -> None:
