@@ -274,13 +274,16 @@ class QdrantClientStore:
                 return
             except (OSError, KeyError, TypeError, ValueError) as exc:
                 logger.warning("Ignoring the saved store state %s (%s); rebuilding it", self._state_file, exc)
+        self._rebuild_state()
+        if self._state_file is not None:
+            self._state_file.unlink(missing_ok=True)
+
+    def _rebuild_state(self) -> None:
         stats, digest = TermStats(), 0
         for doc_id, chunks, terms in self.document_terms():
             if stats.add(doc_id, chunks, terms):
                 digest ^= _id_hash(doc_id)
         self._stats, self._digest = stats, digest
-        if self._state_file is not None:
-            self._state_file.unlink(missing_ok=True)
 
     def _save_state(self) -> None:
         # Not after a write failed half-way: the next start then rebuilds the state and runs a full `recover()`.
@@ -450,6 +453,10 @@ class QdrantClientStore:
                     self.client.delete(collection, points_selector=qm.FilterSelector(filter=orphans), wait=True)
                     touched.update(found)
             if self.embedded:
+                if self._dirty and self._stats is not None:
+                    # A write failed in this process: registry entries it wrote may be listed without being
+                    # counted (searches check the listed records against the statistics); count the registry again.
+                    self._rebuild_state()
                 self._dirty = False  # nothing pending or unlisted is left (one process per embedded store)
         if touched:
             logger.warning("Recovered %d records left half-written or half-deleted by a crash", len(touched))

@@ -67,7 +67,7 @@ def test_edge_loads_only_the_chunks_shard_to_answer_a_search_after_a_clean_reope
         again.close()
 
 
-def test_after_a_failed_write_searches_check_the_registry(tmp_path: Path) -> None:
+def test_after_a_failed_write_searches_check_the_registry_until_recover(tmp_path: Path) -> None:
     store = _open(tmp_path, "edge")
     assert isinstance(store, EdgeStore)
     try:
@@ -77,6 +77,11 @@ def test_after_a_failed_write_searches_check_the_registry(tmp_path: Path) -> Non
         store._stats.remove("b", {"texto": 2})  # type: ignore[union-attr]
         assert "b:0" not in _found(store)
         store._dirty = True
+        assert _found(store) == ["a:0", "a:1", "b:0", "b:1", "c:0", "c:1"]
+        # recover() counts the registry again: the statistics hold the record, and searches use them again.
+        assert store.recover() == 0
+        assert store._dirty is False
+        assert "b" in store.term_stats() and store.term_stats().documents == 3
         assert _found(store) == ["a:0", "a:1", "b:0", "b:1", "c:0", "c:1"]
     finally:
         store.close()
