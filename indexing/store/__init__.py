@@ -8,7 +8,7 @@ from __future__ import annotations
 from indexing.errors import StoreNeedsMigration
 from indexing.settings import Settings
 from indexing.store.base import AGGREGATES, RecordCommit, Store
-from indexing.store.edge import EdgeStore
+from indexing.store.edge import EdgeStore, HnswBuild
 from indexing.store.qdrant import QdrantClientStore
 
 
@@ -38,6 +38,7 @@ def open_store(settings: Settings) -> Store:
         prefix=settings.collection_prefix,
         exact_below=settings.exact_search_below,
         hnsw_ef=settings.hnsw_ef,
+        hnsw=HnswBuild(m=settings.hnsw_m, ef_construct=settings.hnsw_ef_construct),
     )
 
 

@@ -113,6 +113,21 @@ def _read(r: Any, score: float = 0.0) -> _Point:
 
 
 @dataclass(frozen=True)
+class HnswBuild:
+    """HNSW build parameters of a new chunks shard (`HNSW_M`, `HNSW_EF_CONSTRUCT`; Qdrant's defaults 16 / 100).
+
+    Edge persists them in the shard's config when it is created, and a shard loaded later keeps them whatever the
+    settings say: changing them takes effect on a new data directory (a restore, a re-ingest, `reset`).
+    `full_scan_kb`: a filtered search whose filter matches fewer points than this many KB of vectors (estimated
+    from the payload indexes) is exact over the matching points instead of a filtered HNSW walk.
+    """
+
+    m: int = 16
+    ef_construct: int = 100
+    full_scan_kb: int = 10_000
+
+
+@dataclass(frozen=True)
 class EdgeIndexInfo:
     """The chunks shard's index: passages, vectors indexed (dense and sparse; the dense ones once HNSW is built) and
     whether a build waits for an idle moment."""
@@ -148,15 +163,27 @@ class _EdgeClient:
     :param root: folder of the shards.
     :param exact_below: passages below which the chunks are searched exactly (no HNSW build).
     :param hnsw_ef: HNSW search breadth.
+    :param hnsw: HNSW build parameters of a chunks shard created here (an existing shard keeps its own).
     :param idle_s: seconds without a read or a write before a pending HNSW build starts in the background.
     """
 
-    def __init__(self, root: Path, *, exact_below: int, hnsw_ef: int, idle_s: float = OPTIMIZE_IDLE_S) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        exact_below: int,
+        hnsw_ef: int,
+        hnsw: HnswBuild | None = None,
+        idle_s: float = OPTIMIZE_IDLE_S,
+    ) -> None:
         self.root = root
         self.exact_below = exact_below
         self.hnsw_ef = hnsw_ef
+        self.hnsw = hnsw or HnswBuild()
         self.idle_s = idle_s
         self._shards: dict[str, E.EdgeShard] = {}
+        # Payload indexes asked for on shards not loaded yet: checked (and created if missing) at their first load.
+        self._indexes: dict[str, dict[str, Any]] = {}
         # Collections whose writes may have left segments for the optimizer; guarded by `_idle`.
         self._pending: set[str] = set()
         self._activity = time.monotonic()
@@ -185,6 +212,12 @@ class _EdgeClient:
                 raise KeyError(f"EdgeStore: no collection {name}")
             shard = E.EdgeShard.load(str(self._dir(name)))
             self._shards[name] = shard
+            wanted = self._indexes.pop(name, {})
+            if wanted:
+                have = shard.info().payload_schema
+                for field, schema in wanted.items():
+                    if field not in have:
+                        shard.update(E.UpdateOperation.create_field_index(field, schema))
             if name.endswith("_chunks"):
                 # A build left pending by the last run (closed before it was idle) is scheduled again.
                 self._mark_pending(name, shard)
@@ -226,8 +259,16 @@ class _EdgeClient:
         path = self._dir(name)
         if path.exists():  # a shard folder without its sidecar: a creation that did not finish
             shutil.rmtree(path)
+        hnsw = (
+            E.HnswIndexConfig(
+                m=self.hnsw.m, ef_construct=self.hnsw.ef_construct, full_scan_threshold=self.hnsw.full_scan_kb
+            )
+            if dense
+            else None
+        )
         shard = E.EdgeShard.create(
-            str(path), E.EdgeConfig(vectors=dense or None, sparse_vectors=sparse or None, optimizers=optimizers)
+            str(path),
+            E.EdgeConfig(vectors=dense or None, sparse_vectors=sparse or None, hnsw_config=hnsw, optimizers=optimizers),
         )
         self._shards[name] = shard
         # The sidecar is written last: a collection exists once it is there.
@@ -240,6 +281,7 @@ class _EdgeClient:
             with self._idle:
                 self._pending.discard(name)
             shard = self._shards.pop(name, None)
+            self._indexes.pop(name, None)
             if shard is not None:
                 shard.close()
             self._sidecar(name).unlink(missing_ok=True)
@@ -251,7 +293,13 @@ class _EdgeClient:
             qm.PayloadSchemaType.INTEGER: E.PayloadSchemaType.Integer,
             qm.PayloadSchemaType.FLOAT: E.PayloadSchemaType.Float,
         }[field_schema]
-        shard = self._shard(collection)
+        shard = self._shards.get(collection)
+        if shard is None:
+            # Not loaded: at its first load (an open need not load every shard just to check its indexes).
+            if not self.collection_exists(collection):
+                raise KeyError(f"EdgeStore: no collection {collection}")
+            self._indexes.setdefault(collection, {})[field_name] = schema
+            return
         if field_name not in shard.info().payload_schema:
             shard.update(E.UpdateOperation.create_field_index(field_name, schema))
 
@@ -414,6 +462,21 @@ class _EdgeClient:
             pending = collection in self._pending
         return EdgeIndexInfo(info.points_count, info.indexed_vectors_count, pending)
 
+    def hnsw_build(self, collection: str) -> HnswBuild | None:
+        """The HNSW build parameters the shard persisted at its creation (`edge_config.json`), which its builds use.
+
+        :param collection: the chunks collection.
+        :returns: None when it does not exist or records none (Edge's defaults then).
+        """
+        try:
+            config = json.loads((self._dir(collection) / "edge_config.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        hnsw = config.get("hnsw_config")
+        if not hnsw:
+            return None
+        return HnswBuild(int(hnsw["m"]), int(hnsw["ef_construct"]), int(hnsw["full_scan_threshold"]))
+
     def wait_optimized(self, collection: str) -> None:
         """Run the pending HNSW builds now, in this thread (after a running one); return when none is left.
 
@@ -443,6 +506,7 @@ class EdgeStore(QdrantClientStore):
     :param prefix: aggregate name prefix.
     :param exact_below: passages below which searches are exact (no HNSW).
     :param hnsw_ef: HNSW search breadth above it.
+    :param hnsw: HNSW build parameters of a chunks shard created by this store (an existing one keeps its own).
     :param optimize_idle_s: seconds without a read or a write before a pending HNSW build starts.
     :raises StoreLocked: another process holds this folder.
     """
@@ -453,7 +517,8 @@ class EdgeStore(QdrantClientStore):
         path: Path,
         prefix: str = "compromisos",
         exact_below: int = 20_000,
-        hnsw_ef: int = 128,
+        hnsw_ef: int = 256,
+        hnsw: HnswBuild | None = None,
         optimize_idle_s: float = OPTIMIZE_IDLE_S,
     ) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -469,7 +534,7 @@ class EdgeStore(QdrantClientStore):
             ) from exc
         self._init_names(prefix, embedded=True, state_file=path / STATE_FILE)
         self.client = _EdgeClient(  # type: ignore[assignment]
-            path, exact_below=exact_below, hnsw_ef=hnsw_ef, idle_s=optimize_idle_s
+            path, exact_below=exact_below, hnsw_ef=hnsw_ef, hnsw=hnsw, idle_s=optimize_idle_s
         )
 
     @property
@@ -485,6 +550,10 @@ class EdgeStore(QdrantClientStore):
         """The chunks' index: passages, indexed vectors and whether an HNSW build is pending (tests, diagnostics)."""
         return self.client.index_info(self.chunks)  # type: ignore[attr-defined,no-any-return]
 
+    def hnsw_build(self) -> HnswBuild | None:
+        """The HNSW build parameters of the chunks shard, fixed when it was created (None: no chunks shard)."""
+        return self.client.hnsw_build(self.chunks)  # type: ignore[attr-defined,no-any-return]
+
     def close(self) -> None:
         try:
             super().close()
@@ -493,4 +562,4 @@ class EdgeStore(QdrantClientStore):
             self._lock_file.close()
 
 
-__all__ = ["OPTIMIZE_IDLE_S", "EdgeIndexInfo", "EdgeStore"]
+__all__ = ["OPTIMIZE_IDLE_S", "EdgeIndexInfo", "EdgeStore", "HnswBuild"]

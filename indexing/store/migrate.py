@@ -17,7 +17,7 @@ from qdrant_client import models as qm
 from indexing.errors import MigrationNotPossible
 from indexing.settings import Settings
 from indexing.store.base import AGGREGATES
-from indexing.store.edge import EdgeStore
+from indexing.store.edge import EdgeStore, HnswBuild
 from indexing.store.qdrant import QdrantClientStore
 
 _PAGE = 256
@@ -62,6 +62,7 @@ def migrate_local_to_edge(settings: Settings) -> MigrationResult:
             prefix=settings.collection_prefix,
             exact_below=settings.exact_search_below,
             hnsw_ef=settings.hnsw_ef,
+            hnsw=HnswBuild(m=settings.hnsw_m, ef_construct=settings.hnsw_ef_construct),
         )
         try:
             target.open_collections(str(meta["embedder"]), int(meta["dim"]))

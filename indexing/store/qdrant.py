@@ -274,13 +274,16 @@ class QdrantClientStore:
                 return
             except (OSError, KeyError, TypeError, ValueError) as exc:
                 logger.warning("Ignoring the saved store state %s (%s); rebuilding it", self._state_file, exc)
+        self._rebuild_state()
+        if self._state_file is not None:
+            self._state_file.unlink(missing_ok=True)
+
+    def _rebuild_state(self) -> None:
         stats, digest = TermStats(), 0
         for doc_id, chunks, terms in self.document_terms():
             if stats.add(doc_id, chunks, terms):
                 digest ^= _id_hash(doc_id)
         self._stats, self._digest = stats, digest
-        if self._state_file is not None:
-            self._state_file.unlink(missing_ok=True)
 
     def _save_state(self) -> None:
         # Not after a write failed half-way: the next start then rebuilds the state and runs a full `recover()`.
@@ -450,6 +453,10 @@ class QdrantClientStore:
                     self.client.delete(collection, points_selector=qm.FilterSelector(filter=orphans), wait=True)
                     touched.update(found)
             if self.embedded:
+                if self._dirty and self._stats is not None:
+                    # A write failed in this process: registry entries it wrote may be listed without being
+                    # counted (searches check the listed records against the statistics); count the registry again.
+                    self._rebuild_state()
                 self._dirty = False  # nothing pending or unlisted is left (one process per embedded store)
         if touched:
             logger.warning("Recovered %d records left half-written or half-deleted by a crash", len(touched))
@@ -469,9 +476,18 @@ class QdrantClientStore:
         return {(p.payload or {})["id"] for p in self._scroll(self.documents, None, payload=["id"])}
 
     def _unlisted(self, document_ids: set[str]) -> set[str]:
-        """Those of `document_ids` that have no active registry entry."""
+        """Those of `document_ids` that have no active registry entry.
+
+        Embedded, the listed records are the ones the term statistics count (added at each commit point, removed
+        with each registry entry, rebuilt from the registry after a crash), so they are read from memory, without
+        a registry read (nor loading the registry shard on the first search after an open); not after a write
+        failed half-way in this process (`_dirty`: an entry may be listed that they do not count yet), nor on a
+        server, where other processes write.
+        """
         if not document_ids:
             return set()
+        if self.embedded and not self._dirty and self._stats is not None:
+            return {d for d in document_ids if d not in self._stats}
         got = self.client.retrieve(
             self.documents, ids=[_uuid("doc", d) for d in sorted(document_ids)], with_payload=["id", "state"]
         )

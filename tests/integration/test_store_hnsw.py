@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from indexing.__main__ import main
-from indexing.store import RecordCommit
-from indexing.store.edge import EdgeIndexInfo, EdgeStore
+from indexing.settings import Settings
+from indexing.store import RecordCommit, open_store
+from indexing.store.edge import EdgeIndexInfo, EdgeStore, HnswBuild
 from tests.integration.test_store_contract import _doc, _record
 
 pytestmark = pytest.mark.integration
@@ -105,9 +106,7 @@ def test_a_build_left_pending_at_close_is_scheduled_at_the_next_open(tmp_path: P
         again.close()
 
 
-def test_optimize_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_optimize_command(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["optimize", "--data-dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out == "No hay índice que optimizar.\n"
     store = _edge(tmp_path, idle_s=3600)
@@ -124,3 +123,39 @@ def test_optimize_command(
         assert again.index_info() == EdgeIndexInfo(POINTS, 2 * POINTS, False)
     finally:
         again.close()
+
+
+def test_the_build_parameters_are_fixed_when_the_chunks_shard_is_created(tmp_path: Path) -> None:
+    def settings(m: int, ef_construct: int) -> Settings:
+        return Settings(  # type: ignore[call-arg]
+            data_dir=tmp_path, hnsw_m=m, hnsw_ef_construct=ef_construct, exact_search_below=50, _env_file=None
+        )
+
+    store = open_store(settings(32, 200))
+    assert isinstance(store, EdgeStore)
+    assert store.hnsw_build() is None  # no chunks shard yet
+    store.open_collections("test", DIM)
+    store.commit_many(_commits())
+    exact = _top(store)
+    assert store.hnsw_build() == HnswBuild(m=32, ef_construct=200, full_scan_kb=10_000)
+    store.close()
+    # Other settings at the next open: the existing shard keeps (and builds with) its own parameters.
+    again = open_store(settings(8, 40))
+    assert isinstance(again, EdgeStore)
+    try:
+        again.open_collections("test", DIM, create=False)
+        again.wait_optimized()
+        assert again.hnsw_build() == HnswBuild(m=32, ef_construct=200, full_scan_kb=10_000)
+        assert again.index_info() == EdgeIndexInfo(POINTS, 2 * POINTS, False)
+        assert _top(again) == exact
+    finally:
+        again.close()
+
+
+def test_settings_default_to_qdrants_build_parameters(tmp_path: Path) -> None:
+    store = EdgeStore(path=tmp_path / "edge")
+    try:
+        store.open_collections("test", DIM)
+        assert store.hnsw_build() == HnswBuild(m=16, ef_construct=100, full_scan_kb=10_000)
+    finally:
+        store.close()
