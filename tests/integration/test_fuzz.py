@@ -36,7 +36,11 @@ ADMIN = "clave-admin-del-fuzzing-0123456789"
 @pytest.fixture(scope="module")
 def fuzz_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz_store")
-    settings = Settings(data_dir=data_dir, max_upload_mb=1, admin_api_key=ADMIN, _env_file=None)  # type: ignore[call-arg]
+    # The fuzzer sends random keys from one address on purpose: the failed-attempts throttle (tested in
+    # test_auth.py) gets a limit above them, or the generated calls would meet 429 instead of the route.
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=data_dir, max_upload_mb=1, admin_api_key=ADMIN, auth_failures_max=10000, _env_file=None
+    )
     engine = Engine.open(settings)
     for name, data, meta in shared_records()[:2]:
         engine.indexer.ingest(data, name, meta)
